@@ -1,0 +1,110 @@
+// The sans-IO contract between a replication protocol core and whatever runs it
+// (the simulator or the real runtime). A replica is handed inputs and the current
+// time, and fills an Output; it never reads a clock, touches a socket or file,
+// starts a thread or draws random numbers (etcd raft Step/Ready, ScyllaDB fsm).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "rsm/core/request.hpp"
+#include "rsm/core/types.hpp"
+
+namespace fl {
+
+class Replicable;
+
+// A protocol message. Immutable once sent: the network may deliver one object
+// more than once (duplication), so receivers must not rely on its identity.
+class Message {
+ public:
+  virtual ~Message() = default;
+  // One deterministic line for the trace (no pointers, no unordered iteration).
+  virtual std::string describe() const = 0;
+};
+using MessagePtr = std::shared_ptr<const Message>;
+
+// One write to the replica's own disk. `value` empty means erase the key.
+// `weight` is how many client requests the record holds, so the runner can
+// measure the on-disk log size without understanding the record.
+struct DiskWrite {
+  std::string key;
+  std::optional<std::string> value;
+  std::int64_t weight = 0;
+};
+
+// What is durable on a replica's disk when it starts: key -> value, in key order.
+using DiskImage = std::map<std::string, std::string>;
+
+// Arms (or re-arms, replacing the pending one) the protocol's timer `timer`.
+struct TimerSet {
+  std::uint32_t timer = 0;
+  Micros after_us = 0;
+};
+
+// A reply to a client request that entered the system at this replica.
+struct ClientReply {
+  ClientId client;
+  RequestId id;
+  Response response;
+};
+
+// Observation: this replica executed `request` as the `index`-th request of `slot`.
+// Checkers use it to verify that all replicas apply the same sequence.
+struct Applied {
+  Slot slot;
+  std::uint32_t index = 0;
+  Request request;
+};
+
+// Everything one input produced. The runner must apply it in this order:
+//   1. `writes` to the disk, then `sync` them if set (persist before send);
+//   2. `messages` and `replies` to the network;
+//   3. `timers`, `applied` and `notes` in any order (they are not externally visible).
+struct Output {
+  std::vector<DiskWrite> writes;
+  bool sync = false;
+  std::vector<std::pair<NodeId, MessagePtr>> messages;
+  std::vector<ClientReply> replies;
+  std::vector<TimerSet> timers;
+  std::vector<Applied> applied;
+  // Protocol events worth a trace line, e.g. "leader ballot=4.1".
+  std::vector<std::string> notes;
+
+  void clear() {
+    writes.clear();
+    sync = false;
+    messages.clear();
+    replies.clear();
+    timers.clear();
+    applied.clear();
+    notes.clear();
+  }
+};
+
+// A replica of the replicated database under some protocol.
+class Replica {
+ public:
+  virtual ~Replica() = default;
+
+  // Rebuilds state from the durable disk image alone (empty on first boot) and
+  // arms the initial timers.
+  virtual void start(const DiskImage& disk, Micros now, Output& out) = 0;
+  virtual void on_message(NodeId from, const Message& message, Micros now, Output& out) = 0;
+  virtual void on_timer(std::uint32_t timer, Micros now, Output& out) = 0;
+  virtual void on_client_request(const Request& request, Micros now, Output& out) = 0;
+
+  // Observations for checkers and fault targeting; they never change protocol state.
+  // If this replica believes it may order requests: its epoch (higher is newer).
+  virtual std::optional<std::uint64_t> leader_epoch() const = 0;
+  // Client requests held in the in-memory log.
+  virtual std::int64_t log_requests_held() const = 0;
+  // The application state machine, for convergence checks at the end of a run.
+  virtual Replicable& app() = 0;
+};
+
+}  // namespace fl

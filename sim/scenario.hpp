@@ -1,0 +1,147 @@
+// A scenario file, parsed and validated: cluster shape, workload, a timed fault
+// schedule, an optional random nemesis and the expectations the checks enforce.
+// Scenarios are data: the runner has no scenario-specific code (FoundationDB
+// tests/*.toml). The format is documented in scenarios/README.md.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "rsm/core/types.hpp"
+
+namespace fl::sim {
+
+struct ClusterSpec {
+  int replicas = 3;
+  std::string protocol = "paxos";
+  std::string store = "sqlite";
+  std::int64_t max_log_size = 400;        // requests a replica may hold in memory or on disk
+  std::int64_t checkpoint_interval = 100;  // executed requests between checkpoints
+  int batch_size_max = 16;                 // requests per log slot
+  Micros heartbeat_us = 50 * kMillis;
+  Micros election_timeout_us = 300 * kMillis;
+};
+
+struct NetworkSpec {
+  Micros latency_us = 1 * kMillis;
+  Micros jitter_us = 500;
+  double loss = 0.0;        // probability a message is dropped
+  double duplicate = 0.0;   // probability a message is delivered twice
+  double reorder = 0.0;     // probability a message gets an extra delay
+  Micros reorder_delay_us = 20 * kMillis;  // upper bound of that extra delay
+};
+
+// Probabilities of each operation; they are normalised, so only ratios matter.
+struct OpMix {
+  double insert = 0.1;
+  double append = 0.7;
+  double read = 0.2;
+  double read_all = 0.0;
+};
+
+struct WorkloadSpec {
+  int clients = 3;
+  int keys = 8;             // keys are spread around zero, negatives included
+  OpMix mix;
+  double rate_hz = 20.0;    // per client; think time is exponential with this rate
+  std::vector<std::string> targets;  // replica names clients send to; empty = any replica
+  Micros timeout_us = 500 * kMillis;  // a request unanswered this long is retried
+  int attempts_max = 0;     // tries before a request is given up as unknown; 0 = until the run ends
+};
+
+// A set of nodes named in a fault: "r0".."rN", "leader" (the replica that believes
+// it leads, newest epoch first, at the moment the fault fires) or "*" (every
+// replica not named elsewhere in the same fault). Resolved when the fault fires.
+using NodeSet = std::vector<std::string>;
+
+struct Crash { NodeSet nodes; };
+struct Restart { NodeSet nodes; };
+struct KillAll {};
+struct RestartAll {};
+// Nodes in different groups cannot reach each other in either direction.
+struct Partition { std::vector<NodeSet> groups; };
+// Messages from `from` to `to` are dropped; the reverse direction still works.
+struct Cut { NodeSet from; NodeSet to; };
+// Removes every partition and cut.
+struct Heal {};
+// Changes network parameters from now on; fields left empty keep their value.
+struct NetworkChange {
+  std::optional<Micros> latency_us, jitter_us;
+  std::optional<double> loss, duplicate, reorder;
+};
+
+using FaultAction = std::variant<Crash, Restart, KillAll, RestartAll, Partition, Cut, Heal, NetworkChange>;
+
+struct TimedFault {
+  Micros at_us = 0;
+  FaultAction action;
+  std::string origin;  // where it came from in the file, e.g. "faults[3]" or "faults[2].rolling"
+};
+
+// Random faults: every `interval_us` between start and stop the nemesis heals what it
+// did last and injects one new fault, drawn by weight. It never crashes more than
+// `crashed_max` replicas at once, so a quorum can survive when the scenario wants one.
+struct NemesisSpec {
+  Micros interval_us = 2 * kSeconds;
+  Micros start_us = 1 * kSeconds;
+  Micros stop_us = 0;  // 0 = the end of the workload
+  double crash = 1.0;
+  double partition = 1.0;
+  double cut = 1.0;
+  double kill_all = 0.0;
+  int crashed_max = 1;
+};
+
+enum class Progress {
+  kAlways,     // requests must complete within the bound throughout (no majority loss)
+  kAfterHeal,  // requests must complete within the bound after the last fault is healed
+  kNone,       // no liveness required (e.g. a majority stays down)
+};
+
+struct Expectations {
+  bool linearizable = true;
+  bool converged = true;
+  bool durable = true;
+  bool exactly_once = true;
+  bool log_bound = true;
+  Progress progress = Progress::kAfterHeal;
+  Micros liveness_bound_us = 5 * kSeconds;
+};
+
+struct Scenario {
+  std::string name;
+  std::string description;
+  std::string source_file;
+  ClusterSpec cluster;
+  NetworkSpec network;
+  WorkloadSpec workload;
+  std::vector<TimedFault> faults;  // expanded and sorted by time (stable: file order for ties)
+  std::optional<NemesisSpec> nemesis;
+  Micros duration_us = 10 * kSeconds;  // clients issue requests until then
+  Micros quiesce_us = 5 * kSeconds;    // then a quiet period before the final checks
+  Expectations expect;
+};
+
+// A scenario that could not be read: which file, which field (a JSON path such as
+// "faults[2].at"), and why. Printed as "FILE: FIELD: REASON".
+struct ScenarioError {
+  std::string file;
+  std::string field;
+  std::string reason;
+  std::string message() const;
+};
+
+// Parses scenario JSON text. `file` is used in error messages only.
+std::variant<Scenario, ScenarioError> parse_scenario(const std::string& text, const std::string& file);
+// Reads and parses a scenario file; a missing or unreadable file is a ScenarioError too.
+std::variant<Scenario, ScenarioError> load_scenario(const std::string& path);
+
+// "1.5s", "250ms", "100us", "2m" -> microseconds; nullopt if malformed or negative.
+std::optional<Micros> parse_duration(const std::string& text);
+// Inverse of parse_duration for printing: the largest exact unit ("1500ms", "2s").
+std::string format_duration(Micros us);
+
+}  // namespace fl::sim
