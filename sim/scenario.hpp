@@ -14,6 +14,7 @@
 
 namespace fl::sim {
 
+// The replicas under test and the protocol parameters they run with (JSON "cluster").
 struct ClusterSpec {
   int replicas = 3;
   std::string protocol = "paxos";
@@ -25,6 +26,8 @@ struct ClusterSpec {
   Micros election_timeout_us = 300 * kMillis;
 };
 
+// The simulated network's behaviour from the start of the run (JSON "network");
+// faults may change it later.
 struct NetworkSpec {
   Micros latency_us = 1 * kMillis;
   Micros jitter_us = 500;
@@ -42,6 +45,7 @@ struct OpMix {
   double read_all = 0.0;
 };
 
+// The clients and what they send (JSON "workload").
 struct WorkloadSpec {
   int clients = 3;
   int keys = 8;             // keys are spread around zero, negatives included
@@ -50,6 +54,9 @@ struct WorkloadSpec {
   std::vector<std::string> targets;  // replica names clients send to; empty = any replica
   Micros timeout_us = 500 * kMillis;  // a request unanswered this long is retried
   int attempts_max = 0;     // tries before a request is given up as unknown; 0 = until the run ends
+  // Requests issued in total across all clients (retries not counted); 0 = no limit.
+  // Small counts make a scenario whose history can be read by hand.
+  int requests_max = 0;
 };
 
 // A set of nodes named in a fault: "r0".."rN", "leader" (the replica that believes
@@ -57,9 +64,13 @@ struct WorkloadSpec {
 // replica not named elsewhere in the same fault). Resolved when the fault fires.
 using NodeSet = std::vector<std::string>;
 
+// Stops the nodes: volatile state and unsynced disk writes are lost.
 struct Crash { NodeSet nodes; };
+// Boots crashed nodes again from their disks alone; running nodes are left alone.
 struct Restart { NodeSet nodes; };
+// Crashes every replica at once (e.g. a power cut).
 struct KillAll {};
+// Restarts every crashed replica.
 struct RestartAll {};
 // Nodes in different groups cannot reach each other in either direction.
 struct Partition { std::vector<NodeSet> groups; };
@@ -75,6 +86,7 @@ struct NetworkChange {
 
 using FaultAction = std::variant<Crash, Restart, KillAll, RestartAll, Partition, Cut, Heal, NetworkChange>;
 
+// One fault action and the simulated time at which it fires.
 struct TimedFault {
   Micros at_us = 0;
   FaultAction action;
@@ -95,12 +107,14 @@ struct NemesisSpec {
   int crashed_max = 1;
 };
 
+// How much liveness the scenario demands, given the faults it injects.
 enum class Progress {
   kAlways,     // requests must complete within the bound throughout (no majority loss)
   kAfterHeal,  // requests must complete within the bound after the last fault is healed
   kNone,       // no liveness required (e.g. a majority stays down)
 };
 
+// Which checks must pass for the run to succeed (JSON "expect").
 struct Expectations {
   bool linearizable = true;
   bool converged = true;
@@ -111,6 +125,7 @@ struct Expectations {
   Micros liveness_bound_us = 5 * kSeconds;
 };
 
+// A whole validated scenario: everything a run needs besides the seed.
 struct Scenario {
   std::string name;
   std::string description;

@@ -1,0 +1,50 @@
+#include "rsm/paxos/messages.hpp"
+
+namespace fl::paxos {
+namespace {
+
+std::string slot_text(Slot s) { return std::to_string(s.value); }
+
+}  // namespace
+
+std::string Ballot::describe() const { return std::to_string(round) + "." + std::to_string(node.value); }
+
+std::string describe_batch(const Batch& batch) {
+  // Long batches are summarised by their first request so trace lines stay short
+  // while still pinning the content (the trace hash covers them).
+  if (batch.empty()) return "[noop]";
+  std::string s = "[" + fl::describe(batch.front());
+  if (batch.size() > 1) s += " +" + std::to_string(batch.size() - 1);
+  return s + "]";
+}
+
+std::string Prepare::describe() const { return "prepare b=" + ballot.describe() + " from=" + slot_text(from); }
+
+std::string Promise::describe() const {
+  return "promise b=" + ballot.describe() + " ckpt=" + slot_text(checkpoint_slot) +
+         " entries=" + std::to_string(entries.size());
+}
+
+std::string Nack::describe() const { return "nack promised=" + promised.describe(); }
+
+std::string Accept::describe() const {
+  return "accept b=" + ballot.describe() + " s=" + slot_text(slot) + " " + describe_batch(batch);
+}
+
+std::string Accepted::describe() const { return "accepted b=" + ballot.describe() + " s=" + slot_text(slot); }
+
+std::string Decide::describe() const { return "decide s=" + slot_text(slot) + " " + describe_batch(batch); }
+
+std::string Heartbeat::describe() const {
+  return "heartbeat b=" + ballot.describe() + " executed=" + slot_text(executed);
+}
+
+std::string Forward::describe() const { return "forward " + fl::describe(request); }
+
+std::string CatchupRequest::describe() const { return "catchup from=" + slot_text(from); }
+
+std::string Snapshot::describe() const {
+  return "snapshot s=" + slot_text(slot) + " bytes=" + std::to_string(state.size());
+}
+
+}  // namespace fl::paxos

@@ -1,0 +1,145 @@
+// A Multi-Paxos replica of the grade-table database, as a sans-IO state machine
+// (etcd raft's Step/Ready shape): the runner hands it messages, timer firings and
+// client requests with the current time, and executes the Output it fills.
+//
+// The protocol follows "Paxos Made Simple" (Lamport 2001): §2.2-2.3 for the
+// single-decree acceptor rules (promise, accept, adopt the highest-ballot value in
+// phase 1) and §3 for the state machine: one leader runs phase 1 once for all slots
+// above its executed prefix, then phase 2 per slot. Around it, in the style of
+// GigaPaxos: any replica takes client requests and forwards them to the leader;
+// the leader batches them; replicas execute decided slots in order through the
+// Replicable app, checkpoint every `checkpoint_interval` requests and drop the log
+// behind the checkpoint so no replica holds more than `max_log_size` requests; a
+// lagging replica catches up from decisions or, once those are collected, from a
+// checkpoint.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <variant>
+
+#include "rsm/app/replicable.hpp"
+#include "rsm/core/replica.hpp"
+#include "rsm/paxos/durable.hpp"
+#include "rsm/paxos/messages.hpp"
+
+namespace fl::paxos {
+
+// What a replica is told about its cluster and its limits.
+struct Config {
+  NodeId self;
+  int replicas = 3;
+  std::int64_t max_log_size = 400;        // requests held in memory or on disk, at most
+  std::int64_t checkpoint_interval = 100;  // executed requests between checkpoints
+  int batch_size_max = 16;                 // requests per slot
+  int pipeline_max = 8;                    // undecided slots the leader has in flight
+  Micros heartbeat_us = 50 * kMillis;
+  Micros election_timeout_us = 300 * kMillis;
+};
+
+// The single timer a Paxos replica uses: heartbeat and retransmission on the
+// leader, failure detection elsewhere.
+inline constexpr std::uint32_t kTickTimer = 1;
+
+class PaxosReplica final : public Replica {
+ public:
+  PaxosReplica(Config config, std::unique_ptr<Replicable> app);
+
+  void start(const DiskImage& disk, Micros now, Output& out) override;
+  void on_message(NodeId from, const Message& message, Micros now, Output& out) override;
+  void on_timer(std::uint32_t timer, Micros now, Output& out) override;
+  void on_client_request(const Request& request, Micros now, Output& out) override;
+
+  std::optional<std::uint64_t> leader_epoch() const override;
+  std::int64_t log_requests_held() const override { return held_; }
+  Replicable& app() override { return *app_; }
+
+  // Observations for tests.
+  Ballot promised() const { return promised_; }
+  Slot executed() const { return Slot(executed_); }
+  Slot checkpoint_slot() const { return Slot(checkpoint_slot_); }
+  bool is_leader() const { return std::holds_alternative<Leader>(role_); }
+  bool is_candidate() const { return std::holds_alternative<Candidate>(role_); }
+  const std::map<std::int64_t, Entry>& log() const { return log_; }
+
+ private:
+  // Follows `leader` (if known), whose heartbeats it last heard at `heard_us`.
+  struct Follower {
+    std::optional<NodeId> leader;
+    Ballot leader_ballot;
+  };
+  // Runs phase 1 for `ballot` on every slot from `from` on.
+  struct Candidate {
+    Ballot ballot;
+    std::int64_t from = 1;
+    Micros started_us = 0;
+    std::uint64_t promised_by = 0;          // bitmask of node ids, self included
+    std::map<std::int64_t, SlotReport> merged;  // per slot: decided value, else highest-ballot value
+  };
+  // Leads `ballot`: proposes batches at `next_slot` onwards.
+  struct Leader {
+    struct Proposal {
+      Batch batch;
+      std::uint64_t accepted_by = 0;  // bitmask of node ids
+    };
+    Ballot ballot;
+    std::int64_t next_slot = 1;
+    std::map<std::int64_t, Proposal> inflight;
+    std::int64_t inflight_requests = 0;
+    std::vector<Request> pending;  // waiting for room in the pipeline
+  };
+  using Role = std::variant<Follower, Candidate, Leader>;
+
+  void on_prepare(NodeId from, const Prepare& m, Micros now, Output& out);
+  void on_promise(NodeId from, const Promise& m, Micros now, Output& out);
+  void on_nack(const Nack& m, Micros now);
+  void on_accept(NodeId from, const Accept& m, Micros now, Output& out);
+  void on_accepted(NodeId from, const Accepted& m, Output& out);
+  void on_decide(const Decide& m, Output& out);
+  void on_heartbeat(NodeId from, const Heartbeat& m, Micros now, Output& out);
+  void on_forward(const Forward& m, Output& out);
+  void on_catchup(NodeId from, const CatchupRequest& m, Output& out);
+  void on_snapshot(const Snapshot& m, Output& out);
+
+  void campaign(Micros now, Output& out);
+  void become_leader(Candidate& c, Output& out);
+  void follow(std::optional<NodeId> leader, Ballot ballot, Micros now);
+  void propose_pending(Output& out);
+  // `force` lets a new leader re-propose what acceptors reported even beyond the bound.
+  void propose(Leader& l, std::int64_t slot, Batch batch, Output& out, bool force = false);
+  void decide(std::int64_t slot, Output& out);
+  void broadcast(const MessagePtr& message, Output& out) const;
+  void enqueue(const Request& request, Output& out);
+
+  // Raises the promised ballot durably (synced before any reply leaves).
+  void promise(Ballot ballot, Output& out);
+  // Stores `entry` at `slot` in memory and on disk; false if it would break the log
+  // bound, unless `force` (for a slot executed in the same step, which frees room).
+  bool store(std::int64_t slot, Entry entry, Output& out, bool force);
+  void execute_ready(Output& out);
+  void maybe_checkpoint(Output& out);
+  void install(std::int64_t slot, const std::string& state, Output& out);
+  void collect_through(std::int64_t slot, Output& out);
+  std::int64_t election_deadline_us() const;
+  int quorum() const { return config_.replicas / 2 + 1; }
+
+  Config config_;
+  std::unique_ptr<Replicable> app_;
+  Role role_;
+  Ballot promised_;
+  std::uint64_t highest_round_seen_ = 0;
+  std::map<std::int64_t, Entry> log_;  // slots above checkpoint_slot_
+  std::int64_t held_ = 0;              // requests in log_
+  std::int64_t executed_ = 0;          // every slot <= executed_ is executed
+  std::int64_t checkpoint_slot_ = 0;
+  std::string checkpoint_;             // the state at checkpoint_slot_, for lagging peers
+  std::int64_t executed_since_checkpoint_ = 0;
+  Micros heard_us_ = 0;                // last sign of life from the leader we follow
+  // Requests that entered here and still await a reply: the latest id per client
+  // (clients have one request outstanding), so this stays as small as the client set.
+  std::map<ClientId, RequestId> awaiting_;
+};
+
+}  // namespace fl::paxos

@@ -1,0 +1,68 @@
+// End-of-run checks over what clients saw and what the replicas hold. Each check
+// gives a verdict with evidence a person can follow; the runner turns failed
+// checks that the scenario expects to pass into exit codes.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "rsm/core/request.hpp"
+#include "sim/history.hpp"
+#include "sim/scenario.hpp"
+
+namespace fl::sim {
+
+enum class Verdict { kPass, kFail, kSkip };
+// A safety failure means something wrong happened; a liveness failure means
+// something that should have happened did not (yet).
+enum class Severity { kSafety, kLiveness };
+
+struct CheckResult {
+  std::string name;
+  Verdict verdict = Verdict::kSkip;
+  Severity severity = Severity::kSafety;
+  bool enforced = true;  // false when the scenario does not expect this check to pass
+  std::string detail;    // evidence for a failure, or why it was skipped
+};
+
+std::string_view verdict_name(Verdict verdict);
+
+// The final table of one live replica.
+struct ReplicaTable {
+  NodeId id;
+  std::vector<Row> rows;
+};
+
+// Everything the checks need about a finished run.
+struct RunFacts {
+  const History* history = nullptr;
+  std::vector<ReplicaTable> live_tables;  // replicas up at the end, in id order
+  std::int64_t max_log_held = 0;
+  std::string max_log_held_where;
+  std::optional<std::string> slot_violation;
+  Micros last_fault_us = 0;
+  Micros end_us = 0;
+  Micros duration_us = 0;
+};
+
+// Every replica that is up at the end holds the same table, strictly equal. A
+// replica that merely lags (its lists are prefixes of the others') is a liveness
+// failure; different contents are a safety failure.
+CheckResult check_converged(const RunFacts& facts);
+// Every acknowledged append is in every live replica's table, and two appends to
+// the same key appear in acknowledgement order when one completed before the other began.
+CheckResult check_durable(const RunFacts& facts);
+// No appended value appears twice in any live replica's table.
+CheckResult check_exactly_once(const RunFacts& facts);
+// No replica ever held more than `max_log_size` requests in memory or on disk.
+CheckResult check_log_bound(const RunFacts& facts, std::int64_t max_log_size);
+// No two replicas applied different requests at the same log position.
+CheckResult check_slot_agreement(const RunFacts& facts);
+// Requests complete within the bound: always, after the last fault, or not required.
+CheckResult check_liveness(const RunFacts& facts, Progress progress, Micros bound_us);
+
+// All checks of a run, in report order, with `enforced` set from the expectations.
+std::vector<CheckResult> run_checks(const RunFacts& facts, const Scenario& scenario);
+
+}  // namespace fl::sim

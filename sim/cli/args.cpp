@@ -1,0 +1,92 @@
+#include <algorithm>
+#include <charconv>
+#include <iostream>
+
+#include "sim/cli/cli.hpp"
+
+namespace fl::cli {
+namespace {
+
+bool contains(const std::vector<std::string>& names, const std::string& name) {
+  return std::find(names.begin(), names.end(), name) != names.end();
+}
+
+std::optional<std::uint64_t> to_u64(const std::string& text) {
+  std::uint64_t v = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc() || end != text.data() + text.size() || text.empty()) return std::nullopt;
+  return v;
+}
+
+}  // namespace
+
+std::string Args::get(const std::string& name, const std::string& fallback) const {
+  auto it = options.find(name);
+  return it == options.end() ? fallback : it->second;
+}
+
+std::uint64_t Args::get_u64(const std::string& name, std::uint64_t fallback) const {
+  auto it = options.find(name);
+  if (it == options.end()) return fallback;
+  auto v = to_u64(it->second);
+  if (!v) throw UsageError("--" + name + " needs a non-negative integer, got '" + it->second + "'");
+  return *v;
+}
+
+Args parse_args(int argc, char** argv, int first, const std::vector<std::string>& valued,
+                const std::vector<std::string>& flags) {
+  Args args;
+  for (int i = first; i < argc; ++i) {
+    std::string word = argv[i];
+    if (word.rfind("--", 0) != 0 || word == "--") {
+      args.positional.push_back(word);
+      continue;
+    }
+    std::string name = word.substr(2), value;
+    if (auto eq = name.find('='); eq != std::string::npos) {
+      value = name.substr(eq + 1);
+      name = name.substr(0, eq);
+    } else if (contains(valued, name)) {
+      if (i + 1 >= argc) throw UsageError("--" + name + " needs a value");
+      value = argv[++i];
+    }
+    if (contains(flags, name)) {
+      value = "true";
+    } else if (!contains(valued, name)) {
+      throw UsageError("unknown option --" + name);
+    }
+    args.options[name] = value;
+  }
+  return args;
+}
+
+std::pair<std::uint64_t, std::uint64_t> parse_seed_range(const std::string& text) {
+  const auto dots = text.find("..");
+  if (dots == std::string::npos) {
+    auto v = to_u64(text);
+    if (!v) throw UsageError("--seeds needs A..B or a number, got '" + text + "'");
+    return {*v, *v};
+  }
+  auto a = to_u64(text.substr(0, dots));
+  auto b = to_u64(text.substr(dots + 2));
+  if (!a || !b) throw UsageError("--seeds needs A..B with non-negative integers, got '" + text + "'");
+  if (*a > *b) throw UsageError("--seeds " + text + " is empty: A must not exceed B");
+  return {*a, *b};
+}
+
+std::optional<sim::Scenario> load_or_report(const std::string& path) {
+  auto loaded = sim::load_scenario(path);
+  if (auto* error = std::get_if<sim::ScenarioError>(&loaded)) {
+    std::cerr << "faultline: " << error->message() << "\n";
+    return std::nullopt;
+  }
+  return std::get<sim::Scenario>(std::move(loaded));
+}
+
+std::string reproduce_command(const std::string& program, const std::string& scenario_path,
+                              const sim::RunOptions& options, const sim::Scenario& effective) {
+  return program + " run " + scenario_path + " --seed " + std::to_string(options.seed) + " --protocol " +
+         effective.cluster.protocol + " --store " + effective.cluster.store;
+}
+
+}  // namespace fl::cli

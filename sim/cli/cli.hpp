@@ -1,0 +1,82 @@
+// The faultline command: shared pieces of its subcommands.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "sim/run.hpp"
+#include "sim/scenario.hpp"
+
+namespace fl::cli {
+
+// Exit codes, also documented in --help and the README.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitSafety = 1;
+inline constexpr int kExitLiveness = 2;
+inline constexpr int kExitUsage = 64;  // bad usage or bad input file (sysexits EX_USAGE)
+
+// A command line the user got wrong; printed with the command's usage line.
+class UsageError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Parsed "--name value" options and positional arguments. Every option must be
+// declared, so a typo is an error rather than silently ignored.
+struct Args {
+  std::vector<std::string> positional;
+  std::map<std::string, std::string> options;  // flags have the value "true"
+
+  bool has(const std::string& name) const { return options.contains(name); }
+  std::string get(const std::string& name, const std::string& fallback = "") const;
+  std::uint64_t get_u64(const std::string& name, std::uint64_t fallback) const;
+};
+
+// `valued` options take a value; `flags` take none. Throws UsageError.
+Args parse_args(int argc, char** argv, int first, const std::vector<std::string>& valued,
+                const std::vector<std::string>& flags);
+
+// "A..B" (inclusive) or a single number; throws UsageError.
+std::pair<std::uint64_t, std::uint64_t> parse_seed_range(const std::string& text);
+
+// Loads a scenario file, or prints "FILE: FIELD: REASON" and returns nullopt.
+std::optional<sim::Scenario> load_or_report(const std::string& path);
+
+// The exact command that reproduces one run.
+std::string reproduce_command(const std::string& program, const std::string& scenario_path,
+                              const sim::RunOptions& options, const sim::Scenario& effective);
+
+// The outcome of one run as the pool reports it back from a child process.
+struct RunSummary {
+  std::string scenario_path;
+  std::string scenario_name;
+  sim::RunOptions options;
+  int exit_code = 0;
+  std::string trace_hash;
+  std::vector<sim::CheckResult> checks;
+  sim::RunFigures figures;
+  std::string crash;  // non-empty if the child died (signal, bad exit)
+};
+
+// A run to do: which scenario, with which options.
+struct Task {
+  std::string scenario_path;
+  sim::Scenario scenario;
+  sim::RunOptions options;
+};
+
+// Runs every task, `jobs` at a time, each in its own forked process (so a run that
+// aborts on an assertion is reported as a failing seed instead of ending the whole
+// sweep). Prints a progress line to stderr. Results come back in task order.
+std::vector<RunSummary> run_pool(const std::vector<Task>& tasks, int jobs, const std::string& label);
+
+int cmd_run(int argc, char** argv);
+int cmd_sweep(int argc, char** argv);
+int cmd_suite(int argc, char** argv);
+int cmd_bench(int argc, char** argv);
+
+}  // namespace fl::cli

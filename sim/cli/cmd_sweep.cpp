@@ -1,0 +1,177 @@
+// `faultline sweep` (many seeds of one scenario) and `faultline suite` (every
+// scenario of a folder, several seeds each, as a verdict table).
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <thread>
+
+#include "reports/markdown.hpp"
+#include "sim/cli/cli.hpp"
+
+namespace fl::cli {
+namespace {
+
+constexpr const char* kSweepHelp = R"(usage: faultline sweep SCENARIO.json --seeds A..B [options]
+
+Runs SCENARIO.json once per seed in A..B (inclusive), each run in its own process,
+J at a time, and lists the failing seeds with the command that reproduces each.
+
+options:
+  --seeds A..B      seeds to run (required), e.g. 1..200
+  --jobs J          parallel runs (default: the number of cores)
+  --protocol NAME   override the scenario's protocol (paxos)
+  --store NAME      override the scenario's store (sqlite)
+  --help            this text
+
+exit codes: 0 every seed passed, 1 some seed violated safety, 2 some seed violated
+            liveness only, 64 bad usage or bad input file
+)";
+
+constexpr const char* kSuiteHelp = R"(usage: faultline suite [DIR|FILE...] [options]
+
+Runs every scenario file (*.json) in DIR (default: scenarios) for several seeds and
+prints a table of scenario x check verdicts. A cell reads "pass", "FAIL k/n" (k of n
+seeds failed), "skip" or "-" (not expected to pass and did not).
+
+options:
+  --seeds A..B      seeds per scenario (default 1..3)
+  --jobs J          parallel runs (default: the number of cores)
+  --protocol NAME   override every scenario's protocol
+  --store NAME      override every scenario's store
+  --report DIR      also write DIR/summary.md (default: build/report)
+  --help            this text
+
+exit codes: as for sweep, over all scenarios and seeds
+)";
+
+int default_jobs() { return static_cast<int>(std::max(1u, std::thread::hardware_concurrency())); }
+
+int worst_exit(const std::vector<RunSummary>& runs) {
+  int worst = kExitOk;
+  for (const auto& r : runs) {
+    if (r.exit_code == kExitUsage) return kExitUsage;
+    if (r.exit_code == kExitSafety) worst = kExitSafety;
+    if (r.exit_code == kExitLiveness && worst == kExitOk) worst = kExitLiveness;
+  }
+  return worst;
+}
+
+std::string failed_checks(const RunSummary& r) {
+  if (!r.crash.empty()) return r.crash;
+  std::string text;
+  for (const auto& c : r.checks) {
+    if (c.enforced && c.verdict == sim::Verdict::kFail) text += (text.empty() ? "" : "; ") + c.name + ": " + c.detail;
+  }
+  return text;
+}
+
+void list_failures(const std::vector<RunSummary>& runs, const std::string& program) {
+  for (const auto& r : runs) {
+    if (r.exit_code == kExitOk) continue;
+    std::printf("FAIL %s seed %llu: %s\n  reproduce: %s run %s --seed %llu%s%s\n", r.scenario_name.c_str(),
+                static_cast<unsigned long long>(r.options.seed), failed_checks(r).c_str(), program.c_str(),
+                r.scenario_path.c_str(), static_cast<unsigned long long>(r.options.seed),
+                r.options.protocol.empty() ? "" : (" --protocol " + r.options.protocol).c_str(),
+                r.options.store.empty() ? "" : (" --store " + r.options.store).c_str());
+  }
+}
+
+sim::RunOptions base_options(const Args& args) {
+  sim::RunOptions o;
+  o.protocol = args.get("protocol");
+  o.store = args.get("store");
+  return o;
+}
+
+int jobs_of(const Args& args) {
+  const auto jobs = args.get_u64("jobs", static_cast<std::uint64_t>(default_jobs()));
+  if (jobs < 1 || jobs > 256) throw UsageError("--jobs must be between 1 and 256");
+  return static_cast<int>(jobs);
+}
+
+std::vector<std::string> scenario_files(const std::vector<std::string>& positional) {
+  std::vector<std::string> inputs = positional.empty() ? std::vector<std::string>{"scenarios"} : positional;
+  std::vector<std::string> files;
+  for (const auto& input : inputs) {
+    std::error_code ec;
+    if (std::filesystem::is_directory(input, ec)) {
+      std::vector<std::string> found;
+      for (const auto& entry : std::filesystem::directory_iterator(input)) {
+        if (entry.path().extension() == ".json") found.push_back(entry.path().string());
+      }
+      std::sort(found.begin(), found.end());
+      if (found.empty()) throw UsageError("no *.json scenario files in " + input);
+      files.insert(files.end(), found.begin(), found.end());
+    } else {
+      files.push_back(input);
+    }
+  }
+  return files;
+}
+
+std::vector<reports::RunRow> runs_to_rows(const std::vector<RunSummary>& runs) {
+  std::vector<reports::RunRow> rows;
+  for (const auto& r : runs) rows.push_back({r.scenario_name, r.options.seed, r.exit_code, r.crash, r.checks});
+  return rows;
+}
+
+}  // namespace
+
+int cmd_sweep(int argc, char** argv) {
+  const Args args = parse_args(argc, argv, 2, {"seeds", "jobs", "protocol", "store"}, {"help"});
+  if (args.has("help")) {
+    std::fputs(kSweepHelp, stdout);
+    return kExitOk;
+  }
+  if (args.positional.size() != 1) throw UsageError("sweep takes exactly one scenario file");
+  if (!args.has("seeds")) throw UsageError("sweep needs --seeds A..B");
+  const auto [first, last] = parse_seed_range(args.get("seeds"));
+  auto scenario = load_or_report(args.positional[0]);
+  if (!scenario) return kExitUsage;
+  std::vector<Task> tasks;
+  for (std::uint64_t seed = first;; ++seed) {
+    sim::RunOptions o = base_options(args);
+    o.seed = seed;
+    tasks.push_back({args.positional[0], *scenario, o});
+    if (seed == last) break;
+  }
+  const auto runs = run_pool(tasks, jobs_of(args), scenario->name);
+  const auto failing = std::count_if(runs.begin(), runs.end(), [](const RunSummary& r) { return r.exit_code != 0; });
+  std::printf("%s: %zu seeds, %ld passed, %ld failed\n", scenario->name.c_str(), runs.size(),
+              static_cast<long>(runs.size()) - failing, static_cast<long>(failing));
+  list_failures(runs, argv[0]);
+  return worst_exit(runs);
+}
+
+int cmd_suite(int argc, char** argv) {
+  const Args args = parse_args(argc, argv, 2, {"seeds", "jobs", "protocol", "store", "report"}, {"help"});
+  if (args.has("help")) {
+    std::fputs(kSuiteHelp, stdout);
+    return kExitOk;
+  }
+  const auto [first, last] = parse_seed_range(args.get("seeds", "1..3"));
+  std::vector<Task> tasks;
+  for (const auto& file : scenario_files(args.positional)) {
+    auto scenario = load_or_report(file);
+    if (!scenario) return kExitUsage;
+    for (std::uint64_t seed = first;; ++seed) {
+      sim::RunOptions o = base_options(args);
+      o.seed = seed;
+      tasks.push_back({file, *scenario, o});
+      if (seed == last) break;
+    }
+  }
+  const auto runs = run_pool(tasks, jobs_of(args), "suite");
+  const reports::SuiteTable table = reports::tabulate(runs_to_rows(runs));
+  std::fputs(reports::render_text(table).c_str(), stdout);
+  list_failures(runs, argv[0]);
+  const std::string dir = args.get("report", "build/report");
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir + "/summary.md") << reports::render_markdown(table);
+  std::printf("report: %s/summary.md\n", dir.c_str());
+  return worst_exit(runs);
+}
+
+}  // namespace fl::cli

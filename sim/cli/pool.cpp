@@ -1,0 +1,175 @@
+// Runs many seeds in parallel, one forked process per run. Each run stays
+// single-threaded and deterministic; separate processes also mean an assertion that
+// aborts one run is reported as that seed's failure instead of ending the sweep.
+#include <poll.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <cstdio>
+#include <cstring>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "sim/cli/cli.hpp"
+
+namespace fl::cli {
+namespace {
+
+using nlohmann::json;
+
+json to_json(const sim::RunResult& r) {
+  json checks = json::array();
+  for (const auto& c : r.checks) {
+    checks.push_back({{"name", c.name}, {"verdict", static_cast<int>(c.verdict)},
+                      {"severity", static_cast<int>(c.severity)}, {"enforced", c.enforced}, {"detail", c.detail}});
+  }
+  const auto& f = r.figures;
+  return {{"exit", r.exit_code()},
+          {"hash", sim::hex16(r.trace_hash)},
+          {"checks", checks},
+          {"figures",
+           {f.events, f.delivered, f.dropped, f.applied, f.faults, f.leader_changes, f.trace_lines, f.committed,
+            f.max_log_held, f.simulated_us}}};
+}
+
+void from_json(const json& j, RunSummary& s) {
+  s.exit_code = j.at("exit").get<int>();
+  s.trace_hash = j.at("hash").get<std::string>();
+  for (const auto& c : j.at("checks")) {
+    sim::CheckResult r;
+    r.name = c.at("name").get<std::string>();
+    r.verdict = static_cast<sim::Verdict>(c.at("verdict").get<int>());
+    r.severity = static_cast<sim::Severity>(c.at("severity").get<int>());
+    r.enforced = c.at("enforced").get<bool>();
+    r.detail = c.at("detail").get<std::string>();
+    s.checks.push_back(r);
+  }
+  const auto& f = j.at("figures");
+  auto& g = s.figures;
+  g.events = f[0];
+  g.delivered = f[1];
+  g.dropped = f[2];
+  g.applied = f[3];
+  g.faults = f[4];
+  g.leader_changes = f[5];
+  g.trace_lines = f[6];
+  g.committed = f[7];
+  g.max_log_held = f[8];
+  g.simulated_us = f[9];
+}
+
+// In the child: run, write one JSON line to `fd`, exit.
+[[noreturn]] void child_main(const Task& task, int fd) {
+  int code = 0;
+  std::string line;
+  try {
+    const sim::RunResult result = sim::run_scenario(task.scenario, task.options);
+    line = to_json(result).dump() + "\n";
+    code = result.exit_code();
+  } catch (const sim::BadRunOption& e) {
+    line = json{{"bad", e.what()}}.dump() + "\n";
+    code = kExitUsage;
+  }
+  std::size_t off = 0;
+  while (off < line.size()) {
+    const ssize_t n = ::write(fd, line.data() + off, line.size() - off);
+    if (n <= 0) break;
+    off += static_cast<std::size_t>(n);
+  }
+  ::_exit(code);
+}
+
+struct Running {
+  std::size_t task;
+  int fd;
+  pid_t pid;
+  std::string output;
+};
+
+void finish(RunSummary& summary, const std::string& output, int status) {
+  if (WIFSIGNALED(status)) {
+    summary.exit_code = kExitSafety;
+    summary.crash = std::string("aborted by signal ") + std::to_string(WTERMSIG(status)) + " (" +
+                    ::strsignal(WTERMSIG(status)) + ")";
+    return;
+  }
+  try {
+    const json j = json::parse(output);
+    if (j.contains("bad")) {
+      summary.exit_code = kExitUsage;
+      summary.crash = j["bad"].get<std::string>();
+      return;
+    }
+    from_json(j, summary);
+  } catch (const std::exception& e) {
+    summary.exit_code = kExitSafety;
+    summary.crash = "run ended with exit status " + std::to_string(WEXITSTATUS(status)) + " and no result";
+  }
+}
+
+void progress(const std::string& label, std::size_t done, std::size_t total, int failing, bool final) {
+  static const bool tty = ::isatty(STDERR_FILENO) != 0;
+  const bool milestone = done == total || (total >= 10 && done % (total / 10) == 0);
+  if (!tty && !milestone) return;
+  std::fprintf(stderr, "%s[%s] %zu/%zu runs done, %d failing%s", tty ? "\r" : "", label.c_str(), done, total,
+               failing, tty && !final ? "" : "\n");
+  std::fflush(stderr);
+}
+
+}  // namespace
+
+std::vector<RunSummary> run_pool(const std::vector<Task>& tasks, int jobs, const std::string& label) {
+  std::vector<RunSummary> summaries(tasks.size());
+  std::vector<Running> running;
+  std::size_t next = 0, done = 0;
+  int failing = 0;
+  std::fflush(stdout);
+  std::fflush(stderr);
+  while (done < tasks.size()) {
+    while (next < tasks.size() && static_cast<int>(running.size()) < std::max(1, jobs)) {
+      int fds[2];
+      if (::pipe(fds) != 0) throw std::runtime_error("pipe failed");
+      const pid_t pid = ::fork();
+      if (pid < 0) throw std::runtime_error("fork failed");
+      if (pid == 0) {
+        ::close(fds[0]);
+        child_main(tasks[next], fds[1]);
+      }
+      ::close(fds[1]);
+      summaries[next].scenario_path = tasks[next].scenario_path;
+      summaries[next].scenario_name = tasks[next].scenario.name;
+      summaries[next].options = tasks[next].options;
+      running.push_back({next++, fds[0], pid, {}});
+    }
+    // Read whatever is ready; a child whose pipe closed has finished writing.
+    std::vector<pollfd> polls;
+    for (const auto& r : running) polls.push_back({r.fd, POLLIN, 0});
+    ::poll(polls.data(), polls.size(), -1);
+    for (std::size_t i = 0; i < running.size();) {
+      char buffer[4096];
+      if (!(polls[i].revents & (POLLIN | POLLHUP | POLLERR))) {
+        ++i;
+        continue;
+      }
+      const ssize_t n = ::read(running[i].fd, buffer, sizeof buffer);
+      if (n > 0) {
+        running[i].output.append(buffer, static_cast<std::size_t>(n));
+        ++i;
+        continue;
+      }
+      ::close(running[i].fd);
+      int status = 0;
+      ::waitpid(running[i].pid, &status, 0);  // its pipe closed: it has exited or is about to
+      finish(summaries[running[i].task], running[i].output, status);
+      ++done;
+      failing += summaries[running[i].task].exit_code != 0;
+      progress(label, done, tasks.size(), failing, done == tasks.size());
+      running.erase(running.begin() + static_cast<std::ptrdiff_t>(i));
+      polls.erase(polls.begin() + static_cast<std::ptrdiff_t>(i));
+    }
+  }
+  return summaries;
+}
+
+}  // namespace fl::cli

@@ -1,0 +1,61 @@
+// The simulated network's fault model: latency with jitter, loss, duplication,
+// reordering (an extra random delay), and partitions between replicas as blocked
+// directed links. It decides each message's fate; the world schedules deliveries.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "rsm/core/types.hpp"
+#include "sim/rng.hpp"
+
+namespace fl::sim {
+
+struct NetworkParams {
+  Micros latency_us = 1000;
+  Micros jitter_us = 500;
+  double loss = 0.0;
+  double duplicate = 0.0;
+  double reorder = 0.0;
+  Micros reorder_delay_us = 20'000;
+};
+
+// What happens to one message: dropped (with a reason), or delivered after each of
+// `copies` delays.
+struct Fate {
+  std::string_view drop_reason;  // empty when delivered
+  int copies = 0;
+  Micros delays_us[2] = {0, 0};
+};
+
+class Network {
+ public:
+  // Endpoints 0..replicas-1 are replicas and can be partitioned; higher ids are
+  // clients, which partitions do not affect.
+  Network(int replicas, NetworkParams params, Rng rng);
+
+  const NetworkParams& params() const { return params_; }
+  void set_params(const NetworkParams& params) { params_ = params; }
+
+  // Drops every message from `from` to `to` until heal(). Only replica pairs.
+  void block(NodeId from, NodeId to);
+  bool blocked(NodeId from, NodeId to) const;
+  bool any_blocked() const { return blocked_count_ > 0; }
+  void heal();
+
+  // Decides the fate of a message sent now. Messages to self are always delivered
+  // at once: a process talking to itself does not cross the network.
+  Fate send(NodeId from, NodeId to);
+
+ private:
+  Micros one_delay();
+
+  int replicas_;
+  NetworkParams params_;
+  Rng rng_;
+  std::vector<bool> blocked_;  // replicas x replicas, row = from
+  int blocked_count_ = 0;
+};
+
+}  // namespace fl::sim

@@ -1,0 +1,88 @@
+#include "sim/run.hpp"
+
+#include "rsm/app/replicable.hpp"
+#include "rsm/core/assert.hpp"
+#include "sim/protocols.hpp"
+#include "sim/trace.hpp"
+#include "sim/world.hpp"
+
+namespace fl::sim {
+
+int RunResult::exit_code() const {
+  bool liveness = false;
+  for (const CheckResult& c : checks) {
+    if (!c.enforced || c.verdict != Verdict::kFail) continue;
+    if (c.severity == Severity::kSafety) return 1;
+    liveness = true;
+  }
+  return liveness ? 2 : 0;
+}
+
+Scenario effective_scenario(const Scenario& scenario, const RunOptions& options) {
+  Scenario s = scenario;
+  if (!options.protocol.empty()) s.cluster.protocol = options.protocol;
+  if (!options.store.empty()) s.cluster.store = options.store;
+  return s;
+}
+
+namespace {
+
+RunFacts gather(World& world, const Scenario& scenario) {
+  RunFacts facts;
+  facts.history = &world.workload().history();
+  for (int r = 0; r < world.replicas(); ++r) {
+    const NodeId id(static_cast<std::uint32_t>(r));
+    if (Replica* replica = world.replica(id)) facts.live_tables.push_back({id, replica->app().rows()});
+  }
+  const WorldStats& stats = world.stats();
+  facts.max_log_held = stats.max_log_held;
+  facts.max_log_held_where = stats.max_log_held_where;
+  facts.slot_violation = stats.slot_violation;
+  facts.last_fault_us = stats.last_fault_us;
+  facts.end_us = scenario.duration_us + scenario.quiesce_us;
+  facts.duration_us = scenario.duration_us;
+  return facts;
+}
+
+RunFigures figures_of(const World& world, const Trace& trace) {
+  const WorldStats& s = world.stats();
+  RunFigures f;
+  f.events = s.events;
+  f.delivered = s.delivered;
+  f.dropped = s.dropped;
+  f.applied = s.applied;
+  f.faults = s.faults;
+  f.leader_changes = s.leader_changes;
+  f.trace_lines = trace.lines();
+  f.committed = world.workload().completed_ok();
+  f.max_log_held = s.max_log_held;
+  f.simulated_us = world.now();
+  return f;
+}
+
+}  // namespace
+
+RunResult run_scenario(const Scenario& original, const RunOptions& options) {
+  const Scenario scenario = effective_scenario(original, options);
+  ReplicaFactory factory = make_replica_factory(scenario.cluster);  // throws BadRunOption
+  Trace trace(options.trace_path);
+  if (!trace.ok()) throw BadRunOption("cannot write trace file '" + options.trace_path + "'");
+  set_panic_context("scenario " + scenario.name + " seed " + std::to_string(options.seed));
+  trace.line(0, "run " + scenario.name + " seed " + std::to_string(options.seed) + " protocol " +
+                    scenario.cluster.protocol + " replicas " + std::to_string(scenario.cluster.replicas));
+
+  World world(scenario, options.seed, std::move(factory), trace);
+  world.run();
+
+  RunResult result;
+  result.seed = options.seed;
+  result.checks = run_checks(gather(world, scenario), scenario);
+  result.figures = figures_of(world, trace);
+  result.history = world.workload().history();
+  trace.flush();
+  result.trace_hash = trace.hash();
+  set_panic_context("");
+  return result;
+}
+
+}  // namespace fl::sim

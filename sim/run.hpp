@@ -1,0 +1,61 @@
+// One deterministic run of a scenario with a seed: build the world, run it, check it.
+#pragma once
+
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "sim/checks.hpp"
+#include "sim/history.hpp"
+#include "sim/scenario.hpp"
+
+namespace fl::sim {
+
+// A run that cannot start because of what the user asked for (an unknown protocol,
+// a store that is not available). The CLI reports it as bad input (exit 64).
+class BadRunOption : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct RunOptions {
+  std::uint64_t seed = 1;
+  std::string protocol;    // overrides the scenario's when not empty
+  std::string store;       // overrides the scenario's when not empty
+  std::string trace_path;  // writes every trace line there when not empty
+};
+
+// Figures about a run, for people and benchmarks.
+struct RunFigures {
+  std::uint64_t events = 0;
+  std::uint64_t delivered = 0;
+  std::uint64_t dropped = 0;
+  std::uint64_t applied = 0;
+  std::uint64_t faults = 0;
+  std::uint64_t leader_changes = 0;
+  std::uint64_t trace_lines = 0;
+  std::int64_t committed = 0;  // client requests acknowledged
+  std::int64_t max_log_held = 0;
+  Micros simulated_us = 0;
+};
+
+struct RunResult {
+  std::uint64_t seed = 0;
+  std::uint64_t trace_hash = 0;
+  std::vector<CheckResult> checks;
+  RunFigures figures;
+  History history;
+
+  // 0 when every enforced check passes, 1 on a safety violation, 2 on a liveness
+  // violation only.
+  int exit_code() const;
+};
+
+// The scenario after command-line overrides: what actually runs.
+Scenario effective_scenario(const Scenario& scenario, const RunOptions& options);
+
+// Runs `scenario` with `options.seed`. Throws BadRunOption if it cannot start.
+RunResult run_scenario(const Scenario& scenario, const RunOptions& options);
+
+}  // namespace fl::sim

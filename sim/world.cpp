@@ -1,0 +1,223 @@
+#include "sim/world.hpp"
+
+#include <algorithm>
+#include <set>
+
+#include "rsm/core/assert.hpp"
+
+namespace fl::sim {
+namespace {
+
+NetworkParams params_from(const NetworkSpec& spec) {
+  return NetworkParams{spec.latency_us, spec.jitter_us, spec.loss, spec.duplicate, spec.reorder,
+                       spec.reorder_delay_us};
+}
+
+std::vector<NodeId> resolve_targets(const std::vector<std::string>& names) {
+  std::vector<NodeId> ids;
+  // The parser has validated the names as "r<k>".
+  for (const auto& name : names) ids.push_back(NodeId(static_cast<std::uint32_t>(std::stoul(name.substr(1)))));
+  return ids;
+}
+
+constexpr std::int64_t kIndexSpan = 1 << 16;
+
+}  // namespace
+
+World::World(const Scenario& scenario, std::uint64_t seed, ReplicaFactory factory, Trace& trace)
+    : scenario_(scenario),
+      seed_(seed),
+      factory_(std::move(factory)),
+      trace_(trace),
+      nodes_(static_cast<std::size_t>(scenario.cluster.replicas)),
+      network_(scenario.cluster.replicas, params_from(scenario.network), Rng::stream(seed, "network")),
+      workload_(scenario.workload, scenario.cluster.replicas, resolve_targets(scenario.workload.targets),
+                Rng::stream(seed, "workload").next()) {
+  FL_ASSERT(scenario.cluster.batch_size_max < kIndexSpan);
+  if (scenario.nemesis) {
+    nemesis_.emplace(*scenario.nemesis, scenario.cluster.replicas, Rng::stream(seed, "nemesis"));
+  }
+}
+
+World::~World() = default;
+
+std::string World::endpoint_name(NodeId id) const {
+  if (id.value < nodes_.size()) return replica_name(id);
+  return "c" + std::to_string(id.value - nodes_.size());
+}
+
+void World::run() {
+  for (std::uint32_t r = 0; r < nodes_.size(); ++r) restart(NodeId(r), "boot");
+  for (int c = 0; c < workload_.clients(); ++c) {
+    const ClientId id(static_cast<std::uint32_t>(c));
+    queue_.push(workload_.think_time(id), ClientWake{id});
+  }
+  for (std::size_t i = 0; i < scenario_.faults.size(); ++i) queue_.push(scenario_.faults[i].at_us, FaultFire{i});
+  if (nemesis_) {
+    const NemesisSpec& n = *scenario_.nemesis;
+    const Micros stop = n.stop_us > 0 ? n.stop_us : scenario_.duration_us;
+    for (Micros t = n.start_us; t < stop; t += n.interval_us) queue_.push(t, NemesisTick{false});
+    queue_.push(stop, NemesisTick{true});
+  }
+  queue_.push(scenario_.duration_us, StopIssuing{});
+  const Micros end = scenario_.duration_us + scenario_.quiesce_us;
+  while (!queue_.empty() && queue_.next_time() <= end) {
+    Event event = queue_.pop();
+    ++stats_.events;
+    dispatch(event);
+  }
+  workload_.finish();
+  trace_.line(end, "end");
+}
+
+void World::dispatch(Event& event) {
+  std::visit([this](auto& e) { handle(e); }, event);
+}
+
+void World::step(NodeId id, const std::function<void(Replica&, Output&)>& input) {
+  Node& node = nodes_[id.value];
+  FL_ASSERT(node.up && node.replica);
+  out_.clear();
+  input(*node.replica, out_);
+  execute(id, out_);
+}
+
+void World::execute(NodeId id, Output& out) {
+  Node& node = nodes_[id.value];
+  // Persist before send (the Output contract): writes and sync, then messages.
+  for (auto& w : out.writes) node.disk.write(w);
+  if (out.sync) node.disk.sync();
+  for (auto& [to, message] : out.messages) send_peer(id, to, message);
+  for (auto& reply : out.replies) {
+    const NodeId to = client_address(reply.client);
+    const Fate fate = network_.send(id, to);
+    for (int i = 0; i < fate.copies; ++i) queue_.push(now() + fate.delays_us[i], DeliverReply{id, reply});
+    if (fate.copies == 0) ++stats_.dropped;
+  }
+  for (const auto& t : out.timers) {
+    const std::uint64_t generation = ++node.timer_generation[t.timer];
+    queue_.push(now() + std::max<Micros>(0, t.after_us), TimerFire{id, node.incarnation, t.timer, generation});
+  }
+  for (const auto& a : out.applied) observe(id, a);
+  for (const auto& note : out.notes) trace_.line(now(), "note " + replica_name(id) + " " + note);
+  sample(id);
+}
+
+void World::send_peer(NodeId from, NodeId to, const MessagePtr& message) {
+  const Fate fate = network_.send(from, to);
+  if (fate.copies == 0) {
+    ++stats_.dropped;
+    trace_.line(now(), "drop " + replica_name(from) + "->" + replica_name(to) + " " +
+                           std::string(fate.drop_reason) + " " + message->describe());
+    return;
+  }
+  for (int i = 0; i < fate.copies; ++i) queue_.push(now() + fate.delays_us[i], DeliverPeer{from, to, message});
+}
+
+void World::send_request(const ClientSend& send) {
+  trace_.line(now(), "call c" + std::to_string(send.client.value) + " " + describe(send.request) + " -> " +
+                         replica_name(send.to) + " try " + std::to_string(send.attempt));
+  const Fate fate = network_.send(client_address(send.client), send.to);
+  for (int i = 0; i < fate.copies; ++i) {
+    queue_.push(now() + fate.delays_us[i], DeliverRequest{send.client, send.to, send.request});
+  }
+  queue_.push(now() + workload_.timeout_us(), ClientTimeout{send.client, send.request.id, send.attempt});
+}
+
+void World::observe(NodeId id, const Applied& a) {
+  ++stats_.applied;
+  trace_.line(now(), "apply " + replica_name(id) + " s=" + std::to_string(a.slot.value) + "." +
+                         std::to_string(a.index) + " " + describe(a.request));
+  const std::int64_t key = a.slot.value * kIndexSpan + a.index;
+  auto [it, fresh] = applied_at_.try_emplace(key, a.request, id);
+  if (!fresh && !(it->second.first == a.request) && !stats_.slot_violation) {
+    stats_.slot_violation = "slot " + std::to_string(a.slot.value) + "." + std::to_string(a.index) + ": " +
+                            replica_name(it->second.second) + " applied " + describe(it->second.first) + " but " +
+                            replica_name(id) + " applied " + describe(a.request) + " (t=" + std::to_string(now()) +
+                            ")";
+  }
+}
+
+void World::sample(NodeId id) {
+  Node& node = nodes_[id.value];
+  const std::int64_t held = std::max(node.replica ? node.replica->log_requests_held() : 0, node.disk.weight());
+  if (held > stats_.max_log_held) {
+    stats_.max_log_held = held;
+    stats_.max_log_held_where = replica_name(id) + " at t=" + std::to_string(now());
+  }
+  if (!node.replica) return;
+  if (auto epoch = node.replica->leader_epoch(); epoch && *epoch > leader_epoch_seen_) {
+    leader_epoch_seen_ = *epoch;
+    ++stats_.leader_changes;
+  }
+}
+
+void World::handle(DeliverPeer& e) {
+  Node& node = nodes_[e.to.value];
+  if (!node.up) {
+    ++stats_.dropped;
+    trace_.line(now(), "drop " + replica_name(e.from) + "->" + replica_name(e.to) + " down " + e.message->describe());
+    return;
+  }
+  ++stats_.delivered;
+  trace_.line(now(), "deliver " + replica_name(e.from) + "->" + replica_name(e.to) + " " + e.message->describe());
+  step(e.to, [&](Replica& r, Output& out) { r.on_message(e.from, *e.message, now(), out); });
+}
+
+void World::handle(DeliverRequest& e) {
+  if (!nodes_[e.to.value].up) {
+    ++stats_.dropped;
+    trace_.line(now(), "drop c" + std::to_string(e.client.value) + "->" + replica_name(e.to) + " down");
+    return;
+  }
+  ++stats_.delivered;
+  trace_.line(now(), "deliver c" + std::to_string(e.client.value) + "->" + replica_name(e.to) + " " +
+                         describe(e.request));
+  step(e.to, [&](Replica& r, Output& out) { r.on_client_request(e.request, now(), out); });
+}
+
+void World::handle(DeliverReply& e) {
+  ++stats_.delivered;
+  if (!workload_.on_reply(e.reply, now())) return;  // stale or duplicate reply: no event for the client
+  trace_.line(now(), "return c" + std::to_string(e.reply.client.value) + " #" + std::to_string(e.reply.id.value) +
+                         " " + describe(e.reply.response) + " from " + replica_name(e.from));
+  queue_.push(now() + workload_.think_time(e.reply.client), ClientWake{e.reply.client});
+}
+
+void World::handle(TimerFire& e) {
+  Node& node = nodes_[e.node.value];
+  if (!node.up || node.incarnation != e.incarnation) return;
+  if (node.timer_generation[e.timer] != e.generation) return;  // re-armed since
+  trace_.line(now(), "timer " + replica_name(e.node) + " " + std::to_string(e.timer));
+  step(e.node, [&](Replica& r, Output& out) { r.on_timer(e.timer, now(), out); });
+}
+
+void World::handle(ClientWake& e) {
+  if (auto send = workload_.issue(e.client, now())) send_request(*send);
+}
+
+void World::handle(ClientTimeout& e) {
+  const auto action = workload_.on_timeout(e.client, e.id, e.attempt);
+  if (action.retry) {
+    send_request(*action.retry);
+  } else if (action.gave_up) {
+    trace_.line(now(), "giveup c" + std::to_string(e.client.value) + " #" + std::to_string(e.id.value));
+    queue_.push(now() + workload_.think_time(e.client), ClientWake{e.client});
+  }
+}
+
+void World::handle(FaultFire& e) {
+  const TimedFault& fault = scenario_.faults[e.index];
+  apply_fault(fault.action, fault.origin);
+}
+
+void World::handle(NemesisTick& e) {
+  for (const auto& action : nemesis_->tick(e.last)) apply_fault(action, "nemesis");
+}
+
+void World::handle(StopIssuing&) {
+  workload_.stop_issuing();
+  trace_.line(now(), "workload stops issuing");
+}
+
+}  // namespace fl::sim

@@ -1,0 +1,126 @@
+// The simulated world of one run: replicas with their disks, the network, the
+// clients, the fault schedule and the nemesis, all driven by one event queue and one
+// seed. Single-threaded and deterministic: the same scenario and seed give the same
+// trace, line for line.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <variant>
+#include <vector>
+
+#include "rsm/core/replica.hpp"
+#include "sim/disk.hpp"
+#include "sim/event_queue.hpp"
+#include "sim/nemesis.hpp"
+#include "sim/network.hpp"
+#include "sim/scenario.hpp"
+#include "sim/trace.hpp"
+#include "sim/workload.hpp"
+
+namespace fl::sim {
+
+// Makes a fresh replica (empty volatile state) for node `id`; the world then starts
+// it from its disk. Called at boot and at every restart.
+using ReplicaFactory = std::function<std::unique_ptr<Replica>(NodeId id)>;
+
+// Figures and invariant results gathered while the world runs.
+struct WorldStats {
+  std::uint64_t events = 0;
+  std::uint64_t delivered = 0;
+  std::uint64_t dropped = 0;
+  std::uint64_t applied = 0;
+  std::uint64_t faults = 0;
+  std::uint64_t leader_changes = 0;
+  std::int64_t max_log_held = 0;          // over all replicas and all moments
+  std::string max_log_held_where;         // "r1 at t=..."
+  Micros last_fault_us = 0;               // when the last fault (or heal) fired
+  std::optional<std::string> slot_violation;  // first disagreement on a slot's contents
+};
+
+class World {
+ public:
+  World(const Scenario& scenario, std::uint64_t seed, ReplicaFactory factory, Trace& trace);
+  ~World();
+
+  // Runs the workload for the scenario's duration, then the quiet period.
+  void run();
+
+  const WorldStats& stats() const { return stats_; }
+  const Workload& workload() const { return workload_; }
+  Micros now() const { return queue_.now(); }
+  int replicas() const { return static_cast<int>(nodes_.size()); }
+  bool up(NodeId id) const { return nodes_[id.value].up; }
+  // The live replica object, for end-of-run checks; null when the node is down.
+  Replica* replica(NodeId id) { return nodes_[id.value].replica.get(); }
+
+ private:
+  struct Node {
+    std::unique_ptr<Replica> replica;
+    Disk disk;
+    bool up = false;
+    std::uint64_t incarnation = 0;
+    std::map<std::uint32_t, std::uint64_t> timer_generation;
+  };
+  struct DeliverPeer { NodeId from, to; MessagePtr message; };
+  struct DeliverRequest { ClientId client; NodeId to; Request request; };
+  struct DeliverReply { NodeId from; ClientReply reply; };
+  struct TimerFire { NodeId node; std::uint64_t incarnation; std::uint32_t timer; std::uint64_t generation; };
+  struct ClientWake { ClientId client; };
+  struct ClientTimeout { ClientId client; RequestId id; int attempt; };
+  struct FaultFire { std::size_t index; };
+  struct NemesisTick { bool last; };
+  struct StopIssuing {};
+  using Event = std::variant<DeliverPeer, DeliverRequest, DeliverReply, TimerFire, ClientWake, ClientTimeout,
+                             FaultFire, NemesisTick, StopIssuing>;
+
+  void dispatch(Event& event);
+  void handle(DeliverPeer& e);
+  void handle(DeliverRequest& e);
+  void handle(DeliverReply& e);
+  void handle(TimerFire& e);
+  void handle(ClientWake& e);
+  void handle(ClientTimeout& e);
+  void handle(FaultFire& e);
+  void handle(NemesisTick& e);
+  void handle(StopIssuing& e);
+
+  // Runs one input on a live replica and executes its output.
+  void step(NodeId id, const std::function<void(Replica&, Output&)>& input);
+  void execute(NodeId id, Output& out);
+  void send_peer(NodeId from, NodeId to, const MessagePtr& message);
+  void send_request(const ClientSend& send);
+  void observe(NodeId id, const Applied& applied);
+  void sample(NodeId id);
+
+  void apply_fault(const FaultAction& action, const std::string& origin);
+  std::vector<NodeId> resolve(const std::vector<NodeSet>& sets, std::size_t which);
+  std::optional<NodeId> current_leader() const;
+  void crash(NodeId id, const std::string& origin);
+  void restart(NodeId id, const std::string& origin);
+
+  NodeId client_address(ClientId c) const { return NodeId(static_cast<std::uint32_t>(nodes_.size()) + c.value); }
+  std::string endpoint_name(NodeId id) const;
+
+  const Scenario& scenario_;
+  std::uint64_t seed_;
+  ReplicaFactory factory_;
+  Trace& trace_;
+  EventQueue<Event> queue_;
+  std::vector<Node> nodes_;
+  Network network_;
+  Workload workload_;
+  std::optional<Nemesis> nemesis_;
+  Output out_;
+  WorldStats stats_;
+  std::uint64_t leader_epoch_seen_ = 0;
+  // (slot, index) -> the request first applied there, and by whom.
+  std::unordered_map<std::int64_t, std::pair<Request, NodeId>> applied_at_;
+};
+
+}  // namespace fl::sim

@@ -1,0 +1,150 @@
+// Fault injection for the World: resolving node names and applying crashes,
+// restarts, partitions, cuts, heals and network changes.
+#include <algorithm>
+#include <set>
+
+#include "rsm/core/assert.hpp"
+#include "sim/world.hpp"
+
+namespace fl::sim {
+namespace {
+
+std::string join(const std::vector<NodeId>& ids) {
+  std::string s = "[";
+  for (std::size_t i = 0; i < ids.size(); ++i) s += (i ? "," : "") + replica_name(ids[i]);
+  return s + "]";
+}
+
+}  // namespace
+
+std::optional<NodeId> World::current_leader() const {
+  std::optional<NodeId> best;
+  std::uint64_t best_epoch = 0;
+  for (std::uint32_t r = 0; r < nodes_.size(); ++r) {
+    const Node& node = nodes_[r];
+    if (!node.up) continue;
+    auto epoch = node.replica->leader_epoch();
+    if (epoch && (!best || *epoch > best_epoch)) {
+      best = NodeId(r);
+      best_epoch = *epoch;
+    }
+  }
+  return best;
+}
+
+// Resolves sets[which]; "*" means every replica named in no other set of the fault.
+std::vector<NodeId> World::resolve(const std::vector<NodeSet>& sets, std::size_t which) {
+  auto named = [&](const NodeSet& set) {
+    std::set<std::uint32_t> out;
+    for (const auto& name : set) {
+      if (name == "leader") {
+        if (auto leader = current_leader()) out.insert(leader->value);
+      } else if (name == "*") {
+        std::set<std::uint32_t> others;
+        for (std::size_t j = 0; j < sets.size(); ++j) {
+          if (j == which) continue;
+          for (const auto& other_name : sets[j]) {
+            if (other_name == "*") continue;
+            if (other_name == "leader") {
+              if (auto leader = current_leader()) others.insert(leader->value);
+            } else {
+              others.insert(static_cast<std::uint32_t>(std::stoul(other_name.substr(1))));
+            }
+          }
+        }
+        for (std::uint32_t r = 0; r < nodes_.size(); ++r) {
+          if (!others.contains(r)) out.insert(r);
+        }
+      } else {
+        out.insert(static_cast<std::uint32_t>(std::stoul(name.substr(1))));
+      }
+    }
+    return out;
+  };
+  std::vector<NodeId> ids;
+  for (std::uint32_t r : named(sets[which])) ids.push_back(NodeId(r));
+  return ids;
+}
+
+void World::crash(NodeId id, const std::string& origin) {
+  Node& node = nodes_[id.value];
+  if (!node.up) return;
+  node.replica.reset();
+  node.disk.crash();
+  node.up = false;
+  node.timer_generation.clear();
+  trace_.line(now(), "fault crash " + replica_name(id) + " (" + origin + ")");
+}
+
+void World::restart(NodeId id, const std::string& origin) {
+  Node& node = nodes_[id.value];
+  if (node.up) return;
+  node.replica = factory_(id);
+  node.up = true;
+  ++node.incarnation;
+  trace_.line(now(), "fault restart " + replica_name(id) + " (" + origin + ")");
+  const DiskImage image = node.disk.durable();
+  step(id, [&](Replica& r, Output& out) { r.start(image, now(), out); });
+}
+
+void World::apply_fault(const FaultAction& action, const std::string& origin) {
+  ++stats_.faults;
+  stats_.last_fault_us = now();
+  std::visit(
+      [&](const auto& a) {
+        using T = std::decay_t<decltype(a)>;
+        if constexpr (std::is_same_v<T, Crash>) {
+          for (NodeId id : resolve({a.nodes}, 0)) crash(id, origin);
+        } else if constexpr (std::is_same_v<T, Restart>) {
+          for (NodeId id : resolve({a.nodes}, 0)) restart(id, origin);
+        } else if constexpr (std::is_same_v<T, KillAll>) {
+          for (std::uint32_t r = 0; r < nodes_.size(); ++r) crash(NodeId(r), origin);
+        } else if constexpr (std::is_same_v<T, RestartAll>) {
+          for (std::uint32_t r = 0; r < nodes_.size(); ++r) restart(NodeId(r), origin);
+        } else if constexpr (std::is_same_v<T, Partition>) {
+          std::vector<std::vector<NodeId>> groups;
+          std::string text;
+          for (std::size_t g = 0; g < a.groups.size(); ++g) {
+            groups.push_back(resolve(a.groups, g));
+            text += join(groups.back());
+          }
+          for (std::size_t g = 0; g < groups.size(); ++g) {
+            for (std::size_t h = 0; h < groups.size(); ++h) {
+              if (g == h) continue;
+              for (NodeId x : groups[g]) {
+                for (NodeId y : groups[h]) {
+                  if (x != y) network_.block(x, y);
+                }
+              }
+            }
+          }
+          trace_.line(now(), "fault partition " + text + " (" + origin + ")");
+        } else if constexpr (std::is_same_v<T, Cut>) {
+          const std::vector<NodeSet> sets{a.from, a.to};
+          const auto from = resolve(sets, 0);
+          const auto to = resolve(sets, 1);
+          for (NodeId x : from) {
+            for (NodeId y : to) {
+              if (x != y) network_.block(x, y);
+            }
+          }
+          trace_.line(now(), "fault cut " + join(from) + "->" + join(to) + " (" + origin + ")");
+        } else if constexpr (std::is_same_v<T, Heal>) {
+          network_.heal();
+          trace_.line(now(), "fault heal (" + origin + ")");
+        } else if constexpr (std::is_same_v<T, NetworkChange>) {
+          NetworkParams p = network_.params();
+          if (a.latency_us) p.latency_us = *a.latency_us;
+          if (a.jitter_us) p.jitter_us = *a.jitter_us;
+          if (a.loss) p.loss = *a.loss;
+          if (a.duplicate) p.duplicate = *a.duplicate;
+          if (a.reorder) p.reorder = *a.reorder;
+          network_.set_params(p);
+          trace_.line(now(), "fault network latency=" + std::to_string(p.latency_us) + " loss=" +
+                                 std::to_string(p.loss) + " dup=" + std::to_string(p.duplicate) + " (" + origin + ")");
+        }
+      },
+      action);
+}
+
+}  // namespace fl::sim
