@@ -3,7 +3,7 @@
 #pragma once
 
 #include <cstdint>
-#include <queue>
+#include <algorithm>
 #include <utility>
 #include <vector>
 
@@ -18,22 +18,24 @@ class EventQueue {
   // Schedules `event` at absolute time `at_us`; never in the past.
   void push(Micros at_us, Event event) {
     FL_ASSERT(at_us >= now_, "event scheduled in the past");
-    heap_.push(Entry{at_us, next_seq_++, std::move(event)});
+    heap_.push_back(Entry{at_us, next_seq_++, std::move(event)});
+    std::push_heap(heap_.begin(), heap_.end(), Later{});
   }
 
   bool empty() const { return heap_.empty(); }
   Micros now() const { return now_; }
-  Micros next_time() const { return heap_.top().at_us; }
+  Micros next_time() const { return heap_.front().at_us; }
   std::uint64_t scheduled() const { return next_seq_; }
 
   // Removes the earliest event and advances the clock to its time.
   Event pop() {
-    // priority_queue::top is const; the entry is copied out before pop. Events are
-    // small (shared pointers and ids), so this costs little.
-    Entry entry = heap_.top();
-    heap_.pop();
-    now_ = entry.at_us;
-    return std::move(entry.event);
+    // A hand-rolled binary heap rather than std::priority_queue, whose const top()
+    // would force a copy of every event (replies carry vectors).
+    std::pop_heap(heap_.begin(), heap_.end(), Later{});
+    Event event = std::move(heap_.back().event);
+    now_ = heap_.back().at_us;
+    heap_.pop_back();
+    return event;
   }
 
  private:
@@ -49,7 +51,7 @@ class EventQueue {
     }
   };
 
-  std::priority_queue<Entry, std::vector<Entry>, Later> heap_;
+  std::vector<Entry> heap_;  // a max-heap under Later, so the earliest entry is in front
   std::uint64_t next_seq_ = 0;
   Micros now_ = 0;
 };

@@ -43,8 +43,8 @@ INSTANTIATE_TEST_SUITE_P(Scenarios, SameSeedSameHash,
                          ::testing::Values("03-requests-to-all-replicas.json", "08-rolling-restarts.json",
                                            "10-coordinator-isolated.json", "13-nemesis-soak.json",
                                            "14-lossy-network.json"),
-                         [](const auto& info) {
-                           std::string name = info.param.substr(0, info.param.find('.'));
+                         [](const auto& param_info) {
+                           std::string name = param_info.param.substr(0, param_info.param.find('.'));
                            for (char& c : name) if (c == '-') c = '_';
                            return "s" + name;
                          });

@@ -39,8 +39,8 @@ TEST_P(ShippedScenario, passes_its_expectations_on_seeds_1_to_4) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(All, ShippedScenario, ::testing::ValuesIn(scenario_names()), [](const auto& info) {
-  std::string name = info.param.substr(0, info.param.find('.'));
+INSTANTIATE_TEST_SUITE_P(All, ShippedScenario, ::testing::ValuesIn(scenario_names()), [](const auto& param_info) {
+  std::string name = param_info.param.substr(0, param_info.param.find('.'));
   for (char& c : name) if (c == '-') c = '_';
   return "s" + name;
 });

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "sim/cli/cli.hpp"
+#include "sim/trace.hpp"
 
 namespace fl::cli {
 namespace {

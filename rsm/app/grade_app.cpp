@@ -1,0 +1,267 @@
+#include "rsm/app/grade_app.hpp"
+
+#include <initializer_list>
+#include <limits>
+#include <utility>
+
+#include <nlohmann/json.hpp>
+
+#include "rsm/core/assert.hpp"
+
+// Checkpoint format (compact; keys of every object sorted by nlohmann::json):
+//   {"clients":[{"client":3,"id":17,"response":{"events":[..],"rows":[[k,[..]],..],
+//                "status":"ok"}},..],
+//    "rows":[[key,[event,..]],..]}
+// Rows are strictly ascending by key and clients by id, so an accepted checkpoint is
+// in the one form checkpoint() writes.
+
+namespace fl {
+namespace {
+
+using nlohmann::json;
+
+// ---- writing ----
+
+json rows_to_json(const std::vector<Row>& rows) {
+  json out = json::array();
+  for (const auto& [key, events] : rows) out.push_back(json::array({key, events}));
+  return out;
+}
+
+json response_to_json(const Response& response) {
+  return json{{"status", status_name(response.status)},
+              {"events", response.events},
+              {"rows", rows_to_json(response.rows)}};
+}
+
+std::string checkpoint_text(const std::vector<Row>& rows,
+                            const std::map<ClientId, DedupEntry>& dedup) {
+  json clients = json::array();
+  for (const auto& [client, entry] : dedup) {
+    clients.push_back(json{{"client", client.value},
+                           {"id", entry.last_id.value},
+                           {"response", response_to_json(entry.response)}});
+  }
+  return json{{"clients", std::move(clients)}, {"rows", rows_to_json(rows)}}.dump();
+}
+
+// ---- reading ----
+// Each reader returns nullopt and sets `error` at the first problem; `where` names
+// the value being read, so that the message points into the text.
+
+struct State {
+  std::vector<Row> rows;
+  std::map<ClientId, DedupEntry> dedup;
+};
+
+template <class Int>
+std::optional<Int> read_int(const json& j, const std::string& where, std::string& error) {
+  // Checked before any get<>, which would silently wrap out-of-range values.
+  if (j.is_number_unsigned()) {
+    auto v = j.get<std::uint64_t>();
+    if (std::in_range<Int>(v)) return static_cast<Int>(v);
+  } else if (j.is_number_integer()) {
+    auto v = j.get<std::int64_t>();
+    if (std::in_range<Int>(v)) return static_cast<Int>(v);
+  }
+  error = where + ": not an integer in range";
+  return std::nullopt;
+}
+
+// True if `j` is an object with exactly `fields`: a checkpoint from another format
+// version should fail loudly rather than restore half its state.
+bool has_exactly(const json& j, std::initializer_list<const char*> fields,
+                 const std::string& where, std::string& error) {
+  bool ok = j.is_object() && j.size() == fields.size();
+  for (const char* field : fields) ok = ok && j.contains(field);
+  if (!ok) {
+    error = where + ": expected an object with fields";
+    for (const char* field : fields) error += std::string(" ") + field;
+  }
+  return ok;
+}
+
+std::optional<std::vector<std::int32_t>> read_events(const json& j, const std::string& where,
+                                                     std::string& error) {
+  if (!j.is_array()) {
+    error = where + ": not an array";
+    return std::nullopt;
+  }
+  std::vector<std::int32_t> events;
+  events.reserve(j.size());
+  for (std::size_t i = 0; i < j.size(); ++i) {
+    auto v = read_int<std::int32_t>(j[i], where + "[" + std::to_string(i) + "]", error);
+    if (!v) return std::nullopt;
+    events.push_back(*v);
+  }
+  return events;
+}
+
+std::optional<Row> read_row(const json& j, const std::string& where, std::string& error) {
+  if (!j.is_array() || j.size() != 2) {
+    error = where + ": not a [key, events] pair";
+    return std::nullopt;
+  }
+  auto key = read_int<std::int32_t>(j[0], where + ".key", error);
+  if (!key) return std::nullopt;
+  auto events = read_events(j[1], where + ".events", error);
+  if (!events) return std::nullopt;
+  return Row{*key, std::move(*events)};
+}
+
+std::optional<std::vector<Row>> read_rows(const json& j, const std::string& where,
+                                          std::string& error) {
+  if (!j.is_array()) {
+    error = where + ": not an array";
+    return std::nullopt;
+  }
+  std::vector<Row> rows;
+  rows.reserve(j.size());
+  for (std::size_t i = 0; i < j.size(); ++i) {
+    std::string at = where + "[" + std::to_string(i) + "]";
+    auto row = read_row(j[i], at, error);
+    if (!row) return std::nullopt;
+    if (!rows.empty() && row->first <= rows.back().first) {
+      error = at + ": key not above the previous key";
+      return std::nullopt;
+    }
+    rows.push_back(std::move(*row));
+  }
+  return rows;
+}
+
+std::optional<Response> read_response(const json& j, const std::string& where,
+                                      std::string& error) {
+  if (!has_exactly(j, {"status", "events", "rows"}, where, error)) return std::nullopt;
+  const json& status = j["status"];
+  auto parsed = status.is_string() ? status_from_name(status.get<std::string>()) : std::nullopt;
+  if (!parsed) {
+    error = where + ".status: not a status name";
+    return std::nullopt;
+  }
+  auto events = read_events(j["events"], where + ".events", error);
+  if (!events) return std::nullopt;
+  auto rows = read_rows(j["rows"], where + ".rows", error);
+  if (!rows) return std::nullopt;
+  return Response{*parsed, std::move(*events), std::move(*rows)};
+}
+
+std::optional<std::pair<ClientId, DedupEntry>> read_client(const json& j, const std::string& where,
+                                                           std::string& error) {
+  if (!has_exactly(j, {"client", "id", "response"}, where, error)) return std::nullopt;
+  auto client = read_int<std::uint32_t>(j["client"], where + ".client", error);
+  if (!client) return std::nullopt;
+  auto id = read_int<std::uint64_t>(j["id"], where + ".id", error);
+  if (!id) return std::nullopt;
+  auto response = read_response(j["response"], where + ".response", error);
+  if (!response) return std::nullopt;
+  return std::pair{ClientId{*client}, DedupEntry{RequestId{*id}, std::move(*response)}};
+}
+
+std::optional<std::map<ClientId, DedupEntry>> read_clients(const json& j, std::string& error) {
+  if (!j.is_array()) {
+    error = "clients: not an array";
+    return std::nullopt;
+  }
+  std::map<ClientId, DedupEntry> dedup;
+  for (std::size_t i = 0; i < j.size(); ++i) {
+    std::string at = "clients[" + std::to_string(i) + "]";
+    auto entry = read_client(j[i], at, error);
+    if (!entry) return std::nullopt;
+    if (!dedup.empty() && entry->first <= dedup.rbegin()->first) {
+      error = at + ": client not above the previous client";
+      return std::nullopt;
+    }
+    dedup.insert(dedup.end(), std::move(*entry));
+  }
+  return dedup;
+}
+
+std::optional<State> read_state(std::string_view text, std::string& error) {
+  // allow_exceptions=false: bad JSON yields a discarded value instead of a throw.
+  json j = json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded()) {
+    error = "not valid JSON";
+    return std::nullopt;
+  }
+  if (!has_exactly(j, {"clients", "rows"}, "top level", error)) return std::nullopt;
+  auto rows = read_rows(j["rows"], "rows", error);
+  if (!rows) return std::nullopt;
+  auto dedup = read_clients(j["clients"], error);
+  if (!dedup) return std::nullopt;
+  return State{std::move(*rows), std::move(*dedup)};
+}
+
+// A response with no payload. Designated initializers would trip
+// -Wmissing-field-initializers for the payload vectors.
+Response status_only(Status status) {
+  Response response;
+  response.status = status;
+  return response;
+}
+
+}  // namespace
+
+GradeApp::GradeApp(std::unique_ptr<Store> store) : store_(std::move(store)) {
+  FL_ASSERT(store_ != nullptr);
+}
+
+Response GradeApp::execute(const Request& request) {
+  auto found = dedup_.find(request.client);
+  if (found != dedup_.end()) {
+    if (request.id == found->second.last_id) return found->second.response;
+    if (request.id < found->second.last_id) return status_only(Status::kStale);
+  }
+  Response response = apply(request);
+  dedup_.insert_or_assign(request.client, DedupEntry{request.id, response});
+  return response;
+}
+
+Response GradeApp::apply(const Request& request) {
+  switch (request.op) {
+    case OpKind::kInsert:
+      return status_only(store_->insert(request.key) ? Status::kOk : Status::kExists);
+    case OpKind::kAppend:
+      store_->append(request.key, request.value);
+      return status_only(Status::kOk);
+    case OpKind::kRead: {
+      auto events = store_->read(request.key);
+      if (!events) return status_only(Status::kNotFound);
+      Response response;
+      response.events = std::move(*events);
+      return response;
+    }
+    case OpKind::kReadAll: {
+      Response response;
+      response.rows = store_->read_all();
+      return response;
+    }
+  }
+  // Requests come from decode_request or the workload, which only make valid ops.
+  panic(__FILE__, __LINE__, "valid op", "request " + describe(request));
+}
+
+std::string GradeApp::checkpoint() { return checkpoint_text(store_->read_all(), dedup_); }
+
+std::optional<std::string> GradeApp::restore(std::string_view text) {
+  std::string error;
+  std::optional<State> state;
+  try {
+    state = read_state(text, error);
+  } catch (const nlohmann::json::exception& e) {
+    // The readers check every type before reading it, so this is a backstop that
+    // keeps "bad text is an error value" true should one check be missing.
+    return std::string("checkpoint: ") + e.what();
+  }
+  if (!state) return "checkpoint: " + error;
+  store_->clear();
+  store_->load(state->rows);
+  dedup_ = std::move(state->dedup);
+  return std::nullopt;
+}
+
+std::vector<Row> GradeApp::rows() { return store_->read_all(); }
+
+std::string empty_checkpoint() { return checkpoint_text({}, {}); }
+
+}  // namespace fl

@@ -1,0 +1,68 @@
+// The application under test: the grade table grade(id int primary key,
+// events list<int>) as a replicated state machine, with exactly-once execution of
+// retried client requests.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "rsm/app/replicable.hpp"
+#include "rsm/core/request.hpp"
+#include "rsm/core/types.hpp"
+#include "rsm/store/store.hpp"
+
+namespace fl {
+
+// The last request a client had executed and what it returned. A retry of that
+// request gets the saved response instead of running again, so an append that
+// reached the log twice (client retry, re-proposal) lands once.
+struct DedupEntry {
+  RequestId last_id;
+  Response response;
+
+  bool operator==(const DedupEntry&) const = default;
+};
+
+// Executes grade-table requests against a Store, deduplicating per client. The
+// whole state is the table plus the dedup table; both are in every checkpoint,
+// since a replica restored without the dedup table would re-execute retries.
+class GradeApp final : public Replicable {
+ public:
+  // Takes ownership of `store`, which must be non-null and should be empty: the
+  // app's dedup table starts empty and must describe the rows it finds.
+  explicit GradeApp(std::unique_ptr<Store> store);
+
+  // insert/append/read/read_all with the dedup rule: the client's last id returns
+  // the saved response, a smaller id returns kStale, a larger id executes.
+  // Store failures propagate as StoreError.
+  Response execute(const Request& request) override;
+
+  // Compact JSON of rows and dedup table, sorted by key and client id, so equal
+  // states give byte-identical checkpoints.
+  std::string checkpoint() override;
+
+  // Replaces the state by a checkpoint. Malformed text returns an error and leaves
+  // the state unchanged (the whole text is validated before anything is written);
+  // it never throws for bad text. Store failures propagate as StoreError.
+  std::optional<std::string> restore(std::string_view json) override;
+
+  // The table without the dedup table, ascending by key, for convergence checks.
+  std::vector<Row> rows() override;
+
+ private:
+  // Runs a request that passed the dedup check.
+  Response apply(const Request& request);
+
+  std::unique_ptr<Store> store_;
+  std::map<ClientId, DedupEntry> dedup_;  // ordered: checkpoints list clients sorted
+};
+
+// The checkpoint of a GradeApp over an empty store: what a replica that has
+// executed nothing restores.
+std::string empty_checkpoint();
+
+}  // namespace fl

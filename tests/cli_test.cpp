@@ -1,0 +1,113 @@
+// The faultline command as a user meets it: help, exit codes, error messages for
+// bad input, and the shape of a run's output (seed first, trace hash last).
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+#include <fstream>
+#include <string>
+
+namespace {
+
+struct Ran {
+  int code = -1;
+  std::string out;  // stdout and stderr together
+};
+
+Ran faultline(const std::string& args) {
+  const std::string command = std::string(FL_BINARY) + " " + args + " 2>&1";
+  Ran ran;
+  FILE* pipe = popen(command.c_str(), "r");
+  if (!pipe) return ran;
+  std::array<char, 4096> buf{};
+  while (std::size_t n = std::fread(buf.data(), 1, buf.size(), pipe)) ran.out.append(buf.data(), n);
+  const int status = pclose(pipe);
+  ran.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  return ran;
+}
+
+std::string scenario(const std::string& name) { return std::string(FL_SOURCE_DIR) + "/scenarios/" + name; }
+
+std::string write_temp(const std::string& name, const std::string& text) {
+  const std::string path = ::testing::TempDir() + name;
+  std::ofstream(path) << text;
+  return path;
+}
+
+TEST(Cli, help_lists_commands_and_exit_codes) {
+  const Ran r = faultline("--help");
+  EXPECT_EQ(r.code, 0);
+  EXPECT_NE(r.out.find("run SCENARIO.json"), std::string::npos);
+  EXPECT_NE(r.out.find("64 bad usage"), std::string::npos);
+  for (const char* command : {"run", "sweep", "suite", "bench"}) {
+    const Ran sub = faultline(std::string(command) + " --help");
+    EXPECT_EQ(sub.code, 0) << command;
+    EXPECT_NE(sub.out.find("usage: faultline " + std::string(command)), std::string::npos) << command;
+  }
+}
+
+TEST(Cli, unknown_command_and_unknown_option_are_usage_errors) {
+  EXPECT_EQ(faultline("frobnicate").code, 64);
+  const Ran r = faultline("run " + scenario("01-one-request.json") + " --sede 3");
+  EXPECT_EQ(r.code, 64);
+  EXPECT_NE(r.out.find("--sede"), std::string::npos) << r.out;
+  EXPECT_EQ(faultline("run " + scenario("01-one-request.json") + " --seed abc").code, 64);
+  EXPECT_EQ(faultline("sweep " + scenario("01-one-request.json") + " --seeds 5..2").code, 64);
+}
+
+TEST(Cli, malformed_scenario_names_file_field_and_reason) {
+  const std::string path = write_temp("bad-field.json", R"({"name": "x", "cluster": {"replicas": "three"}})");
+  const Ran r = faultline("run " + path + " --seed 1");
+  EXPECT_EQ(r.code, 64);
+  EXPECT_NE(r.out.find(path), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("cluster.replicas"), std::string::npos) << r.out;
+}
+
+TEST(Cli, missing_scenario_file_is_bad_input) {
+  const Ran r = faultline("run /nonexistent/nothing.json --seed 1");
+  EXPECT_EQ(r.code, 64);
+  EXPECT_NE(r.out.find("/nonexistent/nothing.json"), std::string::npos) << r.out;
+}
+
+TEST(Cli, unavailable_protocol_is_bad_input_not_a_crash) {
+  const Ran r = faultline("run " + scenario("01-one-request.json") + " --seed 1 --protocol nosuch");
+  EXPECT_EQ(r.code, 64) << r.out;
+  EXPECT_NE(r.out.find("nosuch"), std::string::npos) << r.out;
+}
+
+TEST(Cli, run_prints_seed_first_verdicts_and_trace_hash_last) {
+  const Ran r = faultline("run " + scenario("03-requests-to-all-replicas.json") + " --seed 5");
+  EXPECT_EQ(r.code, 0) << r.out;
+  EXPECT_EQ(r.out.rfind("seed: 5\n", 0), 0u) << r.out;
+  EXPECT_NE(r.out.find("check converged"), std::string::npos);
+  const auto last = r.out.rfind("trace-hash: ");
+  ASSERT_NE(last, std::string::npos);
+  EXPECT_EQ(r.out.size() - last, std::string("trace-hash: ").size() + 16 + 1) << "the hash line is last";
+  // Same seed, same hash, across processes too.
+  const Ran again = faultline("run " + scenario("03-requests-to-all-replicas.json") + " --seed 5");
+  EXPECT_EQ(again.out.substr(again.out.rfind("trace-hash: ")), r.out.substr(last));
+}
+
+TEST(Cli, a_liveness_failure_exits_2_and_prints_how_to_reproduce) {
+  // Every replica is killed for good, but the scenario demands progress throughout.
+  const std::string path = write_temp("no-progress.json", R"({
+    "name": "all-down-yet-progress-required",
+    "workload": {"clients": 2, "rate_hz": 20},
+    "faults": [{"at": "2s", "kill_all": true}],
+    "duration": "5s", "quiesce": "5s",
+    "expect": {"progress": "always", "liveness_bound": "1s"}
+  })");
+  const Ran r = faultline("run " + path + " --seed 9");
+  EXPECT_EQ(r.code, 2) << r.out;
+  EXPECT_NE(r.out.find("reproduce: "), std::string::npos);
+  EXPECT_NE(r.out.find("--seed 9"), std::string::npos);
+}
+
+TEST(Cli, sweep_runs_every_seed_and_summarises) {
+  const Ran r = faultline("sweep " + scenario("02-few-requests-one-replica.json") + " --seeds 1..4 --jobs 2");
+  EXPECT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(r.out.find("4 seeds, 4 passed, 0 failed"), std::string::npos) << r.out;
+}
+
+}  // namespace
