@@ -64,7 +64,11 @@ RunFigures figures_of(const World& world, const Trace& trace) {
 
 RunResult run_scenario(const Scenario& original, const RunOptions& options) {
   const Scenario scenario = effective_scenario(original, options);
-  ReplicaFactory factory = make_replica_factory(scenario.cluster);  // throws BadRunOption
+  return run_scenario_with(scenario, options, make_replica_factory(scenario.cluster));  // may throw BadRunOption
+}
+
+RunResult run_scenario_with(const Scenario& original, const RunOptions& options, ReplicaFactory factory) {
+  const Scenario scenario = effective_scenario(original, options);
   Trace trace(options.trace_path);
   if (!trace.ok()) throw BadRunOption("cannot write trace file '" + options.trace_path + "'");
   set_panic_context("scenario " + scenario.name + " seed " + std::to_string(options.seed));

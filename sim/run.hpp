@@ -9,6 +9,7 @@
 #include "sim/checks.hpp"
 #include "sim/history.hpp"
 #include "sim/scenario.hpp"
+#include "sim/world.hpp"
 
 namespace fl::sim {
 
@@ -57,5 +58,9 @@ Scenario effective_scenario(const Scenario& scenario, const RunOptions& options)
 
 // Runs `scenario` with `options.seed`. Throws BadRunOption if it cannot start.
 RunResult run_scenario(const Scenario& scenario, const RunOptions& options);
+
+// Runs with replicas made by `factory` instead of the scenario's protocol and store:
+// for tests that run a deliberately broken replica to prove the checks catch it.
+RunResult run_scenario_with(const Scenario& scenario, const RunOptions& options, ReplicaFactory factory);
 
 }  // namespace fl::sim

@@ -67,6 +67,11 @@ void PaxosReplica::start(const DiskImage& disk, Micros now, Output& out) {
 // --- inputs ------------------------------------------------------------------------
 
 void PaxosReplica::on_message(NodeId from, const Message& message, Micros now, Output& out) {
+  dispatch(from, message, now, out);
+  if (config_.mutation == Mutation::kNeverSync) out.sync = false;
+}
+
+void PaxosReplica::dispatch(NodeId from, const Message& message, Micros now, Output& out) {
   const auto& m = static_cast<const PaxosMessage&>(message);
   switch (m.kind()) {
     case Kind::kPrepare: return on_prepare(from, static_cast<const Prepare&>(m), now, out);
@@ -85,6 +90,11 @@ void PaxosReplica::on_message(NodeId from, const Message& message, Micros now, O
 
 void PaxosReplica::on_timer(std::uint32_t timer, Micros now, Output& out) {
   FL_ASSERT(timer == kTickTimer, "unknown timer " + std::to_string(timer));
+  tick(now, out);
+  if (config_.mutation == Mutation::kNeverSync) out.sync = false;
+}
+
+void PaxosReplica::tick(Micros now, Output& out) {
   out.timers.push_back({kTickTimer, config_.heartbeat_us});
   if (auto* l = std::get_if<Leader>(&role_)) {
     broadcast(make<Heartbeat>(l->ballot, Slot(executed_)), out);
@@ -104,6 +114,11 @@ void PaxosReplica::on_timer(std::uint32_t timer, Micros now, Output& out) {
 }
 
 void PaxosReplica::on_client_request(const Request& request, Micros, Output& out) {
+  take_request(request, out);
+  if (config_.mutation == Mutation::kNeverSync) out.sync = false;
+}
+
+void PaxosReplica::take_request(const Request& request, Output& out) {
   awaiting_[request.client] = request.id;
   if (std::holds_alternative<Leader>(role_)) return enqueue(request, out);
   if (const auto* f = std::get_if<Follower>(&role_); f && f->leader) {
@@ -158,6 +173,7 @@ void PaxosReplica::on_promise(NodeId from, const Promise& m, Micros now, Output&
   }
   for (const SlotReport& r : m.entries) {
     if (r.slot.value <= executed_) continue;
+    if (config_.mutation == Mutation::kSkipValueAdoption) break;
     auto [it, fresh] = c->merged.try_emplace(r.slot.value, r);
     if (fresh || it->second.decided) continue;
     // A decided value is final; otherwise adopt the value of the highest ballot

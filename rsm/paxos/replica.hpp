@@ -27,6 +27,14 @@
 
 namespace fl::paxos {
 
+// Deliberate protocol bugs, used only by tests to prove that the checkers catch a
+// broken replica (mutation testing); real runs always use kNone.
+enum class Mutation : std::uint8_t {
+  kNone,
+  kSkipValueAdoption,  // a new leader ignores the values reported in promises (breaks P2c)
+  kNeverSync,          // never asks for a sync: replies go out before anything is durable
+};
+
 // What a replica is told about its cluster and its limits.
 struct Config {
   NodeId self;
@@ -37,6 +45,7 @@ struct Config {
   int pipeline_max = 8;                    // undecided slots the leader has in flight
   Micros heartbeat_us = 50 * kMillis;
   Micros election_timeout_us = 300 * kMillis;
+  Mutation mutation = Mutation::kNone;
 };
 
 // The single timer a Paxos replica uses: heartbeat and retransmission on the
@@ -92,6 +101,9 @@ class PaxosReplica final : public Replica {
   };
   using Role = std::variant<Follower, Candidate, Leader>;
 
+  void dispatch(NodeId from, const Message& message, Micros now, Output& out);
+  void tick(Micros now, Output& out);
+  void take_request(const Request& request, Output& out);
   void on_prepare(NodeId from, const Prepare& m, Micros now, Output& out);
   void on_promise(NodeId from, const Promise& m, Micros now, Output& out);
   void on_nack(const Nack& m, Micros now);
