@@ -8,11 +8,11 @@ std::int64_t Disk::view_weight_of(const std::string& key) const {
   return 0;
 }
 
-void Disk::write(const DiskWrite& w) {
+void Disk::write(DiskWrite w) {
   const std::int64_t new_weight = w.value ? w.weight : 0;
   view_weight_ += new_weight - view_weight_of(w.key);
   pending_weights_[w.key] = new_weight;
-  pending_.push_back(w);
+  pending_.push_back(std::move(w));
 }
 
 void Disk::sync() {

@@ -15,7 +15,8 @@ namespace fl::sim {
 
 class Disk {
  public:
-  void write(const DiskWrite& w);
+  // Takes the record by value: checkpoints are large, and the caller is done with it.
+  void write(DiskWrite w);
   // Makes every pending write durable, in the order written.
   void sync();
   // Loses every pending write, as a power failure would.
