@@ -1,5 +1,7 @@
 #include "sim/protocols.hpp"
 
+#include <optional>
+
 #include "rsm/app/grade_app.hpp"
 #include "rsm/paxos/replica.hpp"
 #include "rsm/store/sqlite_store.hpp"
@@ -13,6 +15,15 @@ std::unique_ptr<Store> make_store(const std::string& store) {
   throw BadRunOption("store '" + store + "' is not available in this build (available: sqlite)");
 }
 
+// Deliberately broken Paxos variants, selectable by name so that a user (and the
+// tests) can watch the checks catch a real protocol bug end to end.
+std::optional<paxos::Mutation> paxos_variant(const std::string& protocol) {
+  if (protocol == "paxos") return paxos::Mutation::kNone;
+  if (protocol == "paxos-bug-skip-adoption") return paxos::Mutation::kSkipValueAdoption;
+  if (protocol == "paxos-bug-never-sync") return paxos::Mutation::kNeverSync;
+  return std::nullopt;
+}
+
 paxos::Config paxos_config(const ClusterSpec& cluster, NodeId id) {
   paxos::Config c;
   c.self = id;
@@ -22,14 +33,17 @@ paxos::Config paxos_config(const ClusterSpec& cluster, NodeId id) {
   c.batch_size_max = cluster.batch_size_max;
   c.heartbeat_us = cluster.heartbeat_us;
   c.election_timeout_us = cluster.election_timeout_us;
+  c.mutation = paxos_variant(cluster.protocol).value_or(paxos::Mutation::kNone);
   return c;
 }
 
 }  // namespace
 
 ReplicaFactory make_replica_factory(const ClusterSpec& cluster) {
-  if (cluster.protocol != "paxos") {
-    throw BadRunOption("protocol '" + cluster.protocol + "' is not available in this build (available: paxos)");
+  if (!paxos_variant(cluster.protocol)) {
+    throw BadRunOption("protocol '" + cluster.protocol +
+                       "' is not available in this build (available: paxos; deliberately broken for "
+                       "demonstrations: paxos-bug-skip-adoption, paxos-bug-never-sync)");
   }
   make_store(cluster.store);  // fail now, at start, rather than at the first boot
   return [cluster](NodeId id) -> std::unique_ptr<Replica> {

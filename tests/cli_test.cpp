@@ -104,6 +104,38 @@ TEST(Cli, a_liveness_failure_exits_2_and_prints_how_to_reproduce) {
   EXPECT_NE(r.out.find("--seed 9"), std::string::npos);
 }
 
+TEST(Cli, trace_file_holds_every_line_and_a_bad_path_is_bad_input) {
+  const std::string path = ::testing::TempDir() + "one.trace";
+  const Ran r = faultline("run " + scenario("01-one-request.json") + " --seed 3 --trace " + path);
+  ASSERT_EQ(r.code, 0) << r.out;
+  std::ifstream in(path);
+  std::string line, text;
+  int lines = 0;
+  while (std::getline(in, line)) {
+    ++lines;
+    text += line + "\n";
+  }
+  EXPECT_GT(lines, 10);
+  EXPECT_NE(text.find(" apply r"), std::string::npos);
+  EXPECT_NE(text.find(" call c0 "), std::string::npos);
+  EXPECT_NE(text.find(" return c0 "), std::string::npos);
+  const Ran bad = faultline("run " + scenario("01-one-request.json") + " --seed 3 --trace /nonexistent/dir/x.trace");
+  EXPECT_EQ(bad.code, 64) << bad.out;
+  EXPECT_NE(bad.out.find("/nonexistent/dir/x.trace"), std::string::npos) << bad.out;
+}
+
+TEST(Cli, a_safety_violation_exits_1_and_lists_the_failing_seed_with_its_reproduce_command) {
+  // A deliberately broken Paxos (new leaders ignore phase-1 reports) under the
+  // random nemesis: some seed in 1..10 must break slot agreement.
+  const Ran r = faultline("sweep " + scenario("13-nemesis-soak.json") +
+                          " --seeds 1..10 --jobs 2 --protocol paxos-bug-skip-adoption");
+  EXPECT_EQ(r.code, 1) << r.out;
+  const auto fail = r.out.find("FAIL nemesis-soak seed ");
+  ASSERT_NE(fail, std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("reproduce: ", fail), std::string::npos);
+  EXPECT_NE(r.out.find("--protocol paxos-bug-skip-adoption", fail), std::string::npos);
+}
+
 TEST(Cli, sweep_runs_every_seed_and_summarises) {
   const Ran r = faultline("sweep " + scenario("02-few-requests-one-replica.json") + " --seeds 1..4 --jobs 2");
   EXPECT_EQ(r.code, 0) << r.out;
