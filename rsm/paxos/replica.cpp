@@ -31,6 +31,11 @@ std::optional<std::uint64_t> PaxosReplica::leader_epoch() const {
   return std::nullopt;
 }
 
+std::int64_t PaxosReplica::log_requests_held() const {
+  const auto* l = std::get_if<Leader>(&role_);
+  return held_ + (l ? static_cast<std::int64_t>(l->pending.size()) : 0);
+}
+
 std::int64_t PaxosReplica::election_deadline_us() const {
   // Replicas wait different times before campaigning, so after a leader fails the
   // next one usually wins alone instead of duelling (a deterministic stand-in for
@@ -281,8 +286,9 @@ void PaxosReplica::on_forward(const Forward& m, Output& out) {
 
 void PaxosReplica::enqueue(const Request& request, Output& out) {
   auto& l = std::get<Leader>(role_);
-  // The queue is bounded like the log; beyond it the client's retry is the backpressure.
-  if (static_cast<std::int64_t>(l.pending.size()) >= config_.max_log_size) return;
+  // Queued requests count toward the bound with the log; beyond it the client's
+  // timeout and retry are the backpressure.
+  if (log_requests_held() >= config_.max_log_size) return;
   l.pending.push_back(request);
   propose_pending(out);
 }
@@ -382,7 +388,8 @@ bool PaxosReplica::store(std::int64_t slot, Entry entry, Output& out, bool force
   auto it = log_.find(slot);
   const std::int64_t before = it == log_.end() ? 0 : weight(it->second.batch);
   const std::int64_t after = held_ - before + weight(entry.batch);
-  if (!force && after > config_.max_log_size) return false;
+  const std::int64_t queued = log_requests_held() - held_;  // a leader's pending requests
+  if (!force && after + queued > config_.max_log_size) return false;
   out.writes.push_back(log_record(Slot(slot), entry));
   log_[slot] = std::move(entry);
   held_ = after;
@@ -413,7 +420,7 @@ void PaxosReplica::maybe_checkpoint(Output& out) {
   const bool due = executed_since_checkpoint_ >= config_.checkpoint_interval;
   // Executing a slot taken beyond the bound (the next one, see on_decide) must
   // give the room back at once.
-  const bool over = held_ > config_.max_log_size && executed_ > checkpoint_slot_;
+  const bool over = log_requests_held() > config_.max_log_size && executed_ > checkpoint_slot_;
   if (!due && !over) return;
   checkpoint_ = app_->checkpoint();
   checkpoint_slot_ = executed_;

@@ -62,7 +62,9 @@ class PaxosReplica final : public Replica {
   void on_client_request(const Request& request, Micros now, Output& out) override;
 
   std::optional<std::uint64_t> leader_epoch() const override;
-  std::int64_t log_requests_held() const override { return held_; }
+  // The log plus, on a leader, requests queued for proposal: both are requests held
+  // in memory, and the bound covers them together.
+  std::int64_t log_requests_held() const override;
   Replicable& app() override { return *app_; }
 
   // Observations for tests.
