@@ -18,11 +18,17 @@ std::string describe_batch(const Batch& batch) {
   return s + "]";
 }
 
-std::string Prepare::describe() const { return "prepare b=" + ballot.describe() + " from=" + slot_text(from); }
+std::string Prepare::describe() const {
+  std::string s = "prepare b=" + ballot.describe() + " from=" + slot_text(from);
+  if (budget != kUnlimited) s += " budget=" + std::to_string(budget);
+  return s;
+}
 
 std::string Promise::describe() const {
-  return "promise b=" + ballot.describe() + " ckpt=" + slot_text(checkpoint_slot) +
-         " entries=" + std::to_string(entries.size());
+  std::string s = "promise b=" + ballot.describe() + " ckpt=" + slot_text(checkpoint_slot) +
+                  " entries=" + std::to_string(entries.size());
+  if (truncated_at.value != kUnlimited) s += " truncated_at=" + slot_text(truncated_at);
+  return s;
 }
 
 std::string Nack::describe() const { return "nack promised=" + promised.describe(); }

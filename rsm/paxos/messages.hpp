@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -60,23 +61,33 @@ class PaxosMessage : public Message {
   Kind kind_;
 };
 
-// Phase 1a: a candidate asks acceptors to promise `ballot` for every slot >= from.
+// "No limit" for a Prepare's budget and "nothing left out" for a Promise.
+inline constexpr std::int64_t kUnlimited = std::numeric_limits<std::int64_t>::max();
+
+// Phase 1a: a candidate asks acceptors to promise `ballot` for every slot >= from,
+// and to report at most about `budget` requests of what they accepted there, so
+// that the union of a majority's reports fits in the candidate's bounded log.
 struct Prepare final : PaxosMessage {
-  Prepare(Ballot b, Slot f) : PaxosMessage(Kind::kPrepare), ballot(b), from(f) {}
+  Prepare(Ballot b, Slot f, std::int64_t budget_requests = kUnlimited)
+      : PaxosMessage(Kind::kPrepare), ballot(b), from(f), budget(budget_requests) {}
   std::string describe() const override;
   Ballot ballot;
   Slot from;
+  std::int64_t budget;
 };
 
 // Phase 1b: the acceptor promised `ballot` and reports what it accepted from `from`
 // on. `checkpoint_slot` >= from means it already collected slots the candidate lacks.
+// When the budget cut the report short, `truncated_at` is the first slot left out:
+// the report is complete only below it.
 struct Promise final : PaxosMessage {
-  Promise(Ballot b, Slot ckpt, std::vector<SlotReport> e)
-      : PaxosMessage(Kind::kPromise), ballot(b), checkpoint_slot(ckpt), entries(std::move(e)) {}
+  Promise(Ballot b, Slot ckpt, std::vector<SlotReport> e, Slot truncated = Slot(kUnlimited))
+      : PaxosMessage(Kind::kPromise), ballot(b), checkpoint_slot(ckpt), entries(std::move(e)), truncated_at(truncated) {}
   std::string describe() const override;
   Ballot ballot;
   Slot checkpoint_slot;
   std::vector<SlotReport> entries;
+  Slot truncated_at;
 };
 
 // A refusal: the acceptor has promised a higher ballot, so the sender is stale.

@@ -84,7 +84,7 @@ void PaxosReplica::dispatch(NodeId from, const Message& message, Micros now, Out
     case Kind::kNack: return on_nack(static_cast<const Nack&>(m), now);
     case Kind::kAccept: return on_accept(from, static_cast<const Accept&>(m), now, out);
     case Kind::kAccepted: return on_accepted(from, static_cast<const Accepted&>(m), out);
-    case Kind::kDecide: return on_decide(static_cast<const Decide&>(m), out);
+    case Kind::kDecide: return on_decide(static_cast<const Decide&>(m), now, out);
     case Kind::kHeartbeat: return on_heartbeat(from, static_cast<const Heartbeat&>(m), now, out);
     case Kind::kForward: return on_forward(static_cast<const Forward&>(m), out);
     case Kind::kCatchupRequest: return on_catchup(from, static_cast<const CatchupRequest&>(m), out);
@@ -111,10 +111,12 @@ void PaxosReplica::tick(Micros now, Output& out) {
         if (!(p.accepted_by & bit(NodeId(i)))) out.messages.emplace_back(NodeId(i), accept);
       }
     }
+    if (l->recovery && l->recovery->sent) send_round(*l->recovery, out);  // lost Prepares or Promises
+    propose_pending(out);
     return;
   }
   Micros since = now - heard_us_;
-  if (const auto* c = std::get_if<Candidate>(&role_)) since = now - c->started_us;
+  if (const auto* c = std::get_if<Candidate>(&role_)) since = now - c->round.started_us;
   if (since >= election_deadline_us()) campaign(now, out);
 }
 
@@ -134,17 +136,45 @@ void PaxosReplica::take_request(const Request& request, Output& out) {
 
 // --- phase 1 -----------------------------------------------------------------------
 
+PaxosReplica::Phase1 PaxosReplica::open_round(Ballot ballot, std::int64_t from, Micros now) const {
+  Phase1 round;
+  round.ballot = ballot;
+  round.from = from;
+  round.started_us = now;
+  round.promised_by = bit(config_.self);
+  // Each other promiser of a quorum may add up to `budget` requests to our log; their
+  // sum must fit beside what we hold. adopt() still stops at the bound, so a report
+  // that overshoots (an acceptor always reports at least one slot) only shortens
+  // the round.
+  const std::int64_t room = config_.max_log_size - log_requests_held();
+  round.budget = std::max<std::int64_t>(1, room / std::max(1, quorum() - 1));
+  for (auto it = log_.lower_bound(from); it != log_.end(); ++it) {
+    round.merged[it->first] = SlotReport{Slot(it->first), it->second.ballot, it->second.batch, it->second.decided};
+  }
+  return round;
+}
+
+void PaxosReplica::send_round(Phase1& round, Output& out) const {
+  round.sent = true;
+  MessagePtr prepare = make<Prepare>(round.ballot, Slot(round.from), round.budget);
+  for (std::uint32_t i = 0; i < static_cast<std::uint32_t>(config_.replicas); ++i) {
+    if (!(round.promised_by & bit(NodeId(i)))) out.messages.emplace_back(NodeId(i), prepare);
+  }
+}
+
+PaxosReplica::Phase1* PaxosReplica::current_round() {
+  if (auto* c = std::get_if<Candidate>(&role_)) return &c->round;
+  if (auto* l = std::get_if<Leader>(&role_); l && l->recovery && l->recovery->sent) return &*l->recovery;
+  return nullptr;
+}
+
 void PaxosReplica::campaign(Micros now, Output& out) {
   const Ballot ballot{std::max(highest_round_seen_, promised_.round) + 1, config_.self};
   promise(ballot, out);
-  Candidate c{ballot, executed_ + 1, now, bit(config_.self), {}};
-  for (auto it = log_.lower_bound(c.from); it != log_.end(); ++it) {
-    c.merged[it->first] = SlotReport{Slot(it->first), it->second.ballot, it->second.batch, it->second.decided};
-  }
-  role_ = std::move(c);
+  role_ = Candidate{open_round(ballot, executed_ + 1, now)};
   out.notes.push_back("campaign b=" + ballot.describe());
-  broadcast(make<Prepare>(ballot, Slot(executed_ + 1)), out);
-  if (quorum() == 1) become_leader(std::get<Candidate>(role_), out);
+  send_round(std::get<Candidate>(role_).round, out);
+  if (quorum() == 1) complete_round(out);
 }
 
 void PaxosReplica::on_prepare(NodeId from, const Prepare& m, Micros now, Output& out) {
@@ -159,16 +189,25 @@ void PaxosReplica::on_prepare(NodeId from, const Prepare& m, Micros now, Output&
     follow(std::nullopt, m.ballot, now);
   }
   std::vector<SlotReport> reports;
+  std::int64_t reported = 0;
+  Slot truncated(kUnlimited);
   for (auto it = log_.lower_bound(m.from.value); it != log_.end(); ++it) {
+    const std::int64_t w = weight(it->second.batch);
+    if (!reports.empty() && reported + w > m.budget) {
+      truncated = Slot(it->first);
+      break;
+    }
+    reported += w;
     reports.push_back(SlotReport{Slot(it->first), it->second.ballot, it->second.batch, it->second.decided});
   }
-  out.messages.emplace_back(from, make<Promise>(m.ballot, Slot(checkpoint_slot_), std::move(reports)));
+  out.messages.emplace_back(from, make<Promise>(m.ballot, Slot(checkpoint_slot_), std::move(reports), truncated));
 }
 
 void PaxosReplica::on_promise(NodeId from, const Promise& m, Micros now, Output& out) {
-  auto* c = std::get_if<Candidate>(&role_);
-  if (!c || c->ballot != m.ballot) return;  // a promise for an abandoned campaign
-  if (m.checkpoint_slot.value >= c->from) {
+  Phase1* round = current_round();
+  if (!round || round->ballot != m.ballot) return;  // a promise for an abandoned round
+  if (round->promised_by & bit(from)) return;        // a duplicate
+  if (m.checkpoint_slot.value >= round->from) {
     // The acceptor has collected slots we never executed: we cannot learn their
     // values from promises. Catch up from its checkpoint first; someone else leads.
     out.notes.push_back("behind " + replica_name(from) + " ckpt=" + std::to_string(m.checkpoint_slot.value));
@@ -179,44 +218,69 @@ void PaxosReplica::on_promise(NodeId from, const Promise& m, Micros now, Output&
   for (const SlotReport& r : m.entries) {
     if (r.slot.value <= executed_) continue;
     if (config_.mutation == Mutation::kSkipValueAdoption) break;
-    auto [it, fresh] = c->merged.try_emplace(r.slot.value, r);
+    auto [it, fresh] = round->merged.try_emplace(r.slot.value, r);
     if (fresh || it->second.decided) continue;
     // A decided value is final; otherwise adopt the value of the highest ballot
     // (Paxos Made Simple §2.2, P2c).
     if (r.decided || r.ballot > it->second.ballot) it->second = r;
   }
-  c->promised_by |= bit(from);
-  if (std::popcount(c->promised_by) >= quorum()) become_leader(*c, out);
+  round->cut = std::min(round->cut, m.truncated_at.value);
+  round->promised_by |= bit(from);
+  if (std::popcount(round->promised_by) >= quorum()) complete_round(out);
 }
 
-void PaxosReplica::become_leader(Candidate& c, Output& out) {
-  std::map<std::int64_t, SlotReport> merged = std::move(c.merged);
-  const std::int64_t from = c.from;
-  role_ = Leader{c.ballot, from, {}, 0, {}};
-  Leader& l = std::get<Leader>(role_);
-  out.notes.push_back("leader b=" + l.ballot.describe());
-  broadcast(make<Heartbeat>(l.ballot, Slot(executed_)), out);
-  const std::int64_t last = merged.empty() ? executed_ : std::max(executed_, merged.rbegin()->first);
-  // Re-propose every slot some acceptor may have accepted, in our ballot, and fill
-  // the gaps with no-ops so execution is never stuck behind a hole.
-  for (std::int64_t slot = std::max(from, executed_ + 1); slot <= last; ++slot) {
-    auto it = merged.find(slot);
-    if (it != merged.end() && it->second.decided) {
-      store(slot, Entry{it->second.ballot, it->second.batch, true}, out, true);
-      continue;
-    }
-    propose(l, slot, it == merged.end() ? Batch{} : it->second.batch, out, true);
+void PaxosReplica::complete_round(Output& out) {
+  Phase1 round;
+  if (auto* c = std::get_if<Candidate>(&role_)) {
+    round = std::move(c->round);
+    role_ = Leader{round.ballot, round.from, {}, 0, {}, std::nullopt};
+    out.notes.push_back("leader b=" + round.ballot.describe());
+    broadcast(make<Heartbeat>(round.ballot, Slot(executed_)), out);
+  } else {
+    auto& l = std::get<Leader>(role_);
+    round = std::move(*l.recovery);
+    l.recovery.reset();
   }
-  l.next_slot = std::max(l.next_slot, last + 1);
+  adopt(std::get<Leader>(role_), round, out);
   execute_ready(out);
   propose_pending(out);
+}
+
+void PaxosReplica::adopt(Leader& l, const Phase1& round, Output& out) {
+  const std::int64_t first = std::max(round.from, executed_ + 1);
+  // Below the cut every promiser reported all it had, so a slot nobody reported is
+  // truly empty and gets a no-op; at and above it we know too little to propose.
+  auto end = round.merged.lower_bound(round.cut);
+  const std::int64_t last = round.cut != kUnlimited ? round.cut - 1
+                            : end == round.merged.begin() ? first - 1
+                                                          : std::prev(end)->first;
+  std::int64_t cut = round.cut;
+  for (std::int64_t slot = first; slot <= last; ++slot) {
+    auto it = round.merged.find(slot);
+    const bool decided = it != round.merged.end() && it->second.decided;
+    Entry entry{decided ? it->second.ballot : l.ballot, it == round.merged.end() ? Batch{} : it->second.batch, decided};
+    Batch batch = entry.batch;
+    if (!store(slot, std::move(entry), out, Room::kAdopt)) {
+      cut = slot;  // no room to hold more now: a later round takes it from here
+      break;
+    }
+    if (!decided) send_proposal(l, slot, std::move(batch), out);
+  }
+  l.next_slot = std::max(l.next_slot, std::min(cut, last + 1));
+  if (cut != kUnlimited) {
+    Phase1 rest;
+    rest.ballot = l.ballot;
+    rest.from = cut;
+    l.recovery = std::move(rest);  // sent by propose_pending once the pipeline drains
+    out.notes.push_back("phase 1 continues from s=" + std::to_string(cut));
+  }
 }
 
 void PaxosReplica::on_nack(const Nack& m, Micros now) {
   highest_round_seen_ = std::max(highest_round_seen_, m.promised.round);
   Ballot mine;
   if (const auto* l = std::get_if<Leader>(&role_)) mine = l->ballot;
-  if (const auto* c = std::get_if<Candidate>(&role_)) mine = c->ballot;
+  if (const auto* c = std::get_if<Candidate>(&role_)) mine = c->round.ballot;
   if (!mine.empty() && mine < m.promised) follow(std::nullopt, m.promised, now);
 }
 
@@ -235,7 +299,7 @@ void PaxosReplica::on_accept(NodeId from, const Accept& m, Micros now, Output& o
   const bool known_decided = slot <= executed_ || (it != log_.end() && it->second.decided);
   // A decided slot keeps its value; the ballot rules guarantee the leader proposes
   // that same value, so acknowledging it is safe and lets the leader finish.
-  if (!known_decided && !store(slot, Entry{m.ballot, m.batch, false}, out, false)) {
+  if (!known_decided && !store(slot, Entry{m.ballot, m.batch, false}, out, Room::kAcceptor)) {
     out.notes.push_back("log full: refuse s=" + std::to_string(slot));
     out.messages.emplace_back(from, make<CatchupRequest>(Slot(executed_ + 1)));
     return;
@@ -258,6 +322,7 @@ void PaxosReplica::decide(std::int64_t slot, Output& out) {
   auto node = l.inflight.extract(slot);
   FL_ASSERT(!node.empty());
   l.inflight_requests -= weight(node.mapped().batch);
+  if (slot <= executed_) return;  // learned from a peer and executed meanwhile
   auto it = log_.find(slot);
   FL_ASSERT(it != log_.end(), "leader lost its own proposal at slot " + std::to_string(slot));
   it->second.decided = true;
@@ -267,14 +332,19 @@ void PaxosReplica::decide(std::int64_t slot, Output& out) {
   propose_pending(out);
 }
 
-void PaxosReplica::on_decide(const Decide& m, Output& out) {
+void PaxosReplica::on_decide(const Decide& m, Micros now, Output& out) {
   const std::int64_t slot = m.slot.value;
   if (slot <= executed_) return;
+  if (const auto* l = std::get_if<Leader>(&role_); l && slot >= l->next_slot && !l->recovery) {
+    // A slot we never proposed was chosen: a newer leader exists. Step down.
+    out.notes.push_back("deposed: s=" + std::to_string(slot) + " decided elsewhere");
+    follow(std::nullopt, promised_, now);
+  }
   auto it = log_.find(slot);
   if (it != log_.end() && it->second.decided) return;
   const Ballot ballot = it != log_.end() ? it->second.ballot : Ballot{};
   // The next slot to execute is always taken: executing it at once frees room.
-  if (!store(slot, Entry{ballot, m.batch, true}, out, slot == executed_ + 1)) return;
+  if (!store(slot, Entry{ballot, m.batch, true}, out, slot == executed_ + 1 ? Room::kForce : Room::kAcceptor)) return;
   execute_ready(out);
 }
 
@@ -296,12 +366,21 @@ void PaxosReplica::enqueue(const Request& request, Output& out) {
 void PaxosReplica::propose_pending(Output& out) {
   auto* l = std::get_if<Leader>(&role_);
   if (!l) return;
+  if (l->recovery) {
+    // Nothing new may be proposed until phase 1 has covered every slot; its next
+    // round waits for the pipeline to drain, so the reports have room.
+    if (!l->recovery->sent && l->inflight.empty()) {
+      Phase1 round = open_round(l->ballot, std::max(l->recovery->from, executed_ + 1), 0);
+      l->recovery = std::move(round);
+      send_round(*l->recovery, out);
+      if (quorum() == 1) complete_round(out);
+    }
+    return;
+  }
   while (!l->pending.empty() && static_cast<int>(l->inflight.size()) < config_.pipeline_max) {
-    // Unexecuted requests may not exceed max_log_size - checkpoint_interval, so a
-    // replica that executes in step with us never holds more than max_log_size
-    // (up to checkpoint_interval - 1 executed-but-not-checkpointed, plus these).
-    const std::int64_t unexecuted = held_ - executed_since_checkpoint_;
-    const std::int64_t room = config_.max_log_size - config_.checkpoint_interval - unexecuted;
+    // Unexecuted requests stay within unexecuted_cap() on every replica (acceptors
+    // refuse more), which leaves a new leader room to merge what others report.
+    const std::int64_t room = unexecuted_cap() - unexecuted();
     const std::int64_t n = std::min<std::int64_t>({config_.batch_size_max, room, weight(l->pending)});
     if (n <= 0) return;
     Batch batch(l->pending.begin(), l->pending.begin() + n);
@@ -311,9 +390,13 @@ void PaxosReplica::propose_pending(Output& out) {
   }
 }
 
-void PaxosReplica::propose(Leader& l, std::int64_t slot, Batch batch, Output& out, bool force) {
-  const bool stored = store(slot, Entry{l.ballot, batch, false}, out, force);
+void PaxosReplica::propose(Leader& l, std::int64_t slot, Batch batch, Output& out) {
+  const bool stored = store(slot, Entry{l.ballot, batch, false}, out, Room::kAdopt);
   FL_ASSERT(stored, "leader has no room for its own proposal at slot " + std::to_string(slot));
+  send_proposal(l, slot, std::move(batch), out);
+}
+
+void PaxosReplica::send_proposal(Leader& l, std::int64_t slot, Batch batch, Output& out) {
   out.sync = true;  // our own acceptance counts toward the quorum: durable first
   l.inflight_requests += weight(batch);
   broadcast(make<Accept>(l.ballot, Slot(slot), batch), out);
@@ -383,17 +466,22 @@ void PaxosReplica::promise(Ballot ballot, Output& out) {
   out.sync = true;
 }
 
-bool PaxosReplica::store(std::int64_t slot, Entry entry, Output& out, bool force) {
+bool PaxosReplica::store(std::int64_t slot, Entry entry, Output& out, Room room) {
   FL_ASSERT(slot > executed_, "storing already executed slot " + std::to_string(slot));
   auto it = log_.find(slot);
   const std::int64_t before = it == log_.end() ? 0 : weight(it->second.batch);
   const std::int64_t after = held_ - before + weight(entry.batch);
   const std::int64_t queued = log_requests_held() - held_;  // a leader's pending requests
-  if (!force && after + queued > config_.max_log_size) return false;
+  if (room != Room::kForce && after + queued > config_.max_log_size) return false;
+  if (room == Room::kAcceptor && unexecuted() - before + weight(entry.batch) > unexecuted_cap()) return false;
   out.writes.push_back(log_record(Slot(slot), entry));
   log_[slot] = std::move(entry);
   held_ = after;
   return true;
+}
+
+std::int64_t PaxosReplica::unexecuted_cap() const {
+  return std::max<std::int64_t>(1, (config_.max_log_size - config_.checkpoint_interval) / 2);
 }
 
 void PaxosReplica::execute_ready(Output& out) {
@@ -414,6 +502,19 @@ void PaxosReplica::execute_ready(Output& out) {
     executed_since_checkpoint_ += weight(batch);
     maybe_checkpoint(out);
   }
+  retire_inflight();
+}
+
+void PaxosReplica::retire_inflight() {
+  auto* l = std::get_if<Leader>(&role_);
+  if (!l) return;
+  // A slot can be executed before our own quorum forms: a peer's Decide or
+  // Snapshot may teach us its value first. Its proposal is then finished.
+  while (!l->inflight.empty() && l->inflight.begin()->first <= executed_) {
+    l->inflight_requests -= weight(l->inflight.begin()->second.batch);
+    l->inflight.erase(l->inflight.begin());
+  }
+  l->next_slot = std::max(l->next_slot, executed_ + 1);
 }
 
 void PaxosReplica::maybe_checkpoint(Output& out) {
@@ -440,6 +541,7 @@ void PaxosReplica::install(std::int64_t slot, const std::string& state, Output& 
   collect_through(slot, out);
   out.sync = true;
   out.notes.push_back("installed checkpoint s=" + std::to_string(slot));
+  retire_inflight();
 }
 
 void PaxosReplica::collect_through(std::int64_t slot, Output& out) {

@@ -81,15 +81,27 @@ class PaxosReplica final : public Replica {
     std::optional<NodeId> leader;
     Ballot leader_ballot;
   };
-  // Runs phase 1 for `ballot` on every slot from `from` on.
-  struct Candidate {
+  // One round of phase 1 for `ballot` over the slots from `from` on. Acceptors report
+  // at most `budget` requests each; below `cut` every promiser's report is complete,
+  // so only slots below it may be re-proposed from this round.
+  struct Phase1 {
     Ballot ballot;
     std::int64_t from = 1;
+    std::int64_t budget = kUnlimited;
     Micros started_us = 0;
-    std::uint64_t promised_by = 0;          // bitmask of node ids, self included
+    std::uint64_t promised_by = 0;              // bitmask of node ids, self included
     std::map<std::int64_t, SlotReport> merged;  // per slot: decided value, else highest-ballot value
+    std::int64_t cut = kUnlimited;
+    bool sent = false;
   };
-  // Leads `ballot`: proposes batches at `next_slot` onwards.
+  // Campaigns: runs the first phase-1 round of its ballot.
+  struct Candidate {
+    Phase1 round;
+  };
+  // Leads `ballot`: proposes batches at `next_slot` onwards. While `recovery` is set,
+  // phase 1 has not yet covered every slot (a budget cut the reports short): it
+  // re-proposes what it learned and proposes nothing new until a later round,
+  // run once the pipeline has drained, covers the rest.
   struct Leader {
     struct Proposal {
       Batch batch;
@@ -100,6 +112,7 @@ class PaxosReplica final : public Replica {
     std::map<std::int64_t, Proposal> inflight;
     std::int64_t inflight_requests = 0;
     std::vector<Request> pending;  // waiting for room in the pipeline
+    std::optional<Phase1> recovery;
   };
   using Role = std::variant<Follower, Candidate, Leader>;
 
@@ -111,27 +124,44 @@ class PaxosReplica final : public Replica {
   void on_nack(const Nack& m, Micros now);
   void on_accept(NodeId from, const Accept& m, Micros now, Output& out);
   void on_accepted(NodeId from, const Accepted& m, Output& out);
-  void on_decide(const Decide& m, Output& out);
+  void on_decide(const Decide& m, Micros now, Output& out);
   void on_heartbeat(NodeId from, const Heartbeat& m, Micros now, Output& out);
   void on_forward(const Forward& m, Output& out);
   void on_catchup(NodeId from, const CatchupRequest& m, Output& out);
   void on_snapshot(const Snapshot& m, Output& out);
 
   void campaign(Micros now, Output& out);
-  void become_leader(Candidate& c, Output& out);
+  // A round of phase 1 from `from` with a budget that keeps the merged reports in bounds.
+  Phase1 open_round(Ballot ballot, std::int64_t from, Micros now) const;
+  void send_round(Phase1& round, Output& out) const;
+  Phase1* current_round();
+  void complete_round(Output& out);
+  // Re-proposes (or stores, if decided) every slot of `round` below its cut.
+  void adopt(Leader& l, const Phase1& round, Output& out);
+  // Drops proposals for slots this replica has executed or learned decided elsewhere.
+  void retire_inflight();
   void follow(std::optional<NodeId> leader, Ballot ballot, Micros now);
   void propose_pending(Output& out);
-  // `force` lets a new leader re-propose what acceptors reported even beyond the bound.
-  void propose(Leader& l, std::int64_t slot, Batch batch, Output& out, bool force = false);
+  void propose(Leader& l, std::int64_t slot, Batch batch, Output& out);
+  // Registers `slot` (already stored) as in flight and asks acceptors to accept it.
+  void send_proposal(Leader& l, std::int64_t slot, Batch batch, Output& out);
   void decide(std::int64_t slot, Output& out);
   void broadcast(const MessagePtr& message, Output& out) const;
   void enqueue(const Request& request, Output& out);
 
   // Raises the promised ballot durably (synced before any reply leaves).
   void promise(Ballot ballot, Output& out);
-  // Stores `entry` at `slot` in memory and on disk; false if it would break the log
-  // bound, unless `force` (for a slot executed in the same step, which frees room).
-  bool store(std::int64_t slot, Entry entry, Output& out, bool force);
+  // How much room store() demands. Every store keeps the log plus a leader's queue
+  // within max_log_size, except kForce, used only for the next slot to execute
+  // (executing it at once frees room). An acceptor also keeps its unexecuted
+  // requests within unexecuted_cap(), so a replica that becomes leader has room to
+  // merge what others report in phase 1.
+  enum class Room { kAcceptor, kAdopt, kForce };
+  // Stores `entry` at `slot` in memory and on disk; false if `room` forbids it.
+  bool store(std::int64_t slot, Entry entry, Output& out, Room room);
+  std::int64_t unexecuted() const { return held_ - executed_since_checkpoint_; }
+  // At most half of what the log may hold beyond a checkpoint interval.
+  std::int64_t unexecuted_cap() const;
   void execute_ready(Output& out);
   void maybe_checkpoint(Output& out);
   void install(std::int64_t slot, const std::string& state, Output& out);

@@ -1,0 +1,196 @@
+#include "reports/json_report.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <exception>
+#include <tuple>
+
+namespace fl::reports {
+namespace {
+
+using nlohmann::json;
+
+// Lower case on purpose: sim::verdict_name's "FAIL" is shouted for terminals, while
+// report consumers compare strings.
+std::string check_verdict_name(sim::Verdict verdict) {
+  switch (verdict) {
+    case sim::Verdict::kPass: return "pass";
+    case sim::Verdict::kFail: return "fail";
+    case sim::Verdict::kSkip: return "skip";
+  }
+  return "unknown";
+}
+
+std::string severity_name(sim::Severity severity) {
+  return severity == sim::Severity::kSafety ? "safety" : "liveness";
+}
+
+json check_json(const sim::CheckResult& check) {
+  return {{"name", valid_utf8(check.name)},
+          {"verdict", check_verdict_name(check.verdict)},
+          {"severity", severity_name(check.severity)},
+          {"enforced", check.enforced},
+          {"detail", valid_utf8(check.detail)}};
+}
+
+json figures_json(const sim::RunFigures& f) {
+  return {{"events", f.events},         {"delivered", f.delivered},
+          {"dropped", f.dropped},       {"applied", f.applied},
+          {"faults", f.faults},         {"leader_changes", f.leader_changes},
+          {"trace_lines", f.trace_lines}, {"committed", f.committed},
+          {"max_log_held", f.max_log_held}, {"simulated_us", f.simulated_us}};
+}
+
+// Milliseconds are all a wall time is good for; NaN would print as null.
+double rounded_seconds(double seconds) {
+  if (!std::isfinite(seconds) || seconds < 0) return 0.0;
+  return std::round(seconds * 1000.0) / 1000.0;
+}
+
+bool passed(const RunReportInput& run) { return run_verdict(run) == RunVerdict::kPass; }
+
+// Failing runs first (false sorts before true), then scenario and seed; the rest only
+// makes the order total, so the report does not depend on the order runs finished in.
+bool report_before(const RunReportInput& a, const RunReportInput& b) {
+  return std::forward_as_tuple(passed(a), a.scenario_name, a.seed, a.scenario_path, a.protocol, a.store) <
+         std::forward_as_tuple(passed(b), b.scenario_name, b.seed, b.scenario_path, b.protocol, b.store);
+}
+
+// The shape of a UTF-8 sequence by its lead byte: its length (0 if the byte cannot
+// lead) and the range its second byte must fall in (Unicode Table 3-7), which rules
+// out overlong forms, surrogates and code points past U+10FFFF.
+struct Utf8Lead {
+  std::size_t length = 0;
+  unsigned char second_min = 0x80;
+  unsigned char second_max = 0xBF;
+};
+
+Utf8Lead utf8_lead(unsigned char lead) {
+  if (lead < 0x80) return {1, 0x00, 0xFF};
+  if (lead >= 0xC2 && lead <= 0xDF) return {2, 0x80, 0xBF};
+  if (lead == 0xE0) return {3, 0xA0, 0xBF};
+  if (lead == 0xED) return {3, 0x80, 0x9F};
+  if (lead >= 0xE1 && lead <= 0xEF) return {3, 0x80, 0xBF};
+  if (lead == 0xF0) return {4, 0x90, 0xBF};
+  if (lead >= 0xF1 && lead <= 0xF3) return {4, 0x80, 0xBF};
+  if (lead == 0xF4) return {4, 0x80, 0x8F};
+  return {};
+}
+
+// The length of the valid UTF-8 sequence starting at text[i], or 0 if there is none.
+std::size_t utf8_sequence_length(std::string_view text, std::size_t i) {
+  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
+  const Utf8Lead lead = utf8_lead(byte(i));
+  if (lead.length <= 1) return lead.length;
+  if (i + lead.length > text.size()) return 0;
+  if (byte(i + 1) < lead.second_min || byte(i + 1) > lead.second_max) return 0;
+  for (std::size_t k = 2; k < lead.length; ++k) {
+    if ((byte(i + k) & 0xC0) != 0x80) return 0;
+  }
+  return lead.length;
+}
+
+std::string error_text(const std::string& path, int error) { return path + ": " + std::strerror(error); }
+
+}  // namespace
+
+RunVerdict run_verdict(const RunReportInput& run) {
+  if (!run.crash.empty()) return RunVerdict::kCrashed;
+  switch (run.exit_code) {
+    case 0: return RunVerdict::kPass;
+    case 1: return RunVerdict::kFailSafety;
+    case 2: return RunVerdict::kFailLiveness;
+    default: return RunVerdict::kCrashed;
+  }
+}
+
+std::string_view run_verdict_name(RunVerdict verdict) {
+  switch (verdict) {
+    case RunVerdict::kPass: return "pass";
+    case RunVerdict::kFailSafety: return "fail-safety";
+    case RunVerdict::kFailLiveness: return "fail-liveness";
+    case RunVerdict::kCrashed: return "crashed";
+  }
+  return "unknown";
+}
+
+json run_report(const RunReportInput& run) {
+  const RunVerdict verdict = run_verdict(run);
+  json checks = json::array();
+  for (const auto& check : run.checks) checks.push_back(check_json(check));
+  json report = {{"faultline", valid_utf8(run.faultline_version)},
+                 {"scenario", {{"name", valid_utf8(run.scenario_name)}, {"path", valid_utf8(run.scenario_path)}}},
+                 {"protocol", valid_utf8(run.protocol)},
+                 {"store", valid_utf8(run.store)},
+                 {"seed", run.seed},
+                 {"verdict", std::string(run_verdict_name(verdict))},
+                 {"exit_code", run.exit_code},
+                 {"checks", std::move(checks)},
+                 {"trace_hash", valid_utf8(run.trace_hash)},
+                 {"figures", figures_json(run.figures)},
+                 {"wall_s", rounded_seconds(run.wall_s)}};
+  if (!run.crash.empty()) report["crash"] = valid_utf8(run.crash);
+  if (verdict != RunVerdict::kPass) report["reproduce"] = valid_utf8(run.reproduce);
+  return report;
+}
+
+json sweep_report(const std::vector<RunReportInput>& runs) {
+  std::vector<const RunReportInput*> order;
+  order.reserve(runs.size());
+  for (const auto& run : runs) order.push_back(&run);
+  std::stable_sort(order.begin(), order.end(), [](const auto* a, const auto* b) { return report_before(*a, *b); });
+  json reports = json::array();
+  std::size_t pass_count = 0;
+  for (const auto* run : order) {
+    reports.push_back(run_report(*run));
+    if (passed(*run)) ++pass_count;
+  }
+  const std::string version = runs.empty() ? "" : valid_utf8(runs.front().faultline_version);
+  return {{"faultline", version},
+          {"runs", std::move(reports)},
+          {"summary", {{"runs", runs.size()}, {"passed", pass_count}, {"failed", runs.size() - pass_count}}}};
+}
+
+std::string write_json_file(const std::string& path, const json& report) {
+  std::string text;
+  try {
+    // Replacing invalid UTF-8 instead of throwing: a report with one odd byte in a
+    // detail is still worth having.
+    text = report.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
+  } catch (const std::exception& e) {
+    return path + ": cannot serialise the report: " + e.what();
+  }
+  return write_text_file(path, text);
+}
+
+std::string write_text_file(const std::string& path, std::string_view text) {
+  std::FILE* file = std::fopen(path.c_str(), "wb");
+  if (file == nullptr) return error_text(path, errno);
+  const bool written = std::fwrite(text.data(), 1, text.size(), file) == text.size();
+  const int write_error = errno;
+  const bool closed = std::fclose(file) == 0;
+  if (!written) return error_text(path, write_error);
+  if (!closed) return error_text(path, errno);
+  return "";
+}
+
+std::string valid_utf8(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size();) {
+    const std::size_t length = utf8_sequence_length(text, i);
+    if (length == 0) {
+      out += "\xEF\xBF\xBD";  // U+FFFD REPLACEMENT CHARACTER
+      ++i;
+    } else {
+      out.append(text.substr(i, length));
+      i += length;
+    }
+  }
+  return out;
+}
+
+}  // namespace fl::reports
