@@ -6,6 +6,8 @@
 #include <array>
 #include <cstdio>
 #include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
 #include <string>
 
 namespace {
@@ -134,6 +136,31 @@ TEST(Cli, a_safety_violation_exits_1_and_lists_the_failing_seed_with_its_reprodu
   ASSERT_NE(fail, std::string::npos) << r.out;
   EXPECT_NE(r.out.find("reproduce: ", fail), std::string::npos);
   EXPECT_NE(r.out.find("--protocol paxos-bug-skip-adoption", fail), std::string::npos);
+}
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+TEST(Cli, sweep_report_writes_json_junit_and_markdown) {
+  const std::string dir = ::testing::TempDir() + "sweep-report";
+  const Ran r = faultline("sweep " + scenario("13-nemesis-soak.json") +
+                          " --seeds 1..6 --jobs 2 --protocol paxos-bug-skip-adoption --report " + dir);
+  ASSERT_EQ(r.code, 1) << r.out;
+  const auto report = nlohmann::json::parse(slurp(dir + "/report.json"));
+  ASSERT_EQ(report["runs"].size(), 6u);
+  EXPECT_EQ(report["runs"][0]["verdict"], "fail-safety") << "failing runs come first";
+  EXPECT_TRUE(report["runs"][0].contains("reproduce"));
+  const std::string junit = slurp(dir + "/junit.xml");
+  std::size_t cases = 0, failures = 0;
+  for (auto at = junit.find("<testcase "); at != std::string::npos; at = junit.find("<testcase ", at + 1)) ++cases;
+  for (auto at = junit.find("<failure "); at != std::string::npos; at = junit.find("<failure ", at + 1)) ++failures;
+  EXPECT_EQ(cases, 6u);
+  EXPECT_EQ(failures, report["summary"]["failed"].get<std::size_t>());
+  EXPECT_NE(slurp(dir + "/summary.md").find("nemesis-soak"), std::string::npos);
 }
 
 TEST(Cli, sweep_runs_every_seed_and_summarises) {

@@ -322,7 +322,11 @@ void PaxosReplica::decide(std::int64_t slot, Output& out) {
   auto node = l.inflight.extract(slot);
   FL_ASSERT(!node.empty());
   l.inflight_requests -= weight(node.mapped().batch);
-  if (slot <= executed_) return;  // learned from a peer and executed meanwhile
+  if (slot <= executed_) {
+    // Learned from a peer and executed meanwhile; the followers may still need it.
+    broadcast(make<Decide>(Slot(slot), std::move(node.mapped().batch)), out);
+    return;
+  }
   auto it = log_.find(slot);
   FL_ASSERT(it != log_.end(), "leader lost its own proposal at slot " + std::to_string(slot));
   it->second.decided = true;

@@ -286,5 +286,66 @@ TEST(PaxosCluster, a_lagging_replica_catches_up_from_a_snapshot) {
   EXPECT_EQ(c.nodes[2]->replica.executed(), c.nodes[0]->replica.executed());
 }
 
+TEST(PaxosAcceptor, promise_reports_within_the_budget_and_says_where_it_stopped) {
+  Node n(config(1));
+  Output out;
+  n.replica.start({}, 0, out);
+  for (std::int64_t slot = 1; slot <= 3; ++slot) {
+    const auto v = static_cast<std::int32_t>(slot);
+    n.replica.on_message(NodeId(0), Accept(Ballot{1, NodeId(0)}, Slot(slot), {append(1, 2 * slot, v), append(2, slot, v)}),
+                         0, out);
+  }
+  out.clear();
+  n.replica.on_message(NodeId(2), Prepare(Ballot{2, NodeId(2)}, Slot(1), 3), 0, out);
+  const auto promises = sent<Promise>(out, Kind::kPromise);
+  ASSERT_EQ(promises.size(), 1u);
+  EXPECT_EQ(promises[0]->entries.size(), 1u) << "two requests per slot: a budget of 3 covers one slot";
+  EXPECT_EQ(promises[0]->truncated_at, Slot(2));
+}
+
+TEST(PaxosCandidate, a_new_leader_reproposes_only_below_the_cut_and_continues_phase1_later) {
+  Node n(config(0));
+  Output out;
+  n.replica.start({}, 0, out);
+  n.replica.on_timer(kTickTimer, 10 * kSeconds, out);
+  const Ballot ballot = n.replica.promised();
+  out.clear();
+  n.replica.on_message(NodeId(1),
+                       Promise(ballot, Slot(0), {SlotReport{Slot(1), Ballot{1, NodeId(1)}, {append(1, 1, 5)}, false}},
+                               Slot(2)),
+                       0, out);
+  ASSERT_TRUE(n.replica.is_leader());
+  const auto accepts = sent<Accept>(out, Kind::kAccept);
+  ASSERT_EQ(accepts.size(), 2u) << "slot 1 to both peers, nothing at or above the cut";
+  EXPECT_EQ(accepts[0]->slot, Slot(1));
+  // A client request must wait: slots from 2 on are not yet covered by phase 1.
+  out.clear();
+  n.replica.on_client_request(append(9, 1, 99), 0, out);
+  EXPECT_TRUE(sent<Accept>(out, Kind::kAccept).empty());
+}
+
+TEST(PaxosLeader, a_slot_learned_from_a_peer_finishes_its_own_proposal_without_harm) {
+  // Regression: a leader executed (and collected) a slot it still had in flight after
+  // a late Decide from a previous leader, then aborted when its own quorum formed.
+  Cluster c(3);
+  c.now = 10 * kSeconds;
+  c.tick(0);
+  c.deliver_all();
+  ASSERT_TRUE(c.nodes[0]->replica.is_leader());
+  c.run(*c.nodes[0], [&](Output& out) { c.nodes[0]->replica.on_client_request(append(1, 1, 7), c.now, out); });
+  // Before any Accepted arrives, a Decide for slot 1 with the same value comes in.
+  Node& leader = *c.nodes[0];
+  c.run(leader, [&](Output& out) { leader.replica.on_message(NodeId(1), Decide(Slot(1), {append(1, 1, 7)}), c.now, out); });
+  EXPECT_EQ(leader.replica.executed(), Slot(1));
+  c.deliver_all();  // the Accepted quorum for slot 1 now arrives: must not abort
+  EXPECT_TRUE(leader.replica.is_leader());
+  c.run(leader, [&](Output& out) { leader.replica.on_client_request(append(1, 2, 8), c.now, out); });
+  c.deliver_all();
+  c.now += 50 * kMillis;
+  c.tick(0);  // followers that never saw slot 1 decided learn it from the heartbeat
+  c.deliver_all();
+  for (auto& node : c.nodes) EXPECT_EQ(node->app().executed.size(), 2u);
+}
+
 }  // namespace
 }  // namespace fl::paxos

@@ -60,6 +60,8 @@ struct RunSummary {
   std::vector<sim::CheckResult> checks;
   sim::RunFigures figures;
   std::string crash;  // non-empty if the child died (signal, bad exit)
+  std::string protocol, store;  // effective, after overrides
+  double wall_s = 0;            // how long the run took, for reports only
 };
 
 // A run to do: which scenario, with which options.
@@ -73,6 +75,11 @@ struct Task {
 // aborts on an assertion is reported as a failing seed instead of ending the whole
 // sweep). Prints a progress line to stderr. Results come back in task order.
 std::vector<RunSummary> run_pool(const std::vector<Task>& tasks, int jobs, const std::string& label);
+
+// Writes DIR/report.json, DIR/junit.xml and DIR/summary.md for finished runs and
+// prints where they went. Returns an error message (empty on success).
+std::string write_reports(const std::string& dir, const std::vector<RunSummary>& runs, const std::string& program,
+                          const std::string& suite_name);
 
 int cmd_run(int argc, char** argv);
 int cmd_sweep(int argc, char** argv);

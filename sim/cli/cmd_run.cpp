@@ -19,6 +19,7 @@ options:
   --protocol NAME   override the scenario's protocol (paxos)
   --store NAME      override the scenario's store (sqlite)
   --trace FILE      write every trace line to FILE
+  --report DIR      write DIR/report.json, DIR/junit.xml and DIR/summary.md
   --help            this text
 
 It prints the seed and every option the run uses, one verdict per check, figures,
@@ -63,7 +64,7 @@ void print_checks(const std::vector<sim::CheckResult>& checks) {
 }  // namespace
 
 int cmd_run(int argc, char** argv) {
-  const Args args = parse_args(argc, argv, 2, {"seed", "protocol", "store", "trace"}, {"help"});
+  const Args args = parse_args(argc, argv, 2, {"seed", "protocol", "store", "trace", "report"}, {"help"});
   if (args.has("help")) {
     std::fputs(kRunHelp, stdout);
     return kExitOk;
@@ -99,6 +100,25 @@ int cmd_run(int argc, char** argv) {
   const int code = result.exit_code();
   std::printf("verdict: %s\n", code == 0 ? "PASS" : code == 1 ? "FAIL (safety)" : "FAIL (liveness)");
   if (code != 0) std::printf("reproduce: %s\n", reproduce_command(argv[0], path, options, effective).c_str());
+  if (args.has("report")) {
+    RunSummary summary;
+    summary.scenario_path = path;
+    summary.scenario_name = effective.name;
+    summary.options = options;
+    summary.exit_code = code;
+    summary.trace_hash = sim::hex16(result.trace_hash);
+    summary.checks = result.checks;
+    summary.figures = result.figures;
+    summary.protocol = effective.cluster.protocol;
+    summary.store = effective.cluster.store;
+    summary.wall_s = wall_s;
+    if (const std::string error = write_reports(args.get("report"), {summary}, argv[0], effective.name);
+        !error.empty()) {
+      std::fprintf(stderr, "faultline: %s\n", error.c_str());
+      std::printf("trace-hash: %s\n", sim::hex16(result.trace_hash).c_str());
+      return kExitUsage;
+    }
+  }
   std::printf("trace-hash: %s\n", sim::hex16(result.trace_hash).c_str());
   return code;
 }

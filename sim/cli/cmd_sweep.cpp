@@ -23,6 +23,7 @@ options:
   --jobs J          parallel runs (default: the number of cores)
   --protocol NAME   override the scenario's protocol (paxos)
   --store NAME      override the scenario's store (sqlite)
+  --report DIR      write DIR/report.json, DIR/junit.xml and DIR/summary.md
   --help            this text
 
 exit codes: 0 every seed passed, 1 some seed violated safety, 2 some seed violated
@@ -40,7 +41,8 @@ options:
   --jobs J          parallel runs (default: the number of cores)
   --protocol NAME   override every scenario's protocol
   --store NAME      override every scenario's store
-  --report DIR      also write DIR/summary.md (default: build/report)
+  --report DIR      write DIR/report.json, DIR/junit.xml and DIR/summary.md
+                    (default: build/report)
   --help            this text
 
 exit codes: as for sweep, over all scenarios and seeds
@@ -120,7 +122,7 @@ std::vector<reports::RunRow> runs_to_rows(const std::vector<RunSummary>& runs) {
 }  // namespace
 
 int cmd_sweep(int argc, char** argv) {
-  const Args args = parse_args(argc, argv, 2, {"seeds", "jobs", "protocol", "store"}, {"help"});
+  const Args args = parse_args(argc, argv, 2, {"seeds", "jobs", "protocol", "store", "report"}, {"help"});
   if (args.has("help")) {
     std::fputs(kSweepHelp, stdout);
     return kExitOk;
@@ -142,6 +144,12 @@ int cmd_sweep(int argc, char** argv) {
   std::printf("%s: %zu seeds, %ld passed, %ld failed\n", scenario->name.c_str(), runs.size(),
               static_cast<long>(runs.size()) - failing, static_cast<long>(failing));
   list_failures(runs, argv[0]);
+  if (args.has("report")) {
+    if (const std::string error = write_reports(args.get("report"), runs, argv[0], scenario->name); !error.empty()) {
+      std::fprintf(stderr, "faultline: %s\n", error.c_str());
+      return kExitUsage;
+    }
+  }
   return worst_exit(runs);
 }
 
@@ -167,10 +175,11 @@ int cmd_suite(int argc, char** argv) {
   const reports::SuiteTable table = reports::tabulate(runs_to_rows(runs));
   std::fputs(reports::render_text(table).c_str(), stdout);
   list_failures(runs, argv[0]);
-  const std::string dir = args.get("report", "build/report");
-  std::filesystem::create_directories(dir);
-  std::ofstream(dir + "/summary.md") << reports::render_markdown(table);
-  std::printf("report: %s/summary.md\n", dir.c_str());
+  if (const std::string error = write_reports(args.get("report", "build/report"), runs, argv[0], "suite");
+      !error.empty()) {
+    std::fprintf(stderr, "faultline: %s\n", error.c_str());
+    return kExitUsage;
+  }
   return worst_exit(runs);
 }
 

@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <cstring>
@@ -86,6 +87,7 @@ struct Running {
   int fd;
   pid_t pid;
   std::string output;
+  std::chrono::steady_clock::time_point started;  // wall time, for reports only
 };
 
 void finish(RunSummary& summary, const std::string& output, int status) {
@@ -141,7 +143,10 @@ std::vector<RunSummary> run_pool(const std::vector<Task>& tasks, int jobs, const
       summaries[next].scenario_path = tasks[next].scenario_path;
       summaries[next].scenario_name = tasks[next].scenario.name;
       summaries[next].options = tasks[next].options;
-      running.push_back({next++, fds[0], pid, {}});
+      const sim::Scenario effective = sim::effective_scenario(tasks[next].scenario, tasks[next].options);
+      summaries[next].protocol = effective.cluster.protocol;
+      summaries[next].store = effective.cluster.store;
+      running.push_back({next++, fds[0], pid, {}, std::chrono::steady_clock::now()});
     }
     // Read whatever is ready; a child whose pipe closed has finished writing.
     std::vector<pollfd> polls;
@@ -163,6 +168,8 @@ std::vector<RunSummary> run_pool(const std::vector<Task>& tasks, int jobs, const
       int status = 0;
       ::waitpid(running[i].pid, &status, 0);  // its pipe closed: it has exited or is about to
       finish(summaries[running[i].task], running[i].output, status);
+      summaries[running[i].task].wall_s =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - running[i].started).count();
       ++done;
       failing += summaries[running[i].task].exit_code != 0;
       progress(label, done, tasks.size(), failing, done == tasks.size());
