@@ -1,5 +1,7 @@
 #include "sim/checks.hpp"
 
+#include "sim/lin/check.hpp"
+
 #include <algorithm>
 #include <map>
 #include <set>
@@ -245,6 +247,10 @@ std::vector<CheckResult> run_checks(const RunFacts& facts, const Scenario& scena
   const Expectations& e = scenario.expect;
   std::vector<CheckResult> results;
   results.push_back(check_slot_agreement(facts));
+  if (facts.history) {
+    results.push_back(check_linearizable(*facts.history));
+    results.back().enforced = e.linearizable;
+  }
   results.push_back(check_converged(facts));
   results.back().enforced = e.converged;
   results.push_back(check_durable(facts));

@@ -21,6 +21,7 @@ std::optional<paxos::Mutation> paxos_variant(const std::string& protocol) {
   if (protocol == "paxos") return paxos::Mutation::kNone;
   if (protocol == "paxos-bug-skip-adoption") return paxos::Mutation::kSkipValueAdoption;
   if (protocol == "paxos-bug-never-sync") return paxos::Mutation::kNeverSync;
+  if (protocol == "paxos-bug-local-reads") return paxos::Mutation::kLocalReads;
   return std::nullopt;
 }
 
@@ -43,7 +44,7 @@ ReplicaFactory make_replica_factory(const ClusterSpec& cluster) {
   if (!paxos_variant(cluster.protocol)) {
     throw BadRunOption("protocol '" + cluster.protocol +
                        "' is not available in this build (available: paxos; deliberately broken for "
-                       "demonstrations: paxos-bug-skip-adoption, paxos-bug-never-sync)");
+                       "demonstrations: paxos-bug-skip-adoption, paxos-bug-never-sync, paxos-bug-local-reads)");
   }
   make_store(cluster.store);  // fail now, at start, rather than at the first boot
   return [cluster](NodeId id) -> std::unique_ptr<Replica> {

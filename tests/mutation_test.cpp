@@ -75,5 +75,24 @@ TEST(Mutation, replica_that_never_syncs_is_caught) {
   std::cout << "caught: " << failure << "\n";
 }
 
+TEST(Mutation, replica_that_answers_reads_locally_is_caught_only_by_linearizability) {
+  // Stale reads leave every replica's table intact, so convergence, durability and
+  // slot agreement all pass; only the client history shows the anomaly.
+  const Scenario s = load("10-coordinator-isolated.json");
+  bool caught = false;
+  for (std::uint64_t seed = 1; seed <= 20 && !caught; ++seed) {
+    RunOptions options;
+    options.seed = seed;
+    const RunResult r = run_scenario_with(s, options, mutant(s.cluster, paxos::Mutation::kLocalReads));
+    for (const CheckResult& c : r.checks) {
+      if (c.name == "linearizable" && c.verdict == Verdict::kFail) caught = true;
+      if (c.name == "slot_agreement" || c.name == "durable" || c.name == "exactly_once") {
+        EXPECT_NE(c.verdict, Verdict::kFail) << "seed " << seed << ": " << c.name << ": " << c.detail;
+      }
+    }
+  }
+  EXPECT_TRUE(caught) << "no seed in 1..20 caught stale local reads";
+}
+
 }  // namespace
 }  // namespace fl::sim

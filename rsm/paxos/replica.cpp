@@ -126,12 +126,33 @@ void PaxosReplica::on_client_request(const Request& request, Micros, Output& out
 }
 
 void PaxosReplica::take_request(const Request& request, Output& out) {
+  if (config_.mutation == Mutation::kLocalReads &&
+      (request.op == OpKind::kRead || request.op == OpKind::kReadAll)) {
+    out.replies.push_back(ClientReply{request.client, request.id, read_locally(request)});
+    return;
+  }
   awaiting_[request.client] = request.id;
   if (std::holds_alternative<Leader>(role_)) return enqueue(request, out);
   if (const auto* f = std::get_if<Follower>(&role_); f && f->leader) {
     out.messages.emplace_back(*f->leader, make<Forward>(request));
   }
   // With no leader known the request is dropped; the client times out and retries.
+}
+
+Response PaxosReplica::read_locally(const Request& request) {
+  Response response;
+  std::vector<Row> rows = app_->rows();
+  if (request.op == OpKind::kReadAll) {
+    response.rows = std::move(rows);
+    return response;
+  }
+  auto it = std::find_if(rows.begin(), rows.end(), [&](const Row& r) { return r.first == request.key; });
+  if (it == rows.end()) {
+    response.status = Status::kNotFound;
+  } else {
+    response.events = std::move(it->second);
+  }
+  return response;
 }
 
 // --- phase 1 -----------------------------------------------------------------------

@@ -33,6 +33,7 @@ enum class Mutation : std::uint8_t {
   kNone,
   kSkipValueAdoption,  // a new leader ignores the values reported in promises (breaks P2c)
   kNeverSync,          // never asks for a sync: replies go out before anything is durable
+  kLocalReads,         // answers reads from the local copy without ordering them (stale reads)
 };
 
 // What a replica is told about its cluster and its limits.
@@ -119,6 +120,8 @@ class PaxosReplica final : public Replica {
   void dispatch(NodeId from, const Message& message, Micros now, Output& out);
   void tick(Micros now, Output& out);
   void take_request(const Request& request, Output& out);
+  // The kLocalReads bug: a read answered from this replica's copy, unordered.
+  Response read_locally(const Request& request);
   void on_prepare(NodeId from, const Prepare& m, Micros now, Output& out);
   void on_promise(NodeId from, const Promise& m, Micros now, Output& out);
   void on_nack(const Nack& m, Micros now);

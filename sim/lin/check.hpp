@@ -1,0 +1,19 @@
+// The simulator's linearizability check: the client history of a run against the
+// grade table's sequential specification, one key at a time.
+#pragma once
+
+#include <cstdint>
+
+#include "sim/checks.hpp"
+#include "sim/history.hpp"
+
+namespace fl::sim {
+
+// Judges the client history of a run; name "linearizable", severity safety. kPass if
+// linearizable; kFail with a counterexample (key, longest linearizable prefix, the
+// operations that cannot come next and why) if not; kSkip with "unknown: step budget
+// exhausted on key K" when the budget ran out first. Never a wrong verdict: running
+// out of budget only ever gives kSkip.
+CheckResult check_linearizable(const History& history, std::uint64_t step_budget = 50'000'000);
+
+}  // namespace fl::sim

@@ -1,0 +1,175 @@
+// GradeModel::implied_order: the ordering facts a key's history implies because its
+// list only grows (nothing removes a key or an event) and, where append values are
+// unique, because a list seen records the order in which its appends took effect.
+#include <algorithm>
+#include <limits>
+#include <map>
+#include <optional>
+#include <utility>
+
+#include "sim/lin/grade_model.hpp"
+
+namespace fl::sim::lin {
+namespace {
+
+// What a determinate op saw of its key, as far as the implied order needs it.
+struct Observer {
+  std::size_t op;
+  Micros call_us;
+  Micros return_us;
+  bool sees_absent;                       // a not-found read or an ok insert
+  const std::vector<std::int32_t>* list;  // an ok read: the list it saw; else null
+  bool prefix_of_longest = false;         // `list` is a prefix of the longest list seen
+};
+
+// Observers in call order, so that the ones concurrent with an op form a short range.
+std::vector<Observer> observers_of(std::span<const GradeOp> ops) {
+  std::vector<Observer> out;
+  for (std::size_t i = 0; i < ops.size(); ++i) {
+    const GradeOp& op = ops[i];
+    if (op.indeterminate()) continue;
+    const bool is_read = op.input.op == OpKind::kRead || op.input.op == OpKind::kReadAll;
+    const Status status = op.output->status;
+    const bool sees_absent =
+        (is_read && status == Status::kNotFound) || (op.input.op == OpKind::kInsert && status == Status::kOk);
+    const bool sees_list = is_read && status == Status::kOk;
+    if (!sees_absent && !sees_list) continue;
+    out.push_back(Observer{i, op.call_us, op.return_us, sees_absent, sees_list ? &op.output->events : nullptr});
+  }
+  std::stable_sort(out.begin(), out.end(), [](const Observer& a, const Observer& b) { return a.call_us < b.call_us; });
+  return out;
+}
+
+// The longest list any read saw. In a linearizable history it is the key's state at
+// some instant and every other list seen is a prefix of it, so it fixes the order in
+// which the appends it holds took effect. Lists that are not such prefixes make the
+// history fail anyway; they get no facts beyond a plain scan.
+class LongestList {
+ public:
+  explicit LongestList(std::vector<Observer>& observers) {
+    for (const Observer& o : observers) {
+      if (o.list != nullptr && (list_ == nullptr || o.list->size() > list_->size())) list_ = o.list;
+    }
+    if (list_ == nullptr) return;
+    for (std::size_t i = 0; i < list_->size(); ++i) first_.emplace_back((*list_)[i], i);
+    // Stable: among equal values the first position stays first, where lower_bound looks.
+    std::stable_sort(first_.begin(), first_.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    for (Observer& o : observers) {
+      o.prefix_of_longest = o.list != nullptr && std::equal(o.list->begin(), o.list->end(), list_->begin());
+    }
+  }
+
+  std::size_t size() const { return list_ == nullptr ? 0 : list_->size(); }
+  std::int32_t at(std::size_t i) const { return (*list_)[i]; }
+
+  // The first position of `value`, if present.
+  std::optional<std::size_t> position(std::int32_t value) const {
+    auto it = std::lower_bound(first_.begin(), first_.end(), value,
+                               [](const auto& entry, std::int32_t v) { return entry.first < v; });
+    if (it == first_.end() || it->first != value) return std::nullopt;
+    return it->second;
+  }
+
+  // Whether the list the observer saw holds `value`, in O(log n) for prefixes.
+  bool contains(const Observer& o, std::int32_t value) const {
+    if (!o.prefix_of_longest) return std::find(o.list->begin(), o.list->end(), value) != o.list->end();
+    const auto p = position(value);
+    return p && *p < o.list->size();
+  }
+
+ private:
+  const std::vector<std::int32_t>* list_ = nullptr;
+  std::vector<std::pair<std::int32_t, std::size_t>> first_;  // (value, first position), by value
+};
+
+// Whether `op` (an insert or append) cannot come before the observer: it would have
+// created the key, or put its value into the list the observer saw.
+bool must_follow(const GradeOp& op, const Observer& o, const LongestList& seen) {
+  if (o.sees_absent) return true;
+  return op.input.op == OpKind::kAppend && !seen.contains(o, op.input.value);
+}
+
+Micros longest_span_us(const std::vector<Observer>& observers) {
+  Micros span_us = 0;
+  for (const Observer& o : observers) span_us = std::max(span_us, o.return_us - o.call_us);
+  return span_us;
+}
+
+// The observers `op` must follow that real time does not already put before it, cut
+// to those not before another of them in real time (the rest follow by transitivity).
+// Observers called after a determinate op returned are skipped: real time puts the op
+// first, and the history fails without help.
+std::vector<std::size_t> must_follow_latest(const GradeOp& op, const std::vector<Observer>& observers,
+                                            const LongestList& seen, Micros span_us, std::size_t self) {
+  const Micros from_us = op.call_us - span_us;
+  const Micros to_us = op.indeterminate() ? std::numeric_limits<Micros>::max() : op.return_us;
+  auto it = std::lower_bound(observers.begin(), observers.end(), from_us,
+                             [](const Observer& o, Micros t) { return o.call_us < t; });
+  std::vector<const Observer*> follows;
+  Micros latest_call_us = std::numeric_limits<Micros>::min();
+  for (; it != observers.end() && it->call_us <= to_us; ++it) {
+    if (it->op == self || it->return_us < op.call_us || !must_follow(op, *it, seen)) continue;
+    follows.push_back(&*it);
+    latest_call_us = std::max(latest_call_us, it->call_us);
+  }
+  std::vector<std::size_t> out;
+  for (const Observer* o : follows) {
+    if (o->return_us >= latest_call_us) out.push_back(o->op);
+  }
+  return out;
+}
+
+// For each position of the longest list, the append that put its value there, when
+// exactly one append of the key has that value and the value occurs there once.
+std::vector<std::optional<std::size_t>> appends_by_position(std::span<const GradeOp> ops, const LongestList& longest) {
+  std::map<std::int32_t, std::size_t> count;
+  for (std::size_t i = 0; i < longest.size(); ++i) ++count[longest.at(i)];
+  std::map<std::int32_t, std::optional<std::size_t>> op_of;
+  for (std::size_t i = 0; i < ops.size(); ++i) {
+    if (ops[i].input.op != OpKind::kAppend) continue;
+    auto [it, fresh] = op_of.try_emplace(ops[i].input.value, i);
+    if (!fresh) it->second.reset();  // two appends of one value: which is which is unknown
+  }
+  std::vector<std::optional<std::size_t>> out(longest.size());
+  for (std::size_t i = 0; i < longest.size(); ++i) {
+    auto it = op_of.find(longest.at(i));
+    if (it != op_of.end() && count[longest.at(i)] == 1) out[i] = it->second;
+  }
+  return out;
+}
+
+// Facts from the order of the longest list: its appends took effect in list order,
+// and a read that saw its first k values comes after the k-th append and before the
+// next one. Consecutive facts suffice; the search follows them transitively.
+void add_list_order(std::span<const GradeOp> ops, const std::vector<Observer>& observers,
+                    const LongestList& longest, std::vector<Precedence>& out) {
+  const auto by_position = appends_by_position(ops, longest);
+  for (std::size_t i = 1; i < by_position.size(); ++i) {
+    if (by_position[i - 1] && by_position[i]) out.push_back(Precedence{*by_position[i - 1], *by_position[i]});
+  }
+  for (const Observer& o : observers) {
+    if (!o.prefix_of_longest) continue;
+    const std::size_t seen = o.list->size();
+    if (seen > 0 && by_position[seen - 1]) out.push_back(Precedence{*by_position[seen - 1], o.op});
+    if (seen < by_position.size() && by_position[seen]) out.push_back(Precedence{o.op, *by_position[seen]});
+  }
+}
+
+}  // namespace
+
+std::vector<Precedence> GradeModel::implied_order(std::span<const GradeOp> ops) const {
+  std::vector<Observer> observers = observers_of(ops);
+  const LongestList seen(observers);
+  const Micros span_us = longest_span_us(observers);
+  std::vector<Precedence> out;
+  for (std::size_t i = 0; i < ops.size(); ++i) {
+    if (ops[i].input.op != OpKind::kInsert && ops[i].input.op != OpKind::kAppend) continue;
+    for (std::size_t before : must_follow_latest(ops[i], observers, seen, span_us, i)) {
+      out.push_back(Precedence{before, i});
+    }
+  }
+  add_list_order(ops, observers, seen, out);
+  return out;
+}
+
+}  // namespace fl::sim::lin
