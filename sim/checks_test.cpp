@@ -391,7 +391,8 @@ TEST(Checks, run_checks_reports_every_check_in_order) {
   std::vector<std::string> names;
   for (const CheckResult& r : results) names.push_back(r.name);
   EXPECT_EQ(names,
-            (std::vector<std::string>{"slot_agreement", "converged", "durable", "exactly_once", "log_bound", "liveness"}));
+            (std::vector<std::string>{"slot_agreement", "linearizable", "converged", "durable", "exactly_once",
+                                      "log_bound", "liveness"}));
   for (const CheckResult& r : results) {
     EXPECT_EQ(r.verdict, Verdict::kPass) << r.name << ": " << r.detail;
     EXPECT_TRUE(r.enforced) << r.name;
@@ -406,6 +407,7 @@ TEST(Checks, run_checks_sets_enforced_from_expectations) {
   scenario.expect.durable = false;
   scenario.expect.exactly_once = false;
   scenario.expect.log_bound = false;
+  scenario.expect.linearizable = false;
   scenario.expect.progress = Progress::kNone;
   for (const CheckResult& r : run_checks(f, scenario)) {
     if (r.name == "slot_agreement") {
