@@ -6,10 +6,15 @@
 #include <rapidcheck.h>
 #include <rapidcheck/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 #include <string>
 #include <tuple>
 #include <vector>
 
+#include "rsm/app/grade_app.hpp"
+#include "rsm/paxos/replica.hpp"
+#include "rsm/store/sqlite_store.hpp"
 #include "sim/run.hpp"
 #include "sim/scenario.hpp"
 
@@ -34,15 +39,35 @@ FaultAction action_of(const RawFault& f) {
   }
 }
 
-std::string describe_schedule(const std::vector<RawFault>& raw) {
-  static const char* names[] = {"crash", "restart", "partition-off", "cut", "kill_all", "restart_all", "heal"};
-  std::string s;
+// The failing schedule as a scenario file, so `faultline run FILE --seed N`
+// reproduces it outside the test (scenarios/README.md documents the format).
+std::string scenario_file(const std::vector<RawFault>& raw) {
+  nlohmann::json faults = nlohmann::json::array();
   for (const auto& [t, kind, a, b] : raw) {
-    s += "  at " + std::to_string(t * 100) + "ms " + names[kind] + " r" + std::to_string(a);
-    if (kind == 3) s += "->r" + std::to_string(b);
-    s += "\n";
+    nlohmann::json f{{"at", std::to_string(t * 100) + "ms"}};
+    const std::string r = "r" + std::to_string(a);
+    switch (kind) {
+      case 0: f["crash"] = r; break;
+      case 1: f["restart"] = r; break;
+      case 2: f["partition"] = {{r}, {"*"}}; break;
+      case 3: f["cut"] = {{"from", {r}}, {"to", {"r" + std::to_string(b)}}}; break;
+      case 4: f["kill_all"] = true; break;
+      case 5: f["restart_all"] = true; break;
+      default: f["heal"] = true; break;
+    }
+    faults.push_back(f);
   }
-  return s;
+  faults.push_back({{"at", "7500ms"}, {"heal", true}});
+  faults.push_back({{"at", "7500ms"}, {"restart_all", true}});
+  const nlohmann::json scenario{
+      {"name", "random-schedule"},
+      {"cluster", {{"max_log_size", 40}, {"checkpoint_interval", 10}}},
+      {"workload", {{"clients", 3}, {"keys", 4}, {"rate_hz", 30}}},
+      {"faults", faults},
+      {"duration", "8s"},
+      {"quiesce", "8s"},
+      {"expect", {{"progress", "after-heal"}}}};
+  return scenario.dump(2);
 }
 
 Scenario scenario_for(const std::vector<RawFault>& raw) {
@@ -60,11 +85,23 @@ Scenario scenario_for(const std::vector<RawFault>& raw) {
     s.faults.push_back({std::get<0>(raw[i]) * 100 * kMillis, action_of(raw[i]), "faults[" + std::to_string(i) + "]"});
   }
   // The liveness phase: heal everything and bring every replica back.
-  s.faults.push_back({7500 * kMillis, Heal{}, "final-heal"});
-  s.faults.push_back({7500 * kMillis, RestartAll{}, "final-restart"});
+  s.faults.push_back({7500 * kMillis, Heal{}, "faults[" + std::to_string(raw.size()) + "]"});
+  s.faults.push_back({7500 * kMillis, RestartAll{}, "faults[" + std::to_string(raw.size() + 1) + "]"});
   std::stable_sort(s.faults.begin(), s.faults.end(),
                    [](const TimedFault& x, const TimedFault& y) { return x.at_us < y.at_us; });
   return s;
+}
+
+TEST(PaxosRecovery, the_printed_scenario_file_reproduces_the_schedule_exactly) {
+  // The reproduction printed on failure must be the very run the property made.
+  const std::vector<RawFault> raw{{5, 0, 1, 0}, {20, 2, 0, 0}, {40, 6, 0, 0}, {45, 3, 2, 1}, {50, 4, 0, 0},
+                                  {60, 5, 0, 0}, {65, 1, 1, 0}};
+  auto parsed = parse_scenario(scenario_file(raw), "printed");
+  ASSERT_TRUE(std::holds_alternative<Scenario>(parsed)) << std::get<ScenarioError>(parsed).message();
+  RunOptions options;
+  options.seed = 11;
+  EXPECT_EQ(run_scenario(std::get<Scenario>(parsed), options).trace_hash,
+            run_scenario(scenario_for(raw), options).trace_hash);
 }
 
 RC_GTEST_PROP(PaxosRecovery, random_fault_schedules_keep_every_check, ()) {
@@ -77,10 +114,43 @@ RC_GTEST_PROP(PaxosRecovery, random_fault_schedules_keep_every_check, ()) {
   const RunResult result = run_scenario(scenario_for(raw), options);
   for (const CheckResult& c : result.checks) {
     if (c.enforced && c.verdict == Verdict::kFail) {
-      RC_FAIL("seed " + std::to_string(seed) + ": " + c.name + ": " + c.detail + "\nschedule:\n" +
-              describe_schedule(raw));
+      RC_FAIL("seed " + std::to_string(seed) + ": " + c.name + ": " + c.detail +
+              "\nreproduce with `faultline run FILE --seed " + std::to_string(seed) + "` where FILE holds:\n" +
+              scenario_file(raw));
     }
   }
+}
+
+TEST(PaxosRecovery, shrinking_reduces_a_failing_schedule_for_a_broken_replica) {
+  // Replicas that never sync lose acknowledged writes when the whole cluster dies.
+  // rapidcheck must find that and shrink the schedule that shows it: the last
+  // failing schedule it tries is its smallest, and it must be small.
+  const auto never_sync = [](NodeId id) -> std::unique_ptr<Replica> {
+    paxos::Config c;
+    c.self = id;
+    c.max_log_size = 40;
+    c.checkpoint_interval = 10;
+    c.mutation = paxos::Mutation::kNeverSync;
+    return std::make_unique<paxos::PaxosReplica>(c, std::make_unique<GradeApp>(std::make_unique<SqliteStore>()));
+  };
+  std::size_t first_failing = 0, last_failing = 0;
+  const bool held = rc::check("never-sync replicas survive random schedules", [&] {
+    auto raw = *rc::gen::container<std::vector<RawFault>>(rc::gen::tuple(
+        rc::gen::inRange(3, 70), rc::gen::inRange(0, 7), rc::gen::inRange(0, 3), rc::gen::inRange(0, 3)));
+    if (raw.size() > 8) raw.resize(8);
+    RunOptions options;
+    options.seed = 5;
+    const RunResult result = run_scenario_with(scenario_for(raw), options, never_sync);
+    const bool failed = result.exit_code() == 1;
+    if (failed) {
+      if (first_failing == 0) first_failing = raw.size();
+      last_failing = raw.size();
+    }
+    RC_ASSERT(!failed);
+  });
+  ASSERT_FALSE(held) << "a replica that never syncs must fail some schedule";
+  EXPECT_LE(last_failing, first_failing);
+  EXPECT_LE(last_failing, 2u) << "shrinking should leave about one whole-cluster kill";
 }
 
 }  // namespace
