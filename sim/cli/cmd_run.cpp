@@ -5,6 +5,7 @@
 #include <random>
 
 #include "sim/cli/cli.hpp"
+#include "sim/lin/history_file.hpp"
 #include "sim/trace.hpp"
 
 namespace fl::cli {
@@ -20,6 +21,8 @@ options:
   --store NAME      override the scenario's store (sqlite)
   --trace FILE      write every trace line to FILE
   --report DIR      write DIR/report.json, DIR/junit.xml and DIR/summary.md
+  --history FILE    write the client history as Jepsen events to FILE (EDN if it
+                    ends in .edn, else JSON), for `faultline check`
   --help            this text
 
 It prints the seed and every option the run uses, one verdict per check, figures,
@@ -64,7 +67,7 @@ void print_checks(const std::vector<sim::CheckResult>& checks) {
 }  // namespace
 
 int cmd_run(int argc, char** argv) {
-  const Args args = parse_args(argc, argv, 2, {"seed", "protocol", "store", "trace", "report"}, {"help"});
+  const Args args = parse_args(argc, argv, 2, {"seed", "protocol", "store", "trace", "report", "history"}, {"help"});
   if (args.has("help")) {
     std::fputs(kRunHelp, stdout);
     return kExitOk;
@@ -100,6 +103,15 @@ int cmd_run(int argc, char** argv) {
   const int code = result.exit_code();
   std::printf("verdict: %s\n", code == 0 ? "PASS" : code == 1 ? "FAIL (safety)" : "FAIL (liveness)");
   if (code != 0) std::printf("reproduce: %s\n", reproduce_command(argv[0], path, options, effective).c_str());
+  if (args.has("history")) {
+    const std::string history_path = args.get("history");
+    const auto format = sim::lin::history_format_of_path(history_path);
+    if (const auto error = sim::lin::save_history(history_path, result.history, format)) {
+      std::fprintf(stderr, "faultline: %s\n", error->message().c_str());
+      std::printf("trace-hash: %s\n", sim::hex16(result.trace_hash).c_str());
+      return kExitUsage;
+    }
+  }
   if (args.has("report")) {
     RunSummary summary;
     summary.scenario_path = path;

@@ -21,6 +21,7 @@ commands:
   sweep SCENARIO.json --seeds A..B   many seeds in parallel; lists failing seeds and how to reproduce them
   suite [DIR]                        every scenario in DIR (default: scenarios) x seeds, as a verdict table
   bench                              throughput of the simulator on a fixed 3-replica Paxos workload
+  check HISTORY --model M            is a history file (Jepsen EDN or JSON events) linearizable?
 
 Run "faultline COMMAND --help" for a command's options.
 
@@ -50,6 +51,7 @@ int main(int argc, char** argv) {
     if (command == "sweep") return cmd_sweep(argc, argv);
     if (command == "suite") return cmd_suite(argc, argv);
     if (command == "bench") return cmd_bench(argc, argv);
+    if (command == "check") return cmd_check(argc, argv);
     std::fprintf(stderr, "faultline: unknown command '%s'\n\n%s", command.c_str(), kHelp);
     return kExitUsage;
   } catch (const UsageError& e) {
