@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <string>
 #include <vector>
 
 #include "sim/cli/cli.hpp"
@@ -12,6 +13,7 @@ namespace fl::cli {
 namespace {
 
 constexpr const char* kBenchHelp = R"(usage: faultline bench [options]
+       faultline bench check [options]   (the linearizability checker; see its --help)
 
 Runs a fixed fault-free 3-replica Paxos workload on in-memory SQLite several times
 and prints, per run and as the median: simulated events per wall-second, committed
@@ -48,6 +50,7 @@ double median(std::vector<double> v) {
 }  // namespace
 
 int cmd_bench(int argc, char** argv) {
+  if (argc > 2 && std::string(argv[2]) == "check") return cmd_bench_check(argc, argv);
   const Args args = parse_args(argc, argv, 2, {"runs", "seconds", "clients", "protocol"}, {"help"});
   if (args.has("help")) {
     std::fputs(kBenchHelp, stdout);

@@ -163,6 +163,19 @@ TEST(Cli, sweep_report_writes_json_junit_and_markdown) {
   EXPECT_NE(slurp(dir + "/summary.md").find("nemesis-soak"), std::string::npos);
 }
 
+TEST(Cli, bench_check_judges_every_generated_history_linearizable) {
+  // Figures only, no timing asserted: the generated histories are linearizable by
+  // construction, so every row must say so.
+  const Ran r = faultline("bench check --runs 1 --max-ops 1000");
+  EXPECT_EQ(r.code, 0) << r.out;
+  std::size_t rows = 0;
+  for (auto at = r.out.find(" linearizable\n"); at != std::string::npos; at = r.out.find(" linearizable\n", at + 1)) {
+    ++rows;
+  }
+  EXPECT_EQ(rows, 4u) << r.out;
+  EXPECT_EQ(r.out.find("NOT JUDGED"), std::string::npos) << r.out;
+}
+
 TEST(Cli, sweep_runs_every_seed_and_summarises) {
   const Ran r = faultline("sweep " + scenario("02-few-requests-one-replica.json") + " --seeds 1..4 --jobs 2");
   EXPECT_EQ(r.code, 0) << r.out;

@@ -85,6 +85,7 @@ int cmd_run(int argc, char** argv);
 int cmd_sweep(int argc, char** argv);
 int cmd_suite(int argc, char** argv);
 int cmd_bench(int argc, char** argv);
+int cmd_bench_check(int argc, char** argv);
 // `faultline check FILE --model M`: the linearizability checker on a history file.
 int cmd_check(int argc, char** argv);
 

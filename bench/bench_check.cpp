@@ -1,0 +1,154 @@
+// `faultline bench check`: how fast the linearizability checker judges generated
+// grade-table histories of 1k, 10k and 100k operations over 10 and 1,000 keys with
+// 5 and 50 clients. Each configuration runs in its own process so that its peak
+// memory (ru_maxrss) is its own. It prints figures and asserts nothing about speed.
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <map>
+#include <vector>
+
+#include "sim/cli/cli.hpp"
+#include "sim/lin/check.hpp"
+#include "sim/rng.hpp"
+
+namespace fl::cli {
+namespace {
+
+constexpr const char* kBenchCheckHelp = R"(usage: faultline bench check [options]
+
+Generates linearizable grade-table histories (closed-loop clients whose operations
+take effect at a random moment inside their invocation window) and times the
+linearizability checker on them: operations checked per second and peak memory, for
+1k, 10k and 100k operations x 10 and 1,000 keys x 5 and 50 clients.
+
+options:
+  --runs N        repetitions per configuration; the median is printed (default 3)
+  --max-ops N     skip configurations larger than N operations (default 100000)
+  --help          this text
+)";
+
+struct Config {
+  int ops, keys, clients;
+};
+
+// A history whose every operation took effect at a random point of its window, so
+// it is linearizable by construction: appends 60%, reads 30%, inserts 10%.
+sim::History generate(const Config& c, std::uint64_t seed) {
+  sim::Rng rng(seed);
+  struct Pending {
+    Micros at_us;
+    std::size_t index;
+  };
+  sim::History history;
+  std::vector<Pending> effects;
+  std::vector<Micros> clock(static_cast<std::size_t>(c.clients), 0);
+  std::int32_t next_value = 1;
+  for (int i = 0; i < c.ops; ++i) {
+    const auto client = static_cast<std::uint32_t>(rng.below(static_cast<std::uint64_t>(c.clients)));
+    sim::Operation op;
+    op.request.client = ClientId(client);
+    op.request.id = RequestId(static_cast<std::uint64_t>(i) + 1);
+    op.request.key = static_cast<std::int32_t>(rng.below(static_cast<std::uint64_t>(c.keys)));
+    const double dice = rng.unit();
+    op.request.op = dice < 0.6 ? OpKind::kAppend : dice < 0.9 ? OpKind::kRead : OpKind::kInsert;
+    if (op.request.op == OpKind::kAppend) op.request.value = next_value++;
+    op.invoke_us = clock[client] + rng.exponential(500);
+    op.complete_us = op.invoke_us + 1 + rng.exponential(2000);
+    op.outcome = sim::Outcome::kOk;
+    clock[client] = op.complete_us;
+    effects.push_back({rng.between(op.invoke_us, op.complete_us), history.size()});
+    history.push_back(op);
+  }
+  std::stable_sort(effects.begin(), effects.end(), [](const Pending& a, const Pending& b) { return a.at_us < b.at_us; });
+  std::map<std::int32_t, std::vector<std::int32_t>> table;
+  for (const Pending& e : effects) {
+    sim::Operation& op = history[e.index];
+    auto it = table.find(op.request.key);
+    if (op.request.op == OpKind::kAppend) {
+      table[op.request.key].push_back(op.request.value);
+    } else if (op.request.op == OpKind::kInsert) {
+      op.response.status = it == table.end() ? Status::kOk : Status::kExists;
+      table.try_emplace(op.request.key);
+    } else if (it == table.end()) {
+      op.response.status = Status::kNotFound;
+    } else {
+      op.response.events = it->second;
+    }
+  }
+  return history;
+}
+
+struct Measured {
+  double ops_per_s = 0;
+  long peak_kib = 0;
+  bool linearizable = false;
+};
+
+// Runs one configuration in a child process; the child reports through a pipe.
+Measured measure(const Config& c, std::uint64_t seed) {
+  int fds[2];
+  if (::pipe(fds) != 0) return {};
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    ::close(fds[0]);
+    const sim::History history = generate(c, seed);
+    const auto started = std::chrono::steady_clock::now();
+    const sim::CheckResult verdict = sim::check_linearizable(history);
+    const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    rusage usage{};
+    ::getrusage(RUSAGE_SELF, &usage);
+    Measured m{static_cast<double>(c.ops) / wall, usage.ru_maxrss, verdict.verdict == sim::Verdict::kPass};
+    [[maybe_unused]] const auto written = ::write(fds[1], &m, sizeof m);
+    ::_exit(0);
+  }
+  ::close(fds[1]);
+  Measured m;
+  const auto got = ::read(fds[0], &m, sizeof m);
+  ::close(fds[0]);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  if (got != static_cast<ssize_t>(sizeof m)) return {};
+  return m;
+}
+
+}  // namespace
+
+int cmd_bench_check(int argc, char** argv) {
+  const Args args = parse_args(argc, argv, 3, {"runs", "max-ops"}, {"help"});
+  if (args.has("help")) {
+    std::fputs(kBenchCheckHelp, stdout);
+    return kExitOk;
+  }
+  const int runs = static_cast<int>(std::clamp<std::uint64_t>(args.get_u64("runs", 3), 1, 50));
+  const auto max_ops = args.get_u64("max-ops", 100000);
+  std::printf("bench check: median of %d runs per configuration, each in its own process\n", runs);
+  std::printf("%8s %6s %8s %14s %12s %s\n", "ops", "keys", "clients", "ops/s", "peak MiB", "verdict");
+  for (int ops : {1000, 10000, 100000}) {
+    if (static_cast<std::uint64_t>(ops) > max_ops) continue;
+    for (int keys : {10, 1000}) {
+      for (int clients : {5, 50}) {
+        std::vector<double> rates;
+        long peak = 0;
+        bool all_linearizable = true;
+        for (int r = 0; r < runs; ++r) {
+          const Measured m = measure({ops, keys, clients}, 1 + static_cast<std::uint64_t>(r));
+          rates.push_back(m.ops_per_s);
+          peak = std::max(peak, m.peak_kib);
+          all_linearizable = all_linearizable && m.linearizable;
+        }
+        std::sort(rates.begin(), rates.end());
+        std::printf("%8d %6d %8d %14.0f %12.1f %s\n", ops, keys, clients, rates[rates.size() / 2],
+                    static_cast<double>(peak) / 1024.0, all_linearizable ? "linearizable" : "NOT JUDGED LINEARIZABLE");
+        std::fflush(stdout);
+      }
+    }
+  }
+  return kExitOk;
+}
+
+}  // namespace fl::cli
