@@ -14,6 +14,7 @@
 
 #include "sim/cli/cli.hpp"
 #include "sim/lin/check.hpp"
+#include "sim/lin/history_file.hpp"
 #include "sim/rng.hpp"
 
 namespace fl::cli {
@@ -29,6 +30,8 @@ linearizability checker on them: operations checked per second and peak memory, 
 options:
   --runs N        repetitions per configuration; the median is printed (default 3)
   --max-ops N     skip configurations larger than N operations (default 100000)
+  --export DIR    also write each configuration's first history to DIR as JSON
+                  (h-OPS-KEYS-CLIENTS.json), e.g. for tools/bench-porcupine
   --help          this text
 )";
 
@@ -119,7 +122,7 @@ Measured measure(const Config& c, std::uint64_t seed) {
 }  // namespace
 
 int cmd_bench_check(int argc, char** argv) {
-  const Args args = parse_args(argc, argv, 3, {"runs", "max-ops"}, {"help"});
+  const Args args = parse_args(argc, argv, 3, {"runs", "max-ops", "export"}, {"help"});
   if (args.has("help")) {
     std::fputs(kBenchCheckHelp, stdout);
     return kExitOk;
@@ -132,6 +135,14 @@ int cmd_bench_check(int argc, char** argv) {
     if (static_cast<std::uint64_t>(ops) > max_ops) continue;
     for (int keys : {10, 1000}) {
       for (int clients : {5, 50}) {
+        if (args.has("export")) {
+          const std::string path = args.get("export") + "/h-" + std::to_string(ops) + "-" + std::to_string(keys) +
+                                   "-" + std::to_string(clients) + ".json";
+          if (auto error = sim::lin::save_history(path, generate({ops, keys, clients}, 1), sim::lin::HistoryFormat::kJson)) {
+            std::fprintf(stderr, "faultline: %s\n", error->message().c_str());
+            return kExitUsage;
+          }
+        }
         std::vector<double> rates;
         long peak = 0;
         bool all_linearizable = true;

@@ -278,7 +278,8 @@ bool is_replica_name(std::string_view name, int replicas) {
 
 bool check_node_name(const std::string& name, const std::string& path, int replicas, Names names,
                      Errors& errors) {
-  const bool symbolic = name == "leader" || name == "*";
+  // "zk" names the simulated ZooKeeper node of a "zk"-protocol run (nothing otherwise).
+  const bool symbolic = name == "leader" || name == "*" || name == "zk";
   if (is_replica_name(name, replicas) || (symbolic && names == Names::kSymbolicAllowed)) return true;
   const std::string known = replicas == 1 ? "r0" : "r0..r" + std::to_string(replicas - 1);
   if (symbolic) return errors.fail(path, in_quotes(name) + " is not allowed here; name replicas " + known);

@@ -22,6 +22,9 @@ std::vector<NodeId> resolve_targets(const std::vector<std::string>& names) {
 
 constexpr std::int64_t kIndexSpan = 1 << 16;
 
+// The "zk" protocol runs with a simulated ZooKeeper node on the network.
+bool has_zk(const Scenario& scenario) { return scenario.cluster.protocol == "zk"; }
+
 }  // namespace
 
 World::World(const Scenario& scenario, std::uint64_t seed, ReplicaFactory factory, Trace& trace)
@@ -30,7 +33,8 @@ World::World(const Scenario& scenario, std::uint64_t seed, ReplicaFactory factor
       factory_(std::move(factory)),
       trace_(trace),
       nodes_(static_cast<std::size_t>(scenario.cluster.replicas)),
-      network_(scenario.cluster.replicas, params_from(scenario.network), Rng::stream(seed, "network")),
+      zk_(has_zk(scenario) ? std::optional<ZkEndpoint>(ZkEndpoint{}) : std::nullopt),
+      network_(scenario.cluster.replicas + (has_zk(scenario) ? 1 : 0), params_from(scenario.network), Rng::stream(seed, "network")),
       workload_(scenario.workload, scenario.cluster.replicas, resolve_targets(scenario.workload.targets),
                 Rng::stream(seed, "workload").next()) {
   FL_ASSERT(scenario.cluster.batch_size_max < kIndexSpan);
@@ -41,9 +45,15 @@ World::World(const Scenario& scenario, std::uint64_t seed, ReplicaFactory factor
 
 World::~World() = default;
 
-std::string World::endpoint_name(NodeId id) const {
+std::optional<NodeId> World::zk_address() const {
+  if (!zk_) return std::nullopt;
+  return NodeId(static_cast<std::uint32_t>(nodes_.size()));
+}
+
+std::string World::node_name(NodeId id) const {
   if (id.value < nodes_.size()) return replica_name(id);
-  return "c" + std::to_string(id.value - nodes_.size());
+  if (zk_ && id == *zk_address()) return "zk";
+  return "c" + std::to_string(id.value - first_client_address());
 }
 
 void World::run() {
@@ -107,8 +117,15 @@ void World::send_peer(NodeId from, NodeId to, const MessagePtr& message) {
   const Fate fate = network_.send(from, to);
   if (fate.copies == 0) {
     ++stats_.dropped;
-    trace_.line(now(), "drop " + replica_name(from) + "->" + replica_name(to) + " " +
-                           std::string(fate.drop_reason) + " " + message->describe());
+    trace_.line(now(), "drop " + node_name(from) + "->" + node_name(to) + " " + std::string(fate.drop_reason) + " " +
+                           message->describe());
+    return;
+  }
+  if (zk_ && (from == *zk_address() || to == *zk_address())) {
+    // A ZooKeeper session is a TCP connection: one copy, in send order.
+    Micros& last = zk_->last_delivery[{from.value, to.value}];
+    last = std::max(last, now() + fate.delays_us[0]);
+    queue_.push(last, DeliverPeer{from, to, message});
     return;
   }
   for (int i = 0; i < fate.copies; ++i) queue_.push(now() + fate.delays_us[i], DeliverPeer{from, to, message});
@@ -153,14 +170,18 @@ void World::sample(NodeId id) {
 }
 
 void World::handle(DeliverPeer& e) {
+  if (zk_ && e.to == *zk_address()) {
+    deliver_to_zk(e);
+    return;
+  }
   Node& node = nodes_[e.to.value];
   if (!node.up) {
     ++stats_.dropped;
-    trace_.line(now(), "drop " + replica_name(e.from) + "->" + replica_name(e.to) + " down " + e.message->describe());
+    trace_.line(now(), "drop " + node_name(e.from) + "->" + node_name(e.to) + " down " + e.message->describe());
     return;
   }
   ++stats_.delivered;
-  trace_.line(now(), "deliver " + replica_name(e.from) + "->" + replica_name(e.to) + " " + e.message->describe());
+  trace_.line(now(), "deliver " + node_name(e.from) + "->" + node_name(e.to) + " " + e.message->describe());
   step(e.to, [&](Replica& r, Output& out) { r.on_message(e.from, *e.message, now(), out); });
 }
 
@@ -218,6 +239,39 @@ void World::handle(NemesisTick& e) {
 void World::handle(StopIssuing&) {
   workload_.stop_issuing();
   trace_.line(now(), "workload stops issuing");
+}
+
+void World::deliver_to_zk(const DeliverPeer& e) {
+  if (!zk_->up) {
+    ++stats_.dropped;
+    trace_.line(now(), "drop " + node_name(e.from) + "->zk down " + e.message->describe());
+    return;
+  }
+  ++stats_.delivered;
+  trace_.line(now(), "deliver " + node_name(e.from) + "->zk " + e.message->describe());
+  zk_output(zk_->node.on_message(e.from, *e.message, now()));
+}
+
+void World::handle(ZkExpiry& e) {
+  if (!zk_->up || e.generation != zk_->expiry_generation) return;  // re-armed or crashed since
+  zk_output(zk_->node.on_expiry_timer(now()));
+}
+
+void World::zk_output(const zk::NodeOutput& output) {
+  if (!output.expired.empty()) {
+    std::string ids;
+    for (const auto& s : output.expired) ids += " s" + std::to_string(s.value);
+    trace_.line(now(), "zk expired" + ids);
+  }
+  for (const auto& [to, message] : output.sends) send_peer(*zk_address(), to, message);
+  arm_zk_expiry();
+}
+
+// One pending expiry timer at the service's next session deadline; every request
+// may move that deadline, so each re-arms it.
+void World::arm_zk_expiry() {
+  const std::uint64_t generation = ++zk_->expiry_generation;
+  if (auto at = zk_->node.next_expiry()) queue_.push(std::max(*at, now()), ZkExpiry{generation});
 }
 
 }  // namespace fl::sim

@@ -22,6 +22,7 @@
 #include "sim/scenario.hpp"
 #include "sim/trace.hpp"
 #include "sim/workload.hpp"
+#include "sim/zk/node.hpp"
 
 namespace fl::sim {
 
@@ -58,6 +59,13 @@ class World {
   bool up(NodeId id) const { return nodes_[id.value].up; }
   // The live replica object, for end-of-run checks; null when the node is down.
   Replica* replica(NodeId id) { return nodes_[id.value].replica.get(); }
+  // The simulated ZooKeeper node's address when the protocol is "zk": NodeId(N),
+  // right after the replicas (clients then start at N+1).
+  std::optional<NodeId> zk_address() const;
+  // The simulated ZooKeeper service, for checks; null unless the protocol is "zk".
+  const zk::ZkService* zk_service() const { return zk_ ? &zk_->node.service() : nullptr; }
+  // "r1", "zk" or "c0": how traces name an endpoint.
+  std::string node_name(NodeId id) const;
 
  private:
   struct Node {
@@ -76,8 +84,18 @@ class World {
   struct FaultFire { std::size_t index; };
   struct NemesisTick { bool last; };
   struct StopIssuing {};
+  struct ZkExpiry { std::uint64_t generation; };
   using Event = std::variant<DeliverPeer, DeliverRequest, DeliverReply, TimerFire, ClientWake, ClientTimeout,
-                             FaultFire, NemesisTick, StopIssuing>;
+                             FaultFire, NemesisTick, StopIssuing, ZkExpiry>;
+  // The ZooKeeper node and what the World keeps for it (protocol "zk" only).
+  struct ZkEndpoint {
+    zk::ZkNode node{zk::ServiceConfig{}};
+    bool up = true;
+    std::uint64_t expiry_generation = 0;
+    // Last scheduled delivery per directed link to or from ZooKeeper: sessions run
+    // over TCP, so these links deliver in order and without duplicates.
+    std::map<std::pair<std::uint32_t, std::uint32_t>, Micros> last_delivery;
+  };
 
   void dispatch(Event& event);
   void handle(DeliverPeer& e);
@@ -89,6 +107,14 @@ class World {
   void handle(FaultFire& e);
   void handle(NemesisTick& e);
   void handle(StopIssuing& e);
+  void handle(ZkExpiry& e);
+  void deliver_to_zk(const DeliverPeer& e);
+  void zk_output(const zk::NodeOutput& output);
+  void arm_zk_expiry();
+  void crash_zk(const std::string& origin);
+  void restart_zk(const std::string& origin);
+  std::optional<std::uint32_t> named_id(const std::string& name) const;
+  std::string join(const std::vector<NodeId>& ids) const;
 
   // Runs one input on a live replica and executes its output.
   void step(NodeId id, const std::function<void(Replica&, Output&)>& input);
@@ -104,8 +130,8 @@ class World {
   void crash(NodeId id, const std::string& origin);
   void restart(NodeId id, const std::string& origin);
 
-  NodeId client_address(ClientId c) const { return NodeId(static_cast<std::uint32_t>(nodes_.size()) + c.value); }
-  std::string endpoint_name(NodeId id) const;
+  NodeId client_address(ClientId c) const { return NodeId(first_client_address() + c.value); }
+  std::uint32_t first_client_address() const { return static_cast<std::uint32_t>(nodes_.size()) + (zk_ ? 1 : 0); }
 
   const Scenario& scenario_;
   std::uint64_t seed_;
@@ -113,6 +139,7 @@ class World {
   Trace& trace_;
   EventQueue<Event> queue_;
   std::vector<Node> nodes_;
+  std::optional<ZkEndpoint> zk_;  // before network_, which is sized by it
   Network network_;
   Workload workload_;
   std::optional<Nemesis> nemesis_;

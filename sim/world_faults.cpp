@@ -7,15 +7,22 @@
 #include "sim/world.hpp"
 
 namespace fl::sim {
-namespace {
 
-std::string join(const std::vector<NodeId>& ids) {
+std::string World::join(const std::vector<NodeId>& ids) const {
   std::string s = "[";
-  for (std::size_t i = 0; i < ids.size(); ++i) s += (i ? "," : "") + replica_name(ids[i]);
+  for (std::size_t i = 0; i < ids.size(); ++i) s += (i ? "," : "") + node_name(ids[i]);
   return s + "]";
 }
 
-}  // namespace
+// A concrete node name: "r<k>", or "zk" when the run has a ZooKeeper node (in a run
+// without one, "zk" names nothing).
+std::optional<std::uint32_t> World::named_id(const std::string& name) const {
+  if (name == "zk") {
+    if (auto zk = zk_address()) return zk->value;
+    return std::nullopt;
+  }
+  return static_cast<std::uint32_t>(std::stoul(name.substr(1)));
+}
 
 std::optional<NodeId> World::current_leader() const {
   std::optional<NodeId> best;
@@ -32,7 +39,8 @@ std::optional<NodeId> World::current_leader() const {
   return best;
 }
 
-// Resolves sets[which]; "*" means every replica named in no other set of the fault.
+// Resolves sets[which]; "*" means every replica (and the ZooKeeper node, if any)
+// named in no other set of the fault.
 std::vector<NodeId> World::resolve(const std::vector<NodeSet>& sets, std::size_t which) {
   auto named = [&](const NodeSet& set) {
     std::set<std::uint32_t> out;
@@ -47,16 +55,17 @@ std::vector<NodeId> World::resolve(const std::vector<NodeSet>& sets, std::size_t
             if (other_name == "*") continue;
             if (other_name == "leader") {
               if (auto leader = current_leader()) others.insert(leader->value);
-            } else {
-              others.insert(static_cast<std::uint32_t>(std::stoul(other_name.substr(1))));
+            } else if (auto id = named_id(other_name)) {
+              others.insert(*id);
             }
           }
         }
-        for (std::uint32_t r = 0; r < nodes_.size(); ++r) {
+        const std::uint32_t endpoints = static_cast<std::uint32_t>(nodes_.size()) + (zk_ ? 1 : 0);
+        for (std::uint32_t r = 0; r < endpoints; ++r) {
           if (!others.contains(r)) out.insert(r);
         }
-      } else {
-        out.insert(static_cast<std::uint32_t>(std::stoul(name.substr(1))));
+      } else if (auto id = named_id(name)) {
+        out.insert(*id);
       }
     }
     return out;
@@ -67,6 +76,10 @@ std::vector<NodeId> World::resolve(const std::vector<NodeSet>& sets, std::size_t
 }
 
 void World::crash(NodeId id, const std::string& origin) {
+  if (zk_ && id == *zk_address()) {
+    crash_zk(origin);
+    return;
+  }
   Node& node = nodes_[id.value];
   if (!node.up) return;
   node.replica.reset();
@@ -77,6 +90,10 @@ void World::crash(NodeId id, const std::string& origin) {
 }
 
 void World::restart(NodeId id, const std::string& origin) {
+  if (zk_ && id == *zk_address()) {
+    restart_zk(origin);
+    return;
+  }
   Node& node = nodes_[id.value];
   if (node.up) return;
   node.replica = factory_(id);
@@ -85,6 +102,25 @@ void World::restart(NodeId id, const std::string& origin) {
   trace_.line(now(), "fault restart " + replica_name(id) + " (" + origin + ")");
   const DiskImage image = node.disk.durable();
   step(id, [&](Replica& r, Output& out) { r.start(image, now(), out); });
+}
+
+// The ZooKeeper server stops: messages to it are dropped and no session expires
+// while it is down.
+void World::crash_zk(const std::string& origin) {
+  if (!zk_->up) return;
+  zk_->up = false;
+  ++zk_->expiry_generation;
+  trace_.line(now(), "fault crash zk (" + origin + ")");
+}
+
+// The server comes back with its tree and sessions (ZooKeeper persists both in its
+// snapshot and log) and no watches; session clocks restart now (ZkService::restart).
+void World::restart_zk(const std::string& origin) {
+  if (zk_->up) return;
+  zk_->up = true;
+  zk_->node.restart(now(), /*keep_sessions=*/true);
+  trace_.line(now(), "fault restart zk (" + origin + ")");
+  arm_zk_expiry();
 }
 
 void World::apply_fault(const FaultAction& action, const std::string& origin) {

@@ -1,0 +1,174 @@
+// The ZooKeeper node on the simulated network: a partition between a replica and
+// ZooKeeper that outlasts the session timeout expires the session and deletes its
+// ephemeral node; a shorter one does not (DESIGN.md, "Protocol cores are sans-IO";
+// Programmer's Guide, "ZooKeeper Sessions").
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "rsm/app/replicable.hpp"
+#include "rsm/zk/client.hpp"
+#include "sim/trace.hpp"
+#include "sim/world.hpp"
+
+namespace fl::sim {
+namespace {
+
+namespace wire = fl::zk;
+
+constexpr std::uint32_t kZkTimer = 1;
+constexpr Micros kSessionTimeout = 1 * kSeconds;
+
+// An application that holds nothing: the test replica only talks to ZooKeeper.
+class NoApp final : public Replicable {
+ public:
+  Response execute(const Request&) override { return Response{}; }
+  std::string checkpoint() override { return "{}"; }
+  std::optional<std::string> restore(std::string_view) override { return std::nullopt; }
+  std::vector<Row> rows() override { return {}; }
+};
+
+// Opens a session at boot and registers its ephemeral node "/r<k>" once connected,
+// as a zk-protocol server does (DESIGN.md, "zk"). Records what its client reports.
+class SessionReplica final : public Replica {
+ public:
+  SessionReplica(NodeId self, NodeId zk) : self_(self), zk_(zk) {}
+
+  void start(const DiskImage&, Micros now, Output& out) override {
+    client_.emplace(wire::ClientConfig{zk_, kSessionTimeout, kZkTimer,
+                                       wire::ConnectionId(static_cast<std::uint64_t>(now) + 1)});
+    client_->start(now, out);
+  }
+  void on_message(NodeId, const Message& message, Micros now, Output& out) override {
+    react(client_->on_message(message, now, out), now, out);
+  }
+  void on_timer(std::uint32_t timer, Micros now, Output& out) override {
+    if (timer == kZkTimer) react(client_->on_timer(now, out), now, out);
+  }
+  void on_client_request(const Request&, Micros, Output&) override {}
+  std::optional<std::uint64_t> leader_epoch() const override { return std::nullopt; }
+  std::int64_t log_requests_held() const override { return 0; }
+  Replicable& app() override { return app_; }
+
+  const wire::Client& client() const { return *client_; }
+  std::vector<wire::SessionState> states;
+  bool registered = false;
+
+ private:
+  void react(const std::vector<wire::ClientEvent>& events, Micros now, Output& out) {
+    for (const auto& e : events) {
+      if (const auto* change = std::get_if<wire::SessionChange>(&e)) {
+        states.push_back(change->state);
+        out.notes.push_back(std::string("zk session ") + wire::state_name(change->state));
+        if (change->state == wire::SessionState::kConnected && !asked_) {
+          asked_ = true;
+          client_->create("/" + replica_name(self_), "", wire::CreateMode::kEphemeral, now, out);
+        }
+      } else if (const auto* done = std::get_if<wire::Completion>(&e)) {
+        if (done->kind == wire::OpKind::kCreate && done->reply.code == wire::Code::kOk) registered = true;
+      }
+    }
+  }
+
+  NodeId self_;
+  NodeId zk_;
+  std::optional<wire::Client> client_;
+  bool asked_ = false;
+  NoApp app_;
+};
+
+Scenario zk_scenario(Micros heal_at_us) {
+  Scenario s;
+  s.name = "zk-session";
+  s.cluster.replicas = 2;
+  s.cluster.protocol = "zk";
+  s.workload.clients = 0;
+  s.duration_us = 5 * kSeconds;
+  s.quiesce_us = 1 * kSeconds;
+  s.faults.push_back(TimedFault{1 * kSeconds, Partition{{{"r0"}, {"zk"}}}, "faults[0]"});
+  s.faults.push_back(TimedFault{heal_at_us, Heal{}, "faults[1]"});
+  return s;
+}
+
+struct Outcome {
+  bool r0_node = false, r1_node = false;
+  std::vector<wire::SessionState> r0_states, r1_states;
+  std::uint64_t hash = 0;
+};
+
+Outcome run(Micros heal_at_us, std::uint64_t seed = 1) {
+  const Scenario scenario = zk_scenario(heal_at_us);
+  Trace trace;
+  const NodeId zk(static_cast<std::uint32_t>(scenario.cluster.replicas));
+  World world(scenario, seed, [zk](NodeId id) { return std::make_unique<SessionReplica>(id, zk); }, trace);
+  world.run();
+  EXPECT_EQ(world.zk_address(), zk);
+  EXPECT_EQ(world.node_name(zk), "zk");
+  Outcome o;
+  o.r0_node = world.zk_service()->tree().find("/r0") != nullptr;
+  o.r1_node = world.zk_service()->tree().find("/r1") != nullptr;
+  auto& r0 = dynamic_cast<SessionReplica&>(*world.replica(NodeId(0)));
+  auto& r1 = dynamic_cast<SessionReplica&>(*world.replica(NodeId(1)));
+  EXPECT_TRUE(r0.registered);
+  EXPECT_TRUE(r1.registered);
+  o.r0_states = r0.states;
+  o.r1_states = r1.states;
+  o.hash = trace.hash();
+  return o;
+}
+
+using S = wire::SessionState;
+
+TEST(WorldZk, short_partition_from_zk_keeps_the_session) {
+  const Outcome o = run(1 * kSeconds + 300 * kMillis);
+  EXPECT_TRUE(o.r0_node);
+  EXPECT_TRUE(o.r1_node);
+  // The client may presume the connection lost (2/3 of the timeout since it last
+  // heard from the server), but the session survives and it reconnects to it.
+  EXPECT_EQ(std::count(o.r0_states.begin(), o.r0_states.end(), S::kExpired), 0);
+  ASSERT_FALSE(o.r0_states.empty());
+  EXPECT_EQ(o.r0_states.back(), S::kConnected);
+  EXPECT_EQ(o.r1_states, (std::vector<S>{S::kConnected}));
+}
+
+TEST(WorldZk, partition_from_zk_longer_than_the_timeout_expires_the_session) {
+  const Outcome o = run(3 * kSeconds);
+  EXPECT_FALSE(o.r0_node);  // its ephemeral node went with the session
+  EXPECT_TRUE(o.r1_node);   // the other replica was never cut off
+  // Connection lost during the partition; EXPIRED only once the healed network let
+  // the server say so.
+  EXPECT_EQ(o.r0_states, (std::vector<S>{S::kConnected, S::kConnecting, S::kExpired}));
+  EXPECT_EQ(o.r1_states, (std::vector<S>{S::kConnected}));
+}
+
+TEST(WorldZk, partition_between_replicas_only_leaves_zk_sessions_alone) {
+  Scenario scenario = zk_scenario(3 * kSeconds);
+  scenario.faults[0].action = Partition{{{"r0"}, {"r1"}}};
+  Trace trace;
+  const NodeId zk(2);
+  World world(scenario, 1, [zk](NodeId id) { return std::make_unique<SessionReplica>(id, zk); }, trace);
+  world.run();
+  EXPECT_NE(world.zk_service()->tree().find("/r0"), nullptr);
+  EXPECT_NE(world.zk_service()->tree().find("/r1"), nullptr);
+}
+
+TEST(WorldZk, star_includes_zk_so_an_isolated_replica_loses_its_session) {
+  Scenario scenario = zk_scenario(3 * kSeconds);
+  scenario.faults[0].action = Partition{{{"r0"}, {"*"}}};
+  Trace trace;
+  const NodeId zk(2);
+  World world(scenario, 1, [zk](NodeId id) { return std::make_unique<SessionReplica>(id, zk); }, trace);
+  world.run();
+  EXPECT_EQ(world.zk_service()->tree().find("/r0"), nullptr);
+  EXPECT_NE(world.zk_service()->tree().find("/r1"), nullptr);
+}
+
+TEST(WorldZk, same_seed_same_trace) {
+  EXPECT_EQ(run(3 * kSeconds, 7).hash, run(3 * kSeconds, 7).hash);
+}
+
+}  // namespace
+}  // namespace fl::sim
