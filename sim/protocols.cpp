@@ -25,6 +25,9 @@ std::optional<paxos::Mutation> paxos_variant(const std::string& protocol) {
   return std::nullopt;
 }
 
+
+}  // namespace
+
 paxos::Config paxos_config(const ClusterSpec& cluster, NodeId id) {
   paxos::Config c;
   c.self = id;
@@ -37,8 +40,6 @@ paxos::Config paxos_config(const ClusterSpec& cluster, NodeId id) {
   c.mutation = paxos_variant(cluster.protocol).value_or(paxos::Mutation::kNone);
   return c;
 }
-
-}  // namespace
 
 ReplicaFactory make_replica_factory(const ClusterSpec& cluster) {
   if (!paxos_variant(cluster.protocol)) {

@@ -1,6 +1,7 @@
 // Builds replicas for a cluster description: which protocol, which store.
 #pragma once
 
+#include "rsm/paxos/replica.hpp"
 #include "sim/scenario.hpp"
 #include "sim/world.hpp"
 
@@ -9,5 +10,9 @@ namespace fl::sim {
 // A factory for the cluster's replicas. Throws BadRunOption (sim/run.hpp) when the
 // protocol or store is not available in this build.
 ReplicaFactory make_replica_factory(const ClusterSpec& cluster);
+
+// The Paxos configuration of replica `id` in `cluster` (the protocol name selects a
+// deliberately broken variant, see README). Tests use it to build mutants.
+paxos::Config paxos_config(const ClusterSpec& cluster, NodeId id);
 
 }  // namespace fl::sim

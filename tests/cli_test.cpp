@@ -1,6 +1,8 @@
 // The faultline command as a user meets it: help, exit codes, error messages for
 // bad input, and the shape of a run's output (seed first, trace hash last).
 #include <gtest/gtest.h>
+
+#include "tests/run_binary.hpp"
 #include <sys/wait.h>
 
 #include <array>
@@ -12,22 +14,8 @@
 
 namespace {
 
-struct Ran {
-  int code = -1;
-  std::string out;  // stdout and stderr together
-};
-
-Ran faultline(const std::string& args) {
-  const std::string command = std::string(FL_BINARY) + " " + args + " 2>&1";
-  Ran ran;
-  FILE* pipe = popen(command.c_str(), "r");
-  if (!pipe) return ran;
-  std::array<char, 4096> buf{};
-  while (std::size_t n = std::fread(buf.data(), 1, buf.size(), pipe)) ran.out.append(buf.data(), n);
-  const int status = pclose(pipe);
-  ran.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  return ran;
-}
+using fl::testing::faultline;
+using fl::testing::Ran;
 
 std::string scenario(const std::string& name) { return std::string(FL_SOURCE_DIR) + "/scenarios/" + name; }
 

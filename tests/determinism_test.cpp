@@ -6,15 +6,12 @@
 
 #include "sim/run.hpp"
 #include "sim/scenario.hpp"
+#include "tests/run_binary.hpp"
 
 namespace fl::sim {
 namespace {
 
-Scenario load(const std::string& name) {
-  auto loaded = load_scenario(std::string(FL_SOURCE_DIR) + "/scenarios/" + name);
-  if (auto* error = std::get_if<ScenarioError>(&loaded)) ADD_FAILURE() << error->message();
-  return std::get<Scenario>(loaded);
-}
+Scenario load(const std::string& name) { return fl::testing::load_shipped(name); }
 
 class SameSeedSameHash : public ::testing::TestWithParam<std::string> {};
 

@@ -10,28 +10,19 @@
 #include "rsm/app/grade_app.hpp"
 #include "rsm/paxos/replica.hpp"
 #include "rsm/store/sqlite_store.hpp"
+#include "sim/protocols.hpp"
 #include "sim/run.hpp"
 #include "sim/scenario.hpp"
+#include "tests/run_binary.hpp"
 
 namespace fl::sim {
 namespace {
 
-Scenario load(const std::string& name) {
-  auto loaded = load_scenario(std::string(FL_SOURCE_DIR) + "/scenarios/" + name);
-  if (auto* error = std::get_if<ScenarioError>(&loaded)) ADD_FAILURE() << error->message();
-  return std::get<Scenario>(loaded);
-}
+Scenario load(const std::string& name) { return fl::testing::load_shipped(name); }
 
 ReplicaFactory mutant(const ClusterSpec& cluster, paxos::Mutation mutation) {
   return [cluster, mutation](NodeId id) -> std::unique_ptr<Replica> {
-    paxos::Config c;
-    c.self = id;
-    c.replicas = cluster.replicas;
-    c.max_log_size = cluster.max_log_size;
-    c.checkpoint_interval = cluster.checkpoint_interval;
-    c.batch_size_max = cluster.batch_size_max;
-    c.heartbeat_us = cluster.heartbeat_us;
-    c.election_timeout_us = cluster.election_timeout_us;
+    paxos::Config c = paxos_config(cluster, id);
     c.mutation = mutation;
     return std::make_unique<paxos::PaxosReplica>(c, std::make_unique<GradeApp>(std::make_unique<SqliteStore>()));
   };
