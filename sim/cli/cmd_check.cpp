@@ -1,7 +1,9 @@
 // `faultline check`: the linearizability checker on a history file (Jepsen EDN or
 // JSON events), so histories from other systems, or from a run saved with
 // `faultline run --history`, can be judged without simulating anything.
+#include <chrono>
 #include <cstdio>
+#include <functional>
 #include <string>
 
 #include "sim/cli/cli.hpp"
@@ -27,6 +29,8 @@ options:
   --model NAME      grade (faultline's grade table: insert, append, read, read-all),
                     cas-register (read, write, cas) or kv (get, put, append)
   --format NAME     edn or json (default: from FILE's extension; json unless .edn)
+  --timeout S       also stop after S seconds of wall time (answer: unknown); unlike
+                    --steps, where a timeout stops may differ between machines
   --steps N         search step budget (default 50000000); the same budget gives the
                     same verdict on every machine
   --help            this text
@@ -63,7 +67,7 @@ int report(const lin::HistoryVerdict& v) {
 }  // namespace
 
 int cmd_check(int argc, char** argv) {
-  const Args args = parse_args(argc, argv, 2, {"model", "format", "steps"}, {"help"});
+  const Args args = parse_args(argc, argv, 2, {"model", "format", "steps", "timeout"}, {"help"});
   if (args.has("help")) {
     std::fputs(kCheckHelp, stdout);
     return kExitOk;
@@ -79,7 +83,14 @@ int cmd_check(int argc, char** argv) {
     std::fprintf(stderr, "%s\n", err->message().c_str());
     return kExitUsage;
   }
-  auto verdict = lin::check_history(std::get<std::vector<lin::HistoryOp>>(ops), model, steps);
+  std::function<bool()> stop;
+  if (args.has("timeout")) {
+    // The one wall-clock input of a check, by the user's choice; it can only turn a
+    // verdict into "unknown", never into a different verdict.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(args.get_u64("timeout", 0));
+    stop = [deadline] { return std::chrono::steady_clock::now() >= deadline; };
+  }
+  auto verdict = lin::check_history(std::get<std::vector<lin::HistoryOp>>(ops), model, steps, std::move(stop));
   if (auto* err = std::get_if<lin::HistoryError>(&verdict)) {
     err->file = path;
     std::fprintf(stderr, "%s\n", err->message().c_str());

@@ -38,11 +38,13 @@ std::string violation_text(const lin::PartitionedResult<std::int32_t>& r) {
 
 }  // namespace
 
-CheckResult check_linearizable(const History& history, std::uint64_t step_budget) {
+CheckResult check_linearizable(const History& history, std::uint64_t step_budget,
+                               std::function<bool()> stop_requested) {
   const lin::GradeHistory parts = lin::grade_partitions(history);
   if (parts.malformed) return result(Verdict::kFail, "not linearizable: " + *parts.malformed);
   lin::Budget budget;
   budget.steps_left = step_budget;
+  budget.stop_requested = std::move(stop_requested);
   const auto r = lin::check_partitions(lin::GradeModel{}, parts.keys, budget);
   switch (r.verdict) {
     case Linearizable::kYes:

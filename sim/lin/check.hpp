@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 
 #include "sim/checks.hpp"
 #include "sim/history.hpp"
@@ -14,6 +15,9 @@ namespace fl::sim {
 // operations that cannot come next and why) if not; kSkip with "unknown: step budget
 // exhausted on key K" when the budget ran out first. Never a wrong verdict: running
 // out of budget only ever gives kSkip.
-CheckResult check_linearizable(const History& history, std::uint64_t step_budget = 50'000'000);
+// `stop_requested`, when set, is polled during the search and ends it as unknown
+// ("time budget exhausted"): for callers that want a wall-clock limit.
+CheckResult check_linearizable(const History& history, std::uint64_t step_budget = 50'000'000,
+                               std::function<bool()> stop_requested = {});
 
 }  // namespace fl::sim

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -28,9 +29,11 @@ struct HistoryVerdict {
   std::string text;
 };
 
-// Checks `ops` under `model` with at most `step_budget` search steps. An error when
-// an op does not fit the model (unknown :f, wrong :value shape).
+// Checks `ops` under `model` with at most `step_budget` search steps, stopping early
+// as unknown when `stop_requested` (if set) says so. An error when an op does not
+// fit the model (unknown :f, wrong :value shape).
 std::variant<HistoryVerdict, HistoryError> check_history(const std::vector<HistoryOp>& ops, HistoryModel model,
-                                                         std::uint64_t step_budget);
+                                                         std::uint64_t step_budget,
+                                                         std::function<bool()> stop_requested = {});
 
 }  // namespace fl::sim::lin
