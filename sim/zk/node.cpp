@@ -7,31 +7,14 @@ namespace wire = fl::zk;
 
 namespace {
 
-// Both sides copy zookeeper.h's numbering, so the enums convert by value.
-static_assert(static_cast<int>(wire::Code::kSessionExpired) == static_cast<int>(Code::kSessionExpired));
-static_assert(static_cast<int>(wire::CreateMode::kEphemeralSequential) ==
-              static_cast<int>(CreateMode::kEphemeralSequential));
-static_assert(static_cast<int>(wire::EventType::kNodeChildrenChanged) ==
-              static_cast<int>(EventType::kNodeChildrenChanged));
-
-CreateMode mode_of(wire::CreateMode mode) { return static_cast<CreateMode>(mode); }
-
-wire::Stat stat_of(const Stat& s) {
-  return wire::Stat{wire::Zxid(s.czxid.value), wire::Zxid(s.mzxid.value), wire::Zxid(s.pzxid.value),
-                    s.version,  s.cversion,  wire::SessionId(s.ephemeral_owner.value),
-                    s.data_length, s.num_children};
-}
-
-std::optional<wire::Stat> stat_of(const std::optional<Stat>& s) {
-  if (!s) return std::nullopt;
-  return stat_of(*s);
-}
+// The service and the wire share their vocabulary (sim/zk/types.hpp), so codes,
+// modes, ids and stats pass through unchanged; only the request shapes differ.
 
 Op op_of(const wire::Op& op) {
   return std::visit(
       [](const auto& o) -> Op {
         using T = std::decay_t<decltype(o)>;
-        if constexpr (std::is_same_v<T, wire::Create>) return Create{o.path, o.data, mode_of(o.mode)};
+        if constexpr (std::is_same_v<T, wire::Create>) return Create{o.path, o.data, o.mode};
         if constexpr (std::is_same_v<T, wire::Delete>) return Delete{o.path, o.version};
         if constexpr (std::is_same_v<T, wire::SetData>) return SetData{o.path, o.data, o.version};
         if constexpr (std::is_same_v<T, wire::Check>) return Check{o.path, o.version};
@@ -48,7 +31,7 @@ Request to_service(const wire::Body& body) {
         if constexpr (std::is_same_v<T, wire::Connect>) return OpenSession{b.timeout_us};
         if constexpr (std::is_same_v<T, wire::Ping>) return Ping{};
         if constexpr (std::is_same_v<T, wire::Close>) return CloseSession{};
-        if constexpr (std::is_same_v<T, wire::Create>) return Create{b.path, b.data, mode_of(b.mode)};
+        if constexpr (std::is_same_v<T, wire::Create>) return Create{b.path, b.data, b.mode};
         if constexpr (std::is_same_v<T, wire::Delete>) return Delete{b.path, b.version};
         if constexpr (std::is_same_v<T, wire::SetData>) return SetData{b.path, b.data, b.version};
         if constexpr (std::is_same_v<T, wire::Exists>) return Exists{b.path, b.watch};
@@ -65,16 +48,15 @@ Request to_service(const wire::Body& body) {
 
 wire::Reply to_wire(const Response& r) {
   wire::Reply out;
-  out.code = static_cast<wire::Code>(r.code);
-  out.zxid = wire::Zxid(r.zxid.value);
-  out.session = wire::SessionId(r.session.value);
+  out.code = r.code;
+  out.zxid = r.zxid;
+  out.session = r.session;
   out.timeout_us = r.timeout_us;
   out.path = r.path;
   out.data = r.data;
-  out.stat = stat_of(r.stat);
+  out.stat = r.stat;
   out.children = r.children;
-  for (const auto& res : r.results) out.results.push_back(wire::OpResult{static_cast<wire::Code>(res.code), res.path,
-                                                                         stat_of(res.stat)});
+  for (const auto& res : r.results) out.results.push_back(wire::OpResult{res.code, res.path, res.stat});
   return out;
 }
 
@@ -121,8 +103,7 @@ void ZkNode::notify(const std::vector<WatchEvent>& events, Sends& out) const {
     const auto route = routes_.find(e.session);
     if (route == routes_.end()) continue;  // the watcher's session has ended
     out.emplace_back(route->second.node,
-                     std::make_shared<wire::WatchMessage>(route->second.connection, wire::SessionId(e.session.value),
-                                                          static_cast<wire::EventType>(e.type), e.path));
+                     std::make_shared<wire::WatchMessage>(route->second.connection, e.session, e.type, e.path));
   }
 }
 
