@@ -17,6 +17,11 @@ MessagePtr make(Args&&... args) {
 
 std::int64_t weight(const Batch& batch) { return static_cast<std::int64_t>(batch.size()); }
 
+// How an acceptor reports one of its slots in phase 1.
+SlotReport report_of(std::int64_t slot, const Entry& entry) {
+  return SlotReport{Slot(slot), entry.ballot, entry.batch, entry.decided};
+}
+
 }  // namespace
 
 PaxosReplica::PaxosReplica(Config config, std::unique_ptr<Replicable> app)
@@ -170,7 +175,7 @@ PaxosReplica::Phase1 PaxosReplica::open_round(Ballot ballot, std::int64_t from, 
   const std::int64_t room = config_.max_log_size - log_requests_held();
   round.budget = std::max<std::int64_t>(1, room / std::max(1, quorum() - 1));
   for (auto it = log_.lower_bound(from); it != log_.end(); ++it) {
-    round.merged[it->first] = SlotReport{Slot(it->first), it->second.ballot, it->second.batch, it->second.decided};
+    round.merged[it->first] = report_of(it->first, it->second);
   }
   return round;
 }
@@ -219,7 +224,7 @@ void PaxosReplica::on_prepare(NodeId from, const Prepare& m, Micros now, Output&
       break;
     }
     reported += w;
-    reports.push_back(SlotReport{Slot(it->first), it->second.ballot, it->second.batch, it->second.decided});
+    reports.push_back(report_of(it->first, it->second));
   }
   out.messages.emplace_back(from, make<Promise>(m.ballot, Slot(checkpoint_slot_), std::move(reports), truncated));
 }

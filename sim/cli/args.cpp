@@ -83,10 +83,12 @@ std::optional<sim::Scenario> load_or_report(const std::string& path) {
   return std::get<sim::Scenario>(std::move(loaded));
 }
 
-std::string reproduce_command(const std::string& program, const std::string& scenario_path,
-                              const sim::RunOptions& options, const sim::Scenario& effective) {
-  return program + " run " + scenario_path + " --seed " + std::to_string(options.seed) + " --protocol " +
-         effective.cluster.protocol + " --store " + effective.cluster.store;
+std::string reproduce_command(const std::string& program, const std::string& scenario_path, std::uint64_t seed,
+                              const std::string& protocol, const std::string& store) {
+  std::string command = program + " run " + scenario_path + " --seed " + std::to_string(seed);
+  if (!protocol.empty()) command += " --protocol " + protocol;
+  if (!store.empty()) command += " --store " + store;
+  return command;
 }
 
 }  // namespace fl::cli

@@ -46,9 +46,10 @@ std::pair<std::uint64_t, std::uint64_t> parse_seed_range(const std::string& text
 // Loads a scenario file, or prints "FILE: FIELD: REASON" and returns nullopt.
 std::optional<sim::Scenario> load_or_report(const std::string& path);
 
-// The exact command that reproduces one run.
-std::string reproduce_command(const std::string& program, const std::string& scenario_path,
-                              const sim::RunOptions& options, const sim::Scenario& effective);
+// The exact command that reproduces one run; `--protocol` and `--store` are added
+// only when given (empty means the scenario's own).
+std::string reproduce_command(const std::string& program, const std::string& scenario_path, std::uint64_t seed,
+                              const std::string& protocol, const std::string& store);
 
 // The outcome of one run as the pool reports it back from a child process.
 struct RunSummary {

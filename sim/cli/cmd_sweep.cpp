@@ -72,11 +72,9 @@ std::string failed_checks(const RunSummary& r) {
 void list_failures(const std::vector<RunSummary>& runs, const std::string& program) {
   for (const auto& r : runs) {
     if (r.exit_code == kExitOk) continue;
-    std::printf("FAIL %s seed %llu: %s\n  reproduce: %s run %s --seed %llu%s%s\n", r.scenario_name.c_str(),
-                static_cast<unsigned long long>(r.options.seed), failed_checks(r).c_str(), program.c_str(),
-                r.scenario_path.c_str(), static_cast<unsigned long long>(r.options.seed),
-                r.options.protocol.empty() ? "" : (" --protocol " + r.options.protocol).c_str(),
-                r.options.store.empty() ? "" : (" --store " + r.options.store).c_str());
+    std::printf("FAIL %s seed %llu: %s\n  reproduce: %s\n", r.scenario_name.c_str(),
+                static_cast<unsigned long long>(r.options.seed), failed_checks(r).c_str(),
+                reproduce_command(program, r.scenario_path, r.options.seed, r.options.protocol, r.options.store).c_str());
   }
 }
 

@@ -28,8 +28,7 @@ reports::RunReportInput input_of(const RunSummary& r, const std::string& program
   in.trace_hash = r.trace_hash;
   in.figures = r.figures;
   in.wall_s = r.wall_s;
-  in.reproduce = program + " run " + r.scenario_path + " --seed " + std::to_string(r.options.seed) + " --protocol " +
-                 r.protocol + " --store " + r.store;
+  in.reproduce = reproduce_command(program, r.scenario_path, r.options.seed, r.protocol, r.store);
   return in;
 }
 
