@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cstdio>
 #include <map>
+#include <string>
 #include <vector>
 
 #include "sim/cli/cli.hpp"
@@ -32,6 +33,7 @@ options:
   --max-ops N     skip configurations larger than N operations (default 100000)
   --export DIR    also write each configuration's first history to DIR as JSON
                   (h-OPS-KEYS-CLIENTS.json), e.g. for tools/bench-porcupine
+  --jobs N        check N keys at once on N threads (default 1)
   --help          this text
 )";
 
@@ -92,16 +94,25 @@ struct Measured {
   bool linearizable = false;
 };
 
-// Runs one configuration in a child process; the child reports through a pipe.
-Measured measure(const Config& c, std::uint64_t seed) {
+// Runs one configuration in a child process; the child reports through a pipe. It
+// also writes the history to `export_path` when that is not empty, so the parent
+// never holds a history and every child starts equally small (a forked child's peak
+// memory counts the pages it shares with its parent).
+Measured measure(const Config& c, std::uint64_t seed, unsigned jobs, const std::string& export_path) {
   int fds[2];
   if (::pipe(fds) != 0) return {};
   const pid_t pid = ::fork();
   if (pid == 0) {
     ::close(fds[0]);
     const sim::History history = generate(c, seed);
+    if (!export_path.empty()) {
+      if (auto error = sim::lin::save_history(export_path, history, sim::lin::HistoryFormat::kJson)) {
+        std::fprintf(stderr, "faultline: %s\n", error->message().c_str());
+        ::_exit(1);
+      }
+    }
     const auto started = std::chrono::steady_clock::now();
-    const sim::CheckResult verdict = sim::check_linearizable(history);
+    const sim::CheckResult verdict = sim::check_linearizable(history, 50'000'000, {}, jobs);
     const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     rusage usage{};
     ::getrusage(RUSAGE_SELF, &usage);
@@ -122,32 +133,33 @@ Measured measure(const Config& c, std::uint64_t seed) {
 }  // namespace
 
 int cmd_bench_check(int argc, char** argv) {
-  const Args args = parse_args(argc, argv, 3, {"runs", "max-ops", "export"}, {"help"});
+  const Args args = parse_args(argc, argv, 3, {"runs", "max-ops", "export", "jobs"}, {"help"});
   if (args.has("help")) {
     std::fputs(kBenchCheckHelp, stdout);
     return kExitOk;
   }
   const int runs = static_cast<int>(std::clamp<std::uint64_t>(args.get_u64("runs", 3), 1, 50));
   const auto max_ops = args.get_u64("max-ops", 100000);
-  std::printf("bench check: median of %d runs per configuration, each in its own process\n", runs);
+  const auto jobs = static_cast<unsigned>(std::clamp<std::uint64_t>(args.get_u64("jobs", 1), 1, 256));
+  std::printf("bench check: median of %d runs per configuration, each in its own process, %u thread%s\n", runs,
+              jobs, jobs == 1 ? "" : "s");
   std::printf("%8s %6s %8s %14s %12s %s\n", "ops", "keys", "clients", "ops/s", "peak MiB", "verdict");
   for (int ops : {1000, 10000, 100000}) {
     if (static_cast<std::uint64_t>(ops) > max_ops) continue;
     for (int keys : {10, 1000}) {
       for (int clients : {5, 50}) {
+        std::string export_path;
         if (args.has("export")) {
-          const std::string path = args.get("export") + "/h-" + std::to_string(ops) + "-" + std::to_string(keys) +
-                                   "-" + std::to_string(clients) + ".json";
-          if (auto error = sim::lin::save_history(path, generate({ops, keys, clients}, 1), sim::lin::HistoryFormat::kJson)) {
-            std::fprintf(stderr, "faultline: %s\n", error->message().c_str());
-            return kExitUsage;
-          }
+          export_path = args.get("export") + "/h-" + std::to_string(ops) + "-" + std::to_string(keys) + "-" +
+                        std::to_string(clients) + ".json";
         }
         std::vector<double> rates;
         long peak = 0;
         bool all_linearizable = true;
         for (int r = 0; r < runs; ++r) {
-          const Measured m = measure({ops, keys, clients}, 1 + static_cast<std::uint64_t>(r));
+          const Measured m =
+              measure({ops, keys, clients}, 1 + static_cast<std::uint64_t>(r), jobs, r == 0 ? export_path : "");
+          if (m.ops_per_s == 0) return kExitUsage;  // the child said why
           rates.push_back(m.ops_per_s);
           peak = std::max(peak, m.peak_kib);
           all_linearizable = all_linearizable && m.linearizable;

@@ -123,3 +123,24 @@ TEST(CheckCli, run_history_file_checks_as_the_run_did) {
 }
 
 }  // namespace
+
+// Two registers, one of them read wrong: --jobs prints exactly what one thread does.
+TEST(CheckCli, jobs_print_the_same_counterexample) {
+  const std::string text = R"({:process 0, :type :invoke, :f :write, :key 1, :value 1}
+{:process 0, :type :ok, :f :write, :key 1, :value 1}
+{:process 1, :type :invoke, :f :write, :key 2, :value 1}
+{:process 1, :type :ok, :f :write, :key 2, :value 1}
+{:process 2, :type :invoke, :f :read, :key 1, :value nil}
+{:process 2, :type :ok, :f :read, :key 1, :value 1}
+{:process 3, :type :invoke, :f :read, :key 2, :value nil}
+{:process 3, :type :ok, :f :read, :key 2, :value 7}
+)";
+  const std::string path = write_temp("cli-two-keys.edn", text);
+  const Ran one = faultline("check " + path + " --model cas-register");
+  const Ran three = faultline("check " + path + " --model cas-register --jobs 3");
+  EXPECT_EQ(one.code, 1) << one.out;
+  EXPECT_EQ(three.code, 1) << three.out;
+  EXPECT_NE(one.out.find("on key 2"), std::string::npos) << one.out;
+  EXPECT_EQ(three.out, one.out);
+  EXPECT_EQ(faultline("check " + path + " --model cas-register --jobs 0").code, 64);
+}

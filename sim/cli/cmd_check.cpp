@@ -33,6 +33,9 @@ options:
                     --steps, where a timeout stops may differ between machines
   --steps N         search step budget (default 50000000); the same budget gives the
                     same verdict on every machine
+  --jobs N          check N keys at once on N threads (default 1). Verdicts and the
+                    key reported do not change; only which key an exhausted budget
+                    is reported on may differ, as threads share the step budget
   --help            this text
 
 exit codes: 0 linearizable, 1 not linearizable (the counterexample is printed),
@@ -67,7 +70,7 @@ int report(const lin::HistoryVerdict& v) {
 }  // namespace
 
 int cmd_check(int argc, char** argv) {
-  const Args args = parse_args(argc, argv, 2, {"model", "format", "steps", "timeout"}, {"help"});
+  const Args args = parse_args(argc, argv, 2, {"model", "format", "steps", "timeout", "jobs"}, {"help"});
   if (args.has("help")) {
     std::fputs(kCheckHelp, stdout);
     return kExitOk;
@@ -77,6 +80,8 @@ int cmd_check(int argc, char** argv) {
   const lin::HistoryModel model = model_option(args);
   const lin::HistoryFormat format = format_option(args, path);
   const std::uint64_t steps = args.get_u64("steps", 50'000'000);
+  const std::uint64_t jobs = args.get_u64("jobs", 1);
+  if (jobs < 1 || jobs > 256) throw UsageError("--jobs must be between 1 and 256");
 
   auto ops = lin::load_history(path, format);
   if (auto* err = std::get_if<lin::HistoryError>(&ops)) {
@@ -90,7 +95,8 @@ int cmd_check(int argc, char** argv) {
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(args.get_u64("timeout", 0));
     stop = [deadline] { return std::chrono::steady_clock::now() >= deadline; };
   }
-  auto verdict = lin::check_history(std::get<std::vector<lin::HistoryOp>>(ops), model, steps, std::move(stop));
+  auto verdict = lin::check_history(std::get<std::vector<lin::HistoryOp>>(ops), model, steps, std::move(stop),
+                                    static_cast<unsigned>(jobs));
   if (auto* err = std::get_if<lin::HistoryError>(&verdict)) {
     err->file = path;
     std::fprintf(stderr, "%s\n", err->message().c_str());

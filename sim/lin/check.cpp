@@ -39,13 +39,13 @@ std::string violation_text(const lin::PartitionedResult<std::int32_t>& r) {
 }  // namespace
 
 CheckResult check_linearizable(const History& history, std::uint64_t step_budget,
-                               std::function<bool()> stop_requested) {
+                               std::function<bool()> stop_requested, unsigned jobs) {
   const lin::GradeHistory parts = lin::grade_partitions(history);
   if (parts.malformed) return result(Verdict::kFail, "not linearizable: " + *parts.malformed);
   lin::Budget budget;
   budget.steps_left = step_budget;
   budget.stop_requested = std::move(stop_requested);
-  const auto r = lin::check_partitions(lin::GradeModel{}, parts.keys, budget);
+  const auto r = lin::check_partitions(lin::GradeModel{}, parts.keys, budget, jobs);
   switch (r.verdict) {
     case Linearizable::kYes:
       return result(Verdict::kPass, std::to_string(parts.keys.size()) + " keys, " + std::to_string(r.steps) +

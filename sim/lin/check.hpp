@@ -17,7 +17,8 @@ namespace fl::sim {
 // out of budget only ever gives kSkip.
 // `stop_requested`, when set, is polled during the search and ends it as unknown
 // ("time budget exhausted"): for callers that want a wall-clock limit.
+// `jobs` > 1 checks that many keys at once (see lin::check_partitions).
 CheckResult check_linearizable(const History& history, std::uint64_t step_budget = 50'000'000,
-                               std::function<bool()> stop_requested = {});
+                               std::function<bool()> stop_requested = {}, unsigned jobs = 1);
 
 }  // namespace fl::sim

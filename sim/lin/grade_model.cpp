@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <set>
+#include <unordered_map>
 #include <utility>
 
 namespace fl::sim::lin {
@@ -72,7 +73,7 @@ std::optional<std::string> rows_out_of_order(const Operation& o) {
 GradeOp projection(const Operation& o, std::int32_t key) {
   GradeOp op = base_op(o);
   op.input.key = key;
-  op.output->events.clear();
+  op.output->events = {};
   op.output->status = Status::kNotFound;
   for (const auto& [row_key, events] : o.response.rows) {
     if (row_key != key) continue;
@@ -90,13 +91,13 @@ std::string count_events(std::size_t n, const std::string& prefix) {
 
 // How a list a read saw differs from the key's list, in the terms of a log that
 // only grows: missing events at the end, events from nowhere, or a different order.
-std::string list_mismatch(const std::vector<std::int32_t>& has, const std::vector<std::int32_t>& saw) {
+std::string list_mismatch(std::span<const std::int32_t> has, std::span<const std::int32_t> saw) {
   const auto [h, v] = std::mismatch(has.begin(), has.end(), saw.begin(), saw.end());
   const auto at = static_cast<std::size_t>(h - has.begin());
   if (v == saw.end()) return "the read misses " + count_events(has.size() - at, "the last ") + " " +
-                             describe_events(std::span(has).subspan(at));
+                             describe_events(has.subspan(at));
   if (h == has.end()) return "the read shows " + count_events(saw.size() - at, "") + " not appended yet " +
-                             describe_events(std::span(saw).subspan(at));
+                             describe_events(saw.subspan(at));
   return "they first differ at position " + std::to_string(at) + ": the list has " + std::to_string(*h) +
          ", the read saw " + std::to_string(*v);
 }
@@ -148,18 +149,34 @@ std::string describe_events(std::span<const std::int32_t> events) {
 
 GradeHistory grade_partitions(const History& history) {
   GradeHistory out;
-  std::set<std::int32_t> keys;
   std::vector<const Operation*> read_alls;
+  // Counted first through a hash table, so each key's ops are placed with one lookup
+  // and no reallocation: splitting is most of the work when keys are many and small.
+  std::unordered_map<std::int32_t, std::vector<GradeOp>*> part_of;
+  std::unordered_map<std::int32_t, std::size_t> count;
+  for (const Operation& o : history) {
+    if (o.request.op != OpKind::kReadAll && may_have_executed(o)) ++count[o.request.key];
+  }
+  for (const auto& [key, n] : count) {
+    std::vector<GradeOp>& part = out.keys[key];
+    part.reserve(n);
+    part_of.emplace(key, &part);
+  }
   for (const Operation& o : history) {
     if (!may_have_executed(o)) continue;
     if (o.request.op != OpKind::kReadAll) {
-      keys.insert(o.request.key);
-      out.keys[o.request.key].push_back(base_op(o));
+      part_of[o.request.key]->push_back(base_op(o));
       continue;
     }
     if (auto why = rows_out_of_order(o); why && !out.malformed) out.malformed = std::move(why);
-    for (const auto& row : o.response.rows) keys.insert(row.first);
     read_alls.push_back(&o);
+  }
+  if (read_alls.empty()) return out;
+  // A read_all is a read of every key: those other ops touched and those it saw.
+  std::set<std::int32_t> keys;
+  for (const auto& part : out.keys) keys.insert(part.first);
+  for (const Operation* o : read_alls) {
+    for (const auto& row : o->response.rows) keys.insert(row.first);
   }
   for (const Operation* o : read_alls) {
     for (std::int32_t key : keys) out.keys[key].push_back(projection(*o, key));

@@ -24,10 +24,12 @@ struct GradeInput {
   std::int32_t value = 0;  // kAppend only
 };
 
-// What the op was told about the key: a status and, for reads, the list.
+// What the op was told about the key: a status and, for reads, the list. The list is
+// a view into the history being checked (which outlives the check), so splitting a
+// history per key copies no lists.
 struct GradeOutput {
   Status status = Status::kOk;
-  std::vector<std::int32_t> events;
+  std::span<const std::int32_t> events;
 };
 
 // One key: absent at first, then present with its list of appended events.

@@ -18,7 +18,7 @@ struct Observer {
   Micros call_us;
   Micros return_us;
   bool sees_absent;                       // a not-found read or an ok insert
-  const std::vector<std::int32_t>* list;  // an ok read: the list it saw; else null
+  const std::span<const std::int32_t>* list;  // an ok read: the list it saw; else null
   bool prefix_of_longest = false;         // `list` is a prefix of the longest list seen
 };
 
@@ -78,7 +78,7 @@ class LongestList {
   }
 
  private:
-  const std::vector<std::int32_t>* list_ = nullptr;
+  const std::span<const std::int32_t>* list_ = nullptr;
   std::vector<std::pair<std::int32_t, std::size_t>> first_;  // (value, first position), by value
 };
 

@@ -24,11 +24,11 @@ std::string exhausted_words(Exhausted why) {
 
 template <class M, class Key>
 HistoryVerdict check_parts(const M& model, const std::map<Key, std::vector<OpOf<M>>>& parts,
-                           std::uint64_t step_budget, const std::function<bool()>& stop_requested) {
+                           std::uint64_t step_budget, const std::function<bool()>& stop_requested, unsigned jobs) {
   Budget budget;
   budget.steps_left = step_budget;
   budget.stop_requested = stop_requested;
-  const auto r = check_partitions(model, parts, budget);
+  const auto r = check_partitions(model, parts, budget, jobs);
   switch (r.verdict) {
     case Linearizable::kYes:
       return {Linearizable::kYes,
@@ -43,8 +43,8 @@ HistoryVerdict check_parts(const M& model, const std::map<Key, std::vector<OpOf<
 }
 
 HistoryVerdict check_grade(const History& history, std::uint64_t step_budget,
-                           const std::function<bool()>& stop_requested) {
-  const CheckResult r = check_linearizable(history, step_budget, stop_requested);
+                           const std::function<bool()>& stop_requested, unsigned jobs) {
+  const CheckResult r = check_linearizable(history, step_budget, stop_requested, jobs);
   switch (r.verdict) {
     case Verdict::kPass: return {Linearizable::kYes, r.detail};
     case Verdict::kFail: return {Linearizable::kNo, r.detail};
@@ -72,17 +72,17 @@ std::optional<HistoryModel> history_model_from_name(std::string_view name) {
 
 std::variant<HistoryVerdict, HistoryError> check_history(const std::vector<HistoryOp>& ops, HistoryModel model,
                                                          std::uint64_t step_budget,
-                                                         std::function<bool()> stop_requested) {
+                                                         std::function<bool()> stop_requested, unsigned jobs) {
   switch (model) {
     case HistoryModel::kGrade:
       return convert_then([&] { return to_grade_history(ops); },
-                          [&](const History& h) { return check_grade(h, step_budget, stop_requested); });
+                          [&](const History& h) { return check_grade(h, step_budget, stop_requested, jobs); });
     case HistoryModel::kCasRegister:
       return convert_then([&] { return to_register_parts(ops); },
-                          [&](const auto& parts) { return check_parts(CasRegisterModel{}, parts, step_budget, stop_requested); });
+                          [&](const auto& parts) { return check_parts(CasRegisterModel{}, parts, step_budget, stop_requested, jobs); });
     case HistoryModel::kKv:
       return convert_then([&] { return to_kv_parts(ops); },
-                          [&](const auto& parts) { return check_parts(KvModel{}, parts, step_budget, stop_requested); });
+                          [&](const auto& parts) { return check_parts(KvModel{}, parts, step_budget, stop_requested, jobs); });
   }
   return HistoryError{"", 0, "unknown model"};
 }

@@ -30,10 +30,12 @@ struct HistoryVerdict {
 };
 
 // Checks `ops` under `model` with at most `step_budget` search steps, stopping early
-// as unknown when `stop_requested` (if set) says so. An error when an op does not
-// fit the model (unknown :f, wrong :value shape).
+// as unknown when `stop_requested` (if set) says so, with `jobs` threads checking
+// keys at once. An error when an op does not fit the model (unknown :f, wrong :value
+// shape).
 std::variant<HistoryVerdict, HistoryError> check_history(const std::vector<HistoryOp>& ops, HistoryModel model,
                                                          std::uint64_t step_budget,
-                                                         std::function<bool()> stop_requested = {});
+                                                         std::function<bool()> stop_requested = {},
+                                                         unsigned jobs = 1);
 
 }  // namespace fl::sim::lin

@@ -5,11 +5,13 @@
 #pragma once
 
 #include <algorithm>
+#include <atomic>
 #include <cstddef>
 #include <map>
 #include <optional>
 #include <span>
 #include <string>
+#include <thread>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -54,33 +56,105 @@ std::vector<const std::pair<const Key, Ops>*> search_order(const std::map<Key, O
   return order;
 }
 
+
+template <class M, class Key>
+using Part = std::pair<const Key, std::vector<OpOf<M>>>;
+
+// Searches one part with the model's implied order (if it has the hook).
+template <Model M, class Key>
+SearchResult search_part(const M& model, const Part<M, Key>& part, Budget& budget) {
+  const std::span<const OpOf<M>> ops(part.second);
+  const std::vector<Precedence> implied = implied_order_of(model, ops);
+  return search(model, ops, budget, implied);
+}
+
+// Whether the walk over parts in search order ends at a part with result `r`: an
+// illegal part does, and so does an undecided one unless it ran out of memory only
+// (another part may still prove a violation).
+inline bool decides(const SearchResult& r) {
+  return r.verdict == Linearizable::kNo ||
+         (r.verdict == Linearizable::kUnknown && r.exhausted != Exhausted::kMemory);
+}
+
+// Folds one part's result into `out`; true when the walk ends there.
+template <Model M, class Key>
+bool fold(const M& model, const Part<M, Key>& part, SearchResult r, PartitionedResult<Key>& out) {
+  out.steps += r.steps;
+  if (r.verdict == Linearizable::kYes) return false;
+  if (r.verdict == Linearizable::kUnknown && out.verdict == Linearizable::kUnknown) {
+    // An earlier part already ran out of memory; it stays the one reported.
+    return decides(r);
+  }
+  out.verdict = r.verdict;
+  out.exhausted = r.exhausted;
+  out.key = part.first;
+  out.key_ops = part.second.size();
+  if (r.verdict == Linearizable::kNo) {
+    const std::span<const OpOf<M>> ops(part.second);
+    out.explanation = explain_violation(model, ops, r, implied_order_of(model, ops));
+  }
+  out.search = std::move(r);
+  return decides(out.search);
+}
+
+// `jobs` threads take parts in search order from a shared counter and draw steps
+// from one pool. A part that decides the walk cancels the parts after it; every part
+// before it runs to its end, so the verdict and the key reported are those of the
+// sequential walk whenever the step budget suffices.
+template <Model M, class Key>
+PartitionedResult<Key> check_in_parallel(const M& model, const std::vector<const Part<M, Key>*>& order,
+                                         Budget& budget, unsigned jobs) {
+  std::atomic<std::uint64_t> pool(budget.steps_left);
+  std::atomic<std::size_t> next(0);
+  std::atomic<std::size_t> decided_at(order.size());  // lowest index of a deciding part
+  std::vector<std::optional<SearchResult>> results(order.size());
+  const auto work = [&] {
+    for (std::size_t i = next.fetch_add(1); i < decided_at.load(); i = next.fetch_add(1)) {
+      Budget local = budget;
+      local.steps_left = 0;
+      local.pool = &pool;
+      local.stop_requested = [&, i] {
+        return decided_at.load() < i || (budget.stop_requested && budget.stop_requested());
+      };
+      SearchResult r = search_part(model, *order[i], local);
+      local.give_back();
+      if (decides(r)) {
+        std::size_t seen = decided_at.load();
+        while (i < seen && !decided_at.compare_exchange_weak(seen, i)) {
+        }
+      }
+      if (r.verdict == Linearizable::kYes) r.deepest = {};  // witnesses are not reported
+      results[i] = std::move(r);
+    }
+  };
+  std::vector<std::thread> threads;
+  for (unsigned t = 1; t < jobs; ++t) threads.emplace_back(work);
+  work();
+  for (auto& t : threads) t.join();
+  budget.steps_left = pool.load();
+  PartitionedResult<Key> out;
+  for (std::size_t i = 0; i < order.size() && results[i]; ++i) {
+    if (fold(model, *order[i], std::move(*results[i]), out)) break;
+  }
+  return out;
+}
+
 }  // namespace detail
 
-// Checks each part under `model` (with the model's implied order, if it has the
-// hook), stopping at the first illegal one. A part left undecided for lack of memory
-// does not stop the walk (another part may still prove a violation); running out of
-// steps or being stopped does.
+// Checks each part under `model`, smallest first, stopping at the first illegal one
+// (see detail::decides). With `jobs` > 1, that many threads check parts at once; the
+// model's step must then be safe to call from several threads (the shipped models
+// are: they keep no state of their own), and Budget::cache_bytes_max holds per thread.
 template <Model M, class Key>
 PartitionedResult<Key> check_partitions(const M& model, const std::map<Key, std::vector<OpOf<M>>>& parts,
-                                        Budget& budget) {
+                                        Budget& budget, unsigned jobs = 1) {
+  const auto order = detail::search_order(parts);
+  if (jobs > 1 && order.size() > 1) {
+    return detail::check_in_parallel(model, order, budget, static_cast<unsigned>(std::min<std::size_t>(jobs, order.size())));
+  }
   PartitionedResult<Key> out;
-  for (const auto* part : detail::search_order(parts)) {
-    const std::span<const OpOf<M>> ops(part->second);
-    const std::vector<Precedence> implied = implied_order_of(model, ops);
-    SearchResult r = search(model, ops, budget, implied);
-    out.steps += r.steps;
-    if (r.verdict == Linearizable::kYes) continue;
-    if (r.verdict == Linearizable::kUnknown && out.verdict == Linearizable::kUnknown) {
-      if (r.exhausted == Exhausted::kMemory) continue;
-      break;  // the first undecided part stays the one reported
-    }
-    out.verdict = r.verdict;
-    out.exhausted = r.exhausted;
-    out.key = part->first;
-    out.key_ops = ops.size();
-    if (r.verdict == Linearizable::kNo) out.explanation = explain_violation(model, ops, r, implied);
-    out.search = std::move(r);
-    if (out.verdict == Linearizable::kNo || out.exhausted != Exhausted::kMemory) break;
+  for (const auto* part : order) {
+    if (detail::fold(model, *part, detail::search_part(model, *part, budget), out)) break;
   }
   return out;
 }

@@ -8,6 +8,8 @@
 // would change nothing.
 #pragma once
 
+#include <algorithm>
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <span>
@@ -36,8 +38,28 @@ struct Budget {
   // Approximate bytes of Lowe's cache (bitsets and state objects, not their heap).
   std::size_t cache_bytes_max = std::size_t{2} << 30;
   // Polled every 4096 steps; a caller may stop on wall time this way, at the price of
-  // determinism, without the checker reading a clock itself.
+  // determinism, without the checker reading a clock itself. Called from every worker
+  // thread when partitions are checked in parallel.
   std::function<bool()> stop_requested;
+  // When set, steps_left is a local share refilled from this pool: the one budget of
+  // several searches that run at once (check_partitions with jobs > 1).
+  std::atomic<std::uint64_t>* pool = nullptr;
+
+  // Moves up to `chunk` steps from the pool into steps_left; false when it is empty.
+  bool refill(std::uint64_t chunk = 4096) {
+    if (pool == nullptr) return false;
+    std::uint64_t have = pool->load(std::memory_order_relaxed);
+    while (have > 0 && !pool->compare_exchange_weak(have, have - std::min(have, chunk), std::memory_order_relaxed)) {
+    }
+    steps_left += std::min(have, chunk);
+    return have > 0;
+  }
+  // Gives the unspent local share back to the pool.
+  void give_back() {
+    if (pool == nullptr) return;
+    pool->fetch_add(steps_left, std::memory_order_relaxed);
+    steps_left = 0;
+  }
 };
 
 // A verdict and an order of ops: for kYes a witness linearization (every determinate
@@ -168,7 +190,7 @@ class WingGongSearch {
   }
 
   Exhausted spend_step() {
-    if (budget_.steps_left == 0) return Exhausted::kSteps;
+    if (budget_.steps_left == 0 && !budget_.refill()) return Exhausted::kSteps;
     --budget_.steps_left;
     ++steps_;
     if ((steps_ & 4095) != 0) return Exhausted::kNone;
