@@ -59,4 +59,19 @@ Fate Network::send(NodeId from, NodeId to) {
   return fate;
 }
 
+Fate Network::send_stream(NodeId from, NodeId to) {
+  Fate fate;
+  if (from != to && blocked(from, to)) {
+    fate.drop_reason = "partitioned";
+    return fate;
+  }
+  fate.copies = 1;
+  if (from == to) return fate;
+  fate.delays_us[0] = one_delay();
+  // A lost segment is sent again after the retransmission timeout (Linux's minimum
+  // RTO is 200ms): late, never lost, never twice.
+  while (rng_.bernoulli(params_.loss)) fate.delays_us[0] += kStreamRetransmitUs;
+  return fate;
+}
+
 }  // namespace fl::sim

@@ -23,6 +23,8 @@ struct NetworkParams {
 
 // What happens to one message: dropped (with a reason), or delivered after each of
 // `copies` delays.
+inline constexpr Micros kStreamRetransmitUs = 200 * kMillis;
+
 struct Fate {
   std::string_view drop_reason;  // empty when delivered
   int copies = 0;
@@ -47,6 +49,10 @@ class Network {
   // Decides the fate of a message sent now. Messages to self are always delivered
   // at once: a process talking to itself does not cross the network.
   Fate send(NodeId from, NodeId to);
+  // The fate of a message on a TCP connection (a ZooKeeper session): loss delays it
+  // by retransmissions instead of dropping it, and it is never duplicated; only a
+  // partition drops it (the connection breaks). The caller keeps send order.
+  Fate send_stream(NodeId from, NodeId to);
 
  private:
   Micros one_delay();

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "rsm/paxos/replica.hpp"
+#include "rsm/zk/replica.hpp"
 #include "sim/scenario.hpp"
 #include "sim/world.hpp"
 
@@ -14,5 +15,11 @@ ReplicaFactory make_replica_factory(const ClusterSpec& cluster);
 // The Paxos configuration of replica `id` in `cluster` (the protocol name selects a
 // deliberately broken variant, see README). Tests use it to build mutants.
 paxos::Config paxos_config(const ClusterSpec& cluster, NodeId id);
+
+// The zk replica configuration of replica `id` in `cluster`.
+fl::zk::ReplicaConfig zk_config(const ClusterSpec& cluster, NodeId id);
+
+// True for "zk" and its deliberately broken variants: runs with a ZooKeeper node.
+bool is_zk_protocol(const std::string& protocol);
 
 }  // namespace fl::sim

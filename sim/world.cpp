@@ -4,6 +4,7 @@
 #include <set>
 
 #include "rsm/core/assert.hpp"
+#include "sim/protocols.hpp"
 
 namespace fl::sim {
 namespace {
@@ -23,7 +24,7 @@ std::vector<NodeId> resolve_targets(const std::vector<std::string>& names) {
 constexpr std::int64_t kIndexSpan = 1 << 16;
 
 // The "zk" protocol runs with a simulated ZooKeeper node on the network.
-bool has_zk(const Scenario& scenario) { return scenario.cluster.protocol == "zk"; }
+bool has_zk(const Scenario& scenario) { return is_zk_protocol(scenario.cluster.protocol); }
 
 }  // namespace
 
@@ -114,14 +115,15 @@ void World::execute(NodeId id, Output& out) {
 }
 
 void World::send_peer(NodeId from, NodeId to, const MessagePtr& message) {
-  const Fate fate = network_.send(from, to);
+  const bool stream = zk_ && (from == *zk_address() || to == *zk_address());
+  const Fate fate = stream ? network_.send_stream(from, to) : network_.send(from, to);
   if (fate.copies == 0) {
     ++stats_.dropped;
     trace_.line(now(), "drop " + node_name(from) + "->" + node_name(to) + " " + std::string(fate.drop_reason) + " " +
                            message->describe());
     return;
   }
-  if (zk_ && (from == *zk_address() || to == *zk_address())) {
+  if (stream) {
     // A ZooKeeper session is a TCP connection: one copy, in send order.
     Micros& last = zk_->last_delivery[{from.value, to.value}];
     last = std::max(last, now() + fate.delays_us[0]);

@@ -1,0 +1,538 @@
+#include "rsm/zk/replica.hpp"
+
+#include <algorithm>
+#include <string_view>
+#include <utility>
+
+#include "rsm/core/assert.hpp"
+
+namespace fl::zk {
+namespace {
+
+constexpr std::string_view kCheckpointKey = "zk/checkpoint";
+
+std::string entry_path(const std::string& child) { return std::string(kLogPath) + "/" + child; }
+
+// "<through>\n<app checkpoint>": the local checkpoint on the replica's own disk.
+std::string checkpoint_text(const std::string& through, const std::string& state) { return through + "\n" + state; }
+
+std::optional<std::uint32_t> parse_id(std::string_view text) {
+  std::uint32_t id = 0;
+  if (text.empty()) return std::nullopt;
+  for (char c : text) {
+    if (c < '0' || c > '9') return std::nullopt;
+    id = id * 10 + static_cast<std::uint32_t>(c - '0');
+  }
+  return id;
+}
+
+}  // namespace
+
+std::string ForwardMessage::describe() const { return "Forward " + fl::describe(request); }
+
+ZkReplica::ZkReplica(ReplicaConfig config, std::unique_ptr<Replicable> app)
+    : config_(config), app_(std::move(app)) {}
+
+void ZkReplica::start(const DiskImage& disk, Micros now, Output& out) {
+  if (auto it = disk.find(std::string(kCheckpointKey)); it != disk.end()) {
+    const auto cut = it->second.find('\n');
+    FL_ASSERT(cut != std::string::npos, "malformed local checkpoint");
+    applied_ = it->second.substr(0, cut);
+    const auto error = app_->restore(std::string_view(it->second).substr(cut + 1));
+    FL_ASSERT(!error, "local checkpoint does not restore");
+    out.notes.push_back("restored local checkpoint through " + (applied_.empty() ? "(none)" : applied_));
+  }
+  requested_ = applied_;
+  open_session(now, out);
+  out.timers.push_back({kZkTickTimer, config_.tick_us});
+}
+
+// A new session (at start, and after the old one expired): a fresh client whose
+// connection id no earlier session of any replica used.
+void ZkReplica::open_session(Micros now, Output& out) {
+  ClientConfig c;
+  c.server = config_.zookeeper;
+  c.session_timeout_us = config_.session_timeout_us;
+  c.timer = kZkClientTimer;
+  c.connection = ConnectionId((static_cast<std::uint64_t>(now) << 16) | ((sessions_opened_ & 0xFF) << 8) |
+                              (config_.self.value & 0xFF));
+  ++sessions_opened_;
+  client_.emplace(c);
+  calls_.clear();
+  registered_ = false;
+  electing_ = false;
+  log_reading_ = false;
+  log_again_ = false;
+  collecting_ = false;
+  writes_in_flight_ = 0;
+  in_flight_ = 0;
+  leader_.reset();
+  if (leading_ && config_.mutation != ZkMutation::kNoFence) step_down("session replaced", out);
+  ++log_round_;  // replies of the old session's reads never arrive; start over
+  requested_ = applied_;
+  client_->start(now, out);
+}
+
+void ZkReplica::call(std::optional<Xid> xid, Purpose purpose) {
+  if (xid) calls_.emplace(xid->value, std::move(purpose));
+}
+
+void ZkReplica::on_message(NodeId from, const Message& message, Micros now, Output& out) {
+  (void)from;
+  if (const auto* forward = dynamic_cast<const ForwardMessage*>(&message)) {
+    // Only the leader orders; a forward that reaches anyone else is dropped and the
+    // client retries (following it on could loop between stale views).
+    if (leading_ && log_requests_held() < config_.max_log_size) {
+      queue_.push_back(forward->request);
+      order(now, out);
+    }
+    return;
+  }
+  if (!client_) return;
+  for (const ClientEvent& event : client_->on_message(message, now, out)) handle(event, now, out);
+}
+
+void ZkReplica::on_timer(std::uint32_t timer, Micros now, Output& out) {
+  if (timer == kZkClientTimer) {
+    if (!client_) return;
+    for (const ClientEvent& event : client_->on_timer(now, out)) handle(event, now, out);
+    return;
+  }
+  if (timer != kZkTickTimer) return;
+  out.timers.push_back({kZkTickTimer, config_.tick_us});
+  if (client_->state() == SessionState::kExpired || client_->state() == SessionState::kClosed) {
+    open_session(now, out);
+    return;
+  }
+  if (client_->state() != SessionState::kConnected) return;
+  if (leading_) {
+    order(now, out);
+    collect(now, out);
+  } else if (leader_ && *leader_ != config_.self) {
+    while (!queue_.empty()) {
+      out.messages.emplace_back(*leader_, std::make_shared<ForwardMessage>(queue_.front()));
+      queue_.pop_front();
+    }
+  }
+  if (!leader_ && !electing_) elect(now, out);
+  if (!log_reading_) read_log(now, out);  // a safety net; the /log watch does the work
+}
+
+void ZkReplica::on_client_request(const Request& request, Micros now, Output& out) {
+  awaiting_.emplace(request.client.value, request.id.value);
+  if (leading_) {
+    if (log_requests_held() < config_.max_log_size) queue_.push_back(request);
+    order(now, out);
+  } else if (leader_ && *leader_ != config_.self) {
+    out.messages.emplace_back(*leader_, std::make_shared<ForwardMessage>(request));
+  } else if (log_requests_held() < config_.max_log_size) {
+    queue_.push_back(request);  // no leader known yet: held until there is one
+  }
+}
+
+std::optional<std::uint64_t> ZkReplica::leader_epoch() const {
+  if (!leading_ || leading_->epoch == 0) return std::nullopt;
+  return leading_->epoch;
+}
+
+std::int64_t ZkReplica::log_requests_held() const { return std::ssize(queue_) + in_flight_; }
+
+// ---- events from the ZooKeeper client ----
+
+void ZkReplica::handle(const ClientEvent& event, Micros now, Output& out) {
+  if (const auto* c = std::get_if<Completion>(&event)) return on_completion(*c, now, out);
+  if (const auto* w = std::get_if<WatchNotice>(&event)) return on_watch(*w, now, out);
+  on_session(std::get<SessionChange>(event), now, out);
+}
+
+void ZkReplica::on_session(const SessionChange& s, Micros now, Output& out) {
+  out.notes.push_back(std::string("zk session ") + state_name(s.state));
+  switch (s.state) {
+    case SessionState::kConnected:
+      // First connect, or a reconnect within the session: (re)establish everything;
+      // each step is idempotent.
+      for (std::string_view path : {kMembersPath, kLogPath, kEpochPath}) {
+        call(client_->create(std::string(path), "", CreateMode::kPersistent, now, out), Setup{});
+      }
+      call(client_->create(std::string(kSnapshotPath), encode_snapshot({}), CreateMode::kPersistent, now, out),
+           Setup{});
+      call(client_->create(member_path(config_.self), "", CreateMode::kEphemeral, now, out), Register{});
+      electing_ = false;
+      log_reading_ = false;
+      ++log_round_;
+      requested_ = applied_;
+      read_log(now, out);
+      return;
+    case SessionState::kConnecting:
+      // Connection lost: pending calls failed with ConnectionLoss. A leader keeps its
+      // role; if its session expires meanwhile, the fence stops its writes.
+      electing_ = false;
+      log_reading_ = false;
+      return;
+    case SessionState::kExpired:
+      step_down("session expired", out);
+      return;  // the tick opens a new session
+    case SessionState::kClosed: return;
+  }
+}
+
+void ZkReplica::on_watch(const WatchNotice& w, Micros now, Output& out) {
+  if (w.path == kLogPath) return read_log(now, out);
+  if (w.path == kLeaderPath || w.path == kMembersPath) {
+    if (w.path == kLeaderPath && w.type == EventType::kNodeDeleted) leader_.reset();
+    electing_ = false;
+    elect(now, out);
+  }
+}
+
+void ZkReplica::on_completion(const Completion& c, Micros now, Output& out) {
+  auto it = calls_.find(c.xid.value);
+  if (it == calls_.end()) return;
+  const Purpose purpose = std::move(it->second);
+  calls_.erase(it);
+  const Reply& r = c.reply;
+  std::visit(
+      [&](const auto& p) {
+        using P = std::decay_t<decltype(p)>;
+        if constexpr (std::is_same_v<P, Register>) {
+          if (r.code == Code::kOk) {
+            registered_ = true;
+            elect(now, out);
+          } else if (r.code == Code::kNodeExists) {
+            call(client_->get(member_path(config_.self), false, now, out), OldMember{});
+          }
+        } else if constexpr (std::is_same_v<P, OldMember>) {
+          if (r.code == Code::kOk && r.stat && r.stat->ephemeral_owner == client_->session()) {
+            registered_ = true;  // ours: created before a connection loss hid the reply
+            elect(now, out);
+          } else if (r.code == Code::kOk || r.code == Code::kNoNode) {
+            // Our previous incarnation's node, its session not yet expired: replace it.
+            if (r.code == Code::kOk) {
+              out.notes.push_back("dropping member node of a previous session");
+              call(client_->remove(member_path(config_.self), r.stat->version, now, out), DropStale{});
+            }
+            call(client_->create(member_path(config_.self), "", CreateMode::kEphemeral, now, out), Register{});
+          }
+        } else if constexpr (std::is_same_v<P, LeaderExists>) {
+          on_leader_exists(r, now, out);
+        } else if constexpr (std::is_same_v<P, LeaderData>) {
+          on_leader_data(r, now, out);
+        } else if constexpr (std::is_same_v<P, Members>) {
+          on_members(r, now, out);
+        } else if constexpr (std::is_same_v<P, ClaimLeader>) {
+          on_claimed(r, now, out);
+        } else if constexpr (std::is_same_v<P, BumpEpoch>) {
+          on_epoch(r, now, out);
+        } else if constexpr (std::is_same_v<P, LogChildren>) {
+          on_log_children(p, r, now, out);
+        } else if constexpr (std::is_same_v<P, SnapshotRead>) {
+          on_snapshot(p, r, now, out);
+        } else if constexpr (std::is_same_v<P, EntryData>) {
+          on_entry(p, r, now, out);
+        } else if constexpr (std::is_same_v<P, Order>) {
+          on_ordered(p, r, now, out);
+        } else if constexpr (std::is_same_v<P, Collect>) {
+          on_collected(p, r, now, out);
+        }
+        // Setup and DropStale: the outcome does not matter (already there, or gone).
+      },
+      purpose);
+}
+
+// ---- leader election ----
+
+// One round: is there a leader? If not, am I the lowest live member? The round's
+// reads set the watches that start the next one.
+void ZkReplica::elect(Micros now, Output& out) {
+  if (electing_ || !client_ || client_->state() != SessionState::kConnected) return;
+  electing_ = true;
+  call(client_->exists(std::string(kLeaderPath), true, now, out), LeaderExists{});
+}
+
+void ZkReplica::on_leader_exists(const Reply& r, Micros now, Output& out) {
+  if (r.code == Code::kOk && r.stat) {
+    call(client_->get(std::string(kLeaderPath), false, now, out), LeaderData{});
+    return;
+  }
+  if (r.code != Code::kNoNode) {
+    electing_ = false;
+    return;
+  }
+  leader_.reset();
+  if (leading_) step_down("/leader is gone", out);
+  call(client_->get_children(std::string(kMembersPath), true, now, out), Members{});
+}
+
+void ZkReplica::on_leader_data(const Reply& r, Micros now, Output& out) {
+  if (r.code == Code::kNoNode) {  // deleted between the two reads
+    electing_ = false;
+    elect(now, out);
+    return;
+  }
+  electing_ = false;
+  if (r.code != Code::kOk || !r.stat) return;
+  const auto id = parse_id(r.data);
+  if (!id) return;
+  if (NodeId(*id) == config_.self && r.stat->ephemeral_owner != client_->session()) {
+    // Left by our previous incarnation, whose session has not expired yet.
+    out.notes.push_back("dropping /leader of a previous session");
+    if (leading_) step_down("/leader belongs to an old session", out);
+    call(client_->remove(std::string(kLeaderPath), r.stat->version, now, out), DropStale{});
+    electing_ = false;
+    elect(now, out);
+    return;
+  }
+  leader_ = NodeId(*id);
+  if (*leader_ == config_.self && !leading_) return lead(now, out);  // ours; the epoch bump was lost
+  if (*leader_ != config_.self) {
+    if (leading_) step_down("r" + std::to_string(*id) + " holds /leader", out);
+    while (!queue_.empty()) {  // what waited for a leader goes to it now
+      out.messages.emplace_back(*leader_, std::make_shared<ForwardMessage>(queue_.front()));
+      queue_.pop_front();
+    }
+  }
+}
+
+void ZkReplica::on_members(const Reply& r, Micros now, Output& out) {
+  electing_ = false;
+  if (r.code != Code::kOk || !registered_) return;  // registering calls elect() again
+  std::optional<NodeId> lowest;
+  for (const std::string& child : r.children) {
+    const auto id = member_id(child);
+    if (id && (!lowest || *id < *lowest)) lowest = id;
+  }
+  if (lowest != config_.self) return;  // the /members watch brings the next round
+  electing_ = true;
+  call(client_->create(std::string(kLeaderPath), std::to_string(config_.self.value), CreateMode::kEphemeral, now,
+                       out),
+       ClaimLeader{});
+}
+
+void ZkReplica::on_claimed(const Reply& r, Micros now, Output& out) {
+  electing_ = false;
+  if (r.code == Code::kNodeExists) return elect(now, out);
+  if (r.code != Code::kOk) return;
+  // Watch /leader so that losing it (our session expired) is noticed.
+  call(client_->exists(std::string(kLeaderPath), true, now, out), Setup{});
+  lead(now, out);
+}
+
+// We hold /leader: bump the epoch, which fences every earlier leader (their ordering
+// writes check the old version of /epoch and fail from now on), then order.
+void ZkReplica::lead(Micros now, Output& out) {
+  leader_ = config_.self;
+  leading_ = Leading{};
+  call(client_->set(std::string(kEpochPath), std::to_string(config_.self.value), kAnyVersion, now, out),
+       BumpEpoch{});
+}
+
+void ZkReplica::on_epoch(const Reply& r, Micros now, Output& out) {
+  (void)now;
+  if (!leading_) return;
+  if (r.code != Code::kOk || !r.stat) {
+    // Lost with the connection (or the session): we may still hold /leader; the next
+    // election round finds out and bumps again.
+    leading_.reset();
+    leader_.reset();
+    return;
+  }
+  leading_->epoch_version = r.stat->version;
+  leading_->epoch = static_cast<std::uint64_t>(r.stat->version) + 1;
+  out.notes.push_back("leader epoch=" + std::to_string(leading_->epoch));
+  order(now, out);
+}
+
+void ZkReplica::step_down(const std::string& why, Output& out) {
+  if (!leading_) return;
+  out.notes.push_back("step down: " + why);
+  leading_.reset();
+  if (leader_ == config_.self) leader_.reset();
+  collecting_ = false;
+}
+
+// ---- reading and applying the log ----
+
+// A round: list /log (watching it), then read /snapshot, then ask for every entry
+// after what was already asked for. Rounds do not overlap; a watch that fires
+// during one starts another when it ends.
+void ZkReplica::read_log(Micros now, Output& out) {
+  if (!client_ || client_->state() != SessionState::kConnected) return;
+  if (log_reading_) {
+    log_again_ = true;
+    return;
+  }
+  log_reading_ = true;
+  log_again_ = false;
+  call(client_->get_children(std::string(kLogPath), true, now, out), LogChildren{log_round_});
+}
+
+void ZkReplica::on_log_children(const LogChildren& p, const Reply& r, Micros now, Output& out) {
+  if (p.round != log_round_ || r.code != Code::kOk) {
+    log_reading_ = false;
+    return;
+  }
+  // The snapshot is read after the listing, so its `collected` is at least as new as
+  // the listing: entries after it, and in the listing, still exist.
+  call(client_->get(std::string(kSnapshotPath), false, now, out), SnapshotRead{p.round, r.children});
+}
+
+void ZkReplica::on_snapshot(const SnapshotRead& p, const Reply& r, Micros now, Output& out) {
+  log_reading_ = false;
+  if (p.round != log_round_ || r.code != Code::kOk) return;
+  const auto snapshot = decode_snapshot(r.data);
+  if (snapshot) {
+    snapshot_through_ = snapshot->through;
+    collected_ = snapshot->collected;
+    snapshot_version_ = r.stat ? r.stat->version : kAnyVersion;
+    if (applied_ < snapshot->collected) {
+      // Entries we still need are gone: start from the leader's snapshot.
+      const auto error = app_->restore(snapshot->state);
+      FL_ASSERT(!error, "the /snapshot state does not restore");
+      out.notes.push_back("restored /snapshot through " + snapshot->through);
+      applied_ = snapshot->through;
+      requested_ = std::max(requested_, applied_);
+      save_checkpoint(out);
+    }
+  }
+  std::map<std::string, std::int64_t> sizes;  // what is listed now; collected entries go
+  for (const std::string& child : p.children) {
+    if (!log_seq(child)) continue;
+    const auto it = entry_sizes_.find(child);
+    sizes.emplace(child, it != entry_sizes_.end() ? it->second : -1);
+    if (child <= requested_) continue;
+    call(client_->get(entry_path(child), false, now, out), EntryData{log_round_, child});
+    requested_ = child;
+  }
+  entry_sizes_ = std::move(sizes);
+  if (log_again_) read_log(now, out);
+}
+
+void ZkReplica::on_entry(const EntryData& p, const Reply& r, Micros now, Output& out) {
+  if (p.round != log_round_) return;
+  if (r.code != Code::kOk) {
+    // Not read: collected before we got to it (NoNode: we are behind the snapshot,
+    // and the next round restores it), or the call was lost with the connection.
+    // Either way the reads after it would leave a gap: drop them and start over.
+    ++log_round_;
+    requested_ = applied_;
+    read_log(now, out);
+    return;
+  }
+  if (p.name <= applied_) return;
+  const auto entry = decode_entry(r.data);
+  FL_ASSERT(entry.has_value(), "malformed /log entry " + p.name);
+  apply(p.name, *entry, out);
+  if (leading_) {
+    collect(now, out);
+    order(now, out);
+  }
+}
+
+void ZkReplica::apply(const std::string& name, const LogEntry& entry, Output& out) {
+  const Slot slot(*log_seq(name));
+  for (std::size_t i = 0; i < entry.requests.size(); ++i) {
+    const Request& request = entry.requests[i];
+    const Response response = app_->execute(request);
+    out.applied.push_back(Applied{slot, static_cast<std::uint32_t>(i), request});
+    if (awaiting_.erase({request.client.value, request.id.value}) > 0) {
+      out.replies.push_back(ClientReply{request.client, request.id, response});
+    }
+  }
+  applied_ = name;
+  entry_sizes_[name] = std::ssize(entry.requests);
+  since_checkpoint_ += std::ssize(entry.requests);
+  if (since_checkpoint_ >= config_.checkpoint_interval) save_checkpoint(out);
+}
+
+// The log lives in ZooKeeper, so the local checkpoint only saves replaying it; it
+// still goes to disk durably, as a restart trusts it.
+void ZkReplica::save_checkpoint(Output& out) {
+  out.writes.push_back(DiskWrite{std::string(kCheckpointKey), checkpoint_text(applied_, app_->checkpoint()), 0});
+  out.sync = true;
+  since_checkpoint_ = 0;
+}
+
+// ---- ordering (leader) ----
+
+// An entry listed but not read yet counts as a full batch: an upper bound.
+std::int64_t ZkReplica::size_of(std::int64_t recorded) const {
+  return recorded >= 0 ? recorded : config_.batch_size_max;
+}
+
+std::int64_t ZkReplica::log_held() const {
+  std::int64_t held = in_flight_;
+  for (auto it = entry_sizes_.upper_bound(collected_); it != entry_sizes_.end(); ++it) held += size_of(it->second);
+  return held;
+}
+
+void ZkReplica::order(Micros now, Output& out) {
+  if (!leading_ || leading_->epoch == 0 || client_->state() != SessionState::kConnected) return;
+  while (!queue_.empty() && writes_in_flight_ < config_.pipeline_max) {
+    const auto n = std::min<std::int64_t>(std::ssize(queue_), config_.batch_size_max);
+    if (log_held() + n > config_.max_log_size) {
+      collect(now, out, true);  // make room; ordering resumes when it commits
+      return;
+    }
+    LogEntry entry{leading_->epoch, config_.self, {}};
+    for (std::int64_t i = 0; i < n; ++i) {
+      entry.requests.push_back(queue_.front());
+      queue_.pop_front();
+    }
+    std::vector<Op> ops;
+    if (config_.mutation != ZkMutation::kNoFence) ops.push_back(Check{std::string(kEpochPath), leading_->epoch_version});
+    ops.push_back(Create{std::string(kLogEntryPrefix), encode_entry(entry), CreateMode::kPersistentSequential});
+    call(client_->multi(std::move(ops), now, out), Order{n});
+    in_flight_ += n;
+    ++writes_in_flight_;
+  }
+}
+
+void ZkReplica::on_ordered(const Order& p, const Reply& r, Micros now, Output& out) {
+  in_flight_ -= p.requests;
+  --writes_in_flight_;
+  if (r.code == Code::kBadVersion) return step_down("fenced: /epoch moved on", out);
+  if (r.code == Code::kOk) order(now, out);
+  // Any other failure (connection loss, expiry): the requests may or may not be in
+  // the log; their clients retry, and the app's dedup keeps writes exactly-once.
+}
+
+// Writes our state as /snapshot and deletes the entries up to the previous
+// snapshot, in one fenced multi that also checks /snapshot's version, so two leaders'
+// collections cannot interleave.
+void ZkReplica::collect(Micros now, Output& out, bool urgent) {
+  if (!leading_ || leading_->epoch == 0 || collecting_ || applied_ <= snapshot_through_) return;
+  if (snapshot_version_ == kAnyVersion) return;  // /snapshot not read yet: nothing to check against
+  std::int64_t since = 0;
+  for (auto it = entry_sizes_.upper_bound(snapshot_through_); it != entry_sizes_.end() && it->first <= applied_; ++it) {
+    since += size_of(it->second);
+  }
+  if (since < config_.checkpoint_interval && !urgent) return;
+  std::vector<Op> ops;
+  if (config_.mutation != ZkMutation::kNoFence) ops.push_back(Check{std::string(kEpochPath), leading_->epoch_version});
+  ops.push_back(SetData{std::string(kSnapshotPath),
+                        encode_snapshot({applied_, snapshot_through_, app_->checkpoint()}), snapshot_version_});
+  for (auto it = entry_sizes_.upper_bound(collected_); it != entry_sizes_.end() && it->first <= snapshot_through_; ++it) {
+    ops.push_back(Delete{entry_path(it->first), kAnyVersion});
+  }
+  collecting_ = true;
+  call(client_->multi(std::move(ops), now, out), Collect{applied_});
+}
+
+void ZkReplica::on_collected(const Collect& p, const Reply& r, Micros now, Output& out) {
+  collecting_ = false;
+  if (r.code != Code::kOk) {
+    const bool fenced = config_.mutation != ZkMutation::kNoFence && !r.results.empty() &&
+                        r.results.front().code == Code::kBadVersion;
+    if (fenced) return step_down("fenced: /epoch moved on", out);
+    read_log(now, out);  // our view of /snapshot or /log was stale: refresh it
+    return;
+  }
+  const std::size_t set_at = config_.mutation != ZkMutation::kNoFence ? 1 : 0;
+  if (set_at < r.results.size() && r.results[set_at].stat) snapshot_version_ = r.results[set_at].stat->version;
+  entry_sizes_.erase(entry_sizes_.begin(), entry_sizes_.upper_bound(snapshot_through_));
+  collected_ = snapshot_through_;
+  snapshot_through_ = p.through;
+  order(now, out);
+}
+
+}  // namespace fl::zk

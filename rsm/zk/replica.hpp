@@ -1,0 +1,183 @@
+// The ZooKeeper-coordinated replica of the grade-table database (the seed's second
+// design), sans-IO like the Paxos one. ZooKeeper is the logically centralized
+// service every replica talks to through its own session (rsm/zk/client):
+//
+// - Membership and leadership. Each replica registers an ephemeral /members/<id>.
+//   The lowest live id creates the ephemeral /leader; the others watch /leader and,
+//   while there is none, /members. When the leader's session ends ZooKeeper deletes
+//   /leader, the watches fire, and the lowest live id takes over.
+// - Fencing. A new leader bumps the version of /epoch and orders only through a
+//   multi that checks that version, so a leader that was replaced (paused, cut off,
+//   expired) can no longer order anything even while it still thinks it leads.
+// - Ordering. Any replica takes client requests; followers forward them to the
+//   leader, which batches them into persistent sequential /log entries. Every
+//   replica (the leader too) watches /log, reads new entries in name order, applies
+//   them, and the replica a client sent to replies once it applied the request.
+// - Recovery and bounds. Every replica keeps a local checkpoint (disk) and resumes
+//   from it plus the log. The leader periodically writes its state to /snapshot and
+//   deletes the entries up to the previous snapshot (one interval of slack for
+//   replicas a little behind); a replica further behind restores /snapshot. The
+//   leader stops ordering while the log would hold more than max_log_size requests.
+// - A restarted replica may find its previous session's ephemerals still there
+//   (the session has not expired yet); it deletes them and registers anew.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "rsm/app/replicable.hpp"
+#include "rsm/core/replica.hpp"
+#include "rsm/zk/client.hpp"
+#include "rsm/zk/layout.hpp"
+
+namespace fl::zk {
+
+// Deliberate protocol bugs, used only by tests and demonstrations to prove that the
+// checks catch them; real runs use kNone.
+enum class ZkMutation : std::uint8_t {
+  kNone,
+  kNoFence,  // orders without checking /epoch: a replaced leader keeps ordering
+};
+
+struct ReplicaConfig {
+  NodeId self;
+  NodeId zookeeper;                       // the ZooKeeper server's address
+  int replicas = 3;
+  std::int64_t max_log_size = 400;         // requests in /log (or held by a replica), at most
+  std::int64_t checkpoint_interval = 100;  // applied requests between checkpoints
+  int batch_size_max = 16;                 // requests per /log entry
+  int pipeline_max = 8;                    // ordering writes in flight
+  Micros session_timeout_us = 600 * kMillis;
+  Micros tick_us = 50 * kMillis;           // retries, batching
+  ZkMutation mutation = ZkMutation::kNone;
+};
+
+inline constexpr std::uint32_t kZkClientTimer = 1;
+inline constexpr std::uint32_t kZkTickTimer = 2;
+
+// A client request forwarded by a follower to the leader it knows.
+class ForwardMessage final : public Message {
+ public:
+  explicit ForwardMessage(Request request) : request(request) {}
+  std::string describe() const override;
+  Request request;
+};
+
+class ZkReplica final : public Replica {
+ public:
+  ZkReplica(ReplicaConfig config, std::unique_ptr<Replicable> app);
+
+  void start(const DiskImage& disk, Micros now, Output& out) override;
+  void on_message(NodeId from, const Message& message, Micros now, Output& out) override;
+  void on_timer(std::uint32_t timer, Micros now, Output& out) override;
+  void on_client_request(const Request& request, Micros now, Output& out) override;
+
+  std::optional<std::uint64_t> leader_epoch() const override;
+  std::int64_t log_requests_held() const override;
+  Replicable& app() override { return *app_; }
+
+  // Observations for tests.
+  bool is_leader() const { return leading_.has_value(); }
+  std::optional<NodeId> leader() const { return leader_; }
+  const std::string& applied_through() const { return applied_; }
+  const Client* client() const { return client_ ? &*client_ : nullptr; }
+
+ private:
+  // What each outstanding ZooKeeper call was for.
+  struct Setup {};                       // creating a persistent top-level node
+  struct Register {};                    // creating /members/<self>
+  struct OldMember {};                   // reading a /members/<self> left by a previous session
+  struct LeaderExists {};                // exists(/leader, watch)
+  struct LeaderData {};                  // get(/leader)
+  struct Members {};                     // getChildren(/members, watch)
+  struct ClaimLeader {};                 // create(/leader)
+  struct DropStale {};                   // delete a /leader or member of our previous session
+  struct BumpEpoch {};                   // setData(/epoch)
+  struct LogChildren { std::uint64_t round; };
+  struct SnapshotRead { std::uint64_t round; std::vector<std::string> children; };
+  struct EntryData { std::uint64_t round; std::string name; };
+  struct Order { std::int64_t requests; };
+  struct Collect { std::string through; };  // snapshot + garbage collection
+  using Purpose = std::variant<Setup, Register, OldMember, LeaderExists, LeaderData, Members, ClaimLeader, DropStale,
+                               BumpEpoch, LogChildren, SnapshotRead, EntryData, Order, Collect>;
+
+  struct Leading {
+    std::uint64_t epoch = 0;  // the /epoch version this leader checks; 0 until bumped
+    Version epoch_version = -1;
+  };
+
+  void open_session(Micros now, Output& out);
+  void call(std::optional<Xid> xid, Purpose purpose);
+  void handle(const ClientEvent& event, Micros now, Output& out);
+  void on_completion(const Completion& c, Micros now, Output& out);
+  void on_watch(const WatchNotice& w, Micros now, Output& out);
+  void on_session(const SessionChange& s, Micros now, Output& out);
+
+  void elect(Micros now, Output& out);
+  void on_leader_exists(const Reply& reply, Micros now, Output& out);
+  void on_leader_data(const Reply& reply, Micros now, Output& out);
+  void on_members(const Reply& reply, Micros now, Output& out);
+  void on_claimed(const Reply& reply, Micros now, Output& out);
+  void lead(Micros now, Output& out);
+  void on_epoch(const Reply& reply, Micros now, Output& out);
+  void step_down(const std::string& why, Output& out);
+
+  void read_log(Micros now, Output& out);
+  void on_log_children(const LogChildren& p, const Reply& reply, Micros now, Output& out);
+  void on_snapshot(const SnapshotRead& p, const Reply& reply, Micros now, Output& out);
+  void on_entry(const EntryData& p, const Reply& reply, Micros now, Output& out);
+  void apply(const std::string& name, const LogEntry& entry, Output& out);
+  void save_checkpoint(Output& out);
+
+  void order(Micros now, Output& out);
+  void on_ordered(const Order& p, const Reply& reply, Micros now, Output& out);
+  // Snapshots and collects after checkpoint_interval requests, or sooner when
+  // `urgent` (ordering waits for room).
+  void collect(Micros now, Output& out, bool urgent = false);
+  std::int64_t size_of(std::int64_t recorded) const;
+  void on_collected(const Collect& p, const Reply& reply, Micros now, Output& out);
+  std::int64_t log_held() const;
+
+  ReplicaConfig config_;
+  std::unique_ptr<Replicable> app_;
+  std::optional<Client> client_;
+  std::uint64_t sessions_opened_ = 0;
+  std::map<std::int32_t, Purpose> calls_;  // by xid
+
+  bool registered_ = false;
+  std::optional<NodeId> leader_;          // who holds /leader, as last read
+  std::optional<Leading> leading_;
+  bool electing_ = false;                 // an election round is in flight
+
+  // The log as this replica applied it.
+  std::string applied_;                   // the last applied /log child, "" for none
+  std::int64_t since_checkpoint_ = 0;     // requests applied since the local checkpoint
+  std::uint64_t log_round_ = 0;           // current read_log round; older replies are ignored
+  bool log_reading_ = false;
+  bool log_again_ = false;                // a /log watch fired during a round
+  std::string requested_;                 // entries up to this name have been asked for
+  // Entries listed or applied and not yet collected: requests each, -1 if not read.
+  std::map<std::string, std::int64_t> entry_sizes_;
+
+  // Leader state.
+  std::deque<Request> queue_;             // requests waiting for an ordering write
+  std::int64_t in_flight_ = 0;            // requests in ordering writes not yet answered
+  int writes_in_flight_ = 0;
+  std::string snapshot_through_;          // /snapshot's `through`, as last known
+  std::string collected_;                 // /snapshot's `collected`, as last known
+  Version snapshot_version_ = kAnyVersion;  // /snapshot's version, as last read
+  std::int64_t since_snapshot_ = 0;       // requests applied since /snapshot's `through`
+  bool collecting_ = false;
+
+  // Requests a client sent here, answered once applied: (client, id).
+  std::set<std::pair<std::uint32_t, std::uint64_t>> awaiting_;
+};
+
+}  // namespace fl::zk
