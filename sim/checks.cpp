@@ -243,10 +243,23 @@ CheckResult check_liveness(const RunFacts& facts, Progress progress, Micros boun
   return r;
 }
 
+CheckResult check_one_writer_per_epoch(const RunFacts& facts) {
+  CheckResult r = make("one_writer_per_epoch", Severity::kSafety);
+  if (facts.epoch_violation) {
+    r.verdict = Verdict::kFail;
+    r.detail = *facts.epoch_violation;
+    return r;
+  }
+  r.detail = std::to_string(facts.ordering_writes.value_or(0)) +
+             " ordering writes accepted, each epoch's from one session";
+  return r;
+}
+
 std::vector<CheckResult> run_checks(const RunFacts& facts, const Scenario& scenario) {
   const Expectations& e = scenario.expect;
   std::vector<CheckResult> results;
   results.push_back(check_slot_agreement(facts));
+  if (facts.ordering_writes) results.push_back(check_one_writer_per_epoch(facts));
   if (facts.history) {
     results.push_back(check_linearizable(*facts.history));
     results.back().enforced = e.linearizable;

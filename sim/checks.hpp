@@ -41,6 +41,9 @@ struct RunFacts {
   std::int64_t max_log_held = 0;
   std::string max_log_held_where;
   std::optional<std::string> slot_violation;
+  // zk runs only: set when the per-epoch invariant was checked (see World).
+  std::optional<std::uint64_t> ordering_writes;
+  std::optional<std::string> epoch_violation;
   Micros last_fault_us = 0;
   Micros end_us = 0;
   Micros duration_us = 0;
@@ -59,6 +62,8 @@ CheckResult check_exactly_once(const RunFacts& facts);
 CheckResult check_log_bound(const RunFacts& facts, std::int64_t max_log_size);
 // No two replicas applied different requests at the same log position.
 CheckResult check_slot_agreement(const RunFacts& facts);
+// zk runs: at most one session had ordering writes accepted per /epoch version.
+CheckResult check_one_writer_per_epoch(const RunFacts& facts);
 // Requests complete within the bound: always, after the last fault, or not required.
 CheckResult check_liveness(const RunFacts& facts, Progress progress, Micros bound_us);
 

@@ -38,6 +38,10 @@ RunFacts gather(World& world, const Scenario& scenario) {
   facts.max_log_held = stats.max_log_held;
   facts.max_log_held_where = stats.max_log_held_where;
   facts.slot_violation = stats.slot_violation;
+  if (world.zk_service() != nullptr) {
+    facts.ordering_writes = stats.ordering_writes;
+    facts.epoch_violation = stats.epoch_violation;
+  }
   facts.last_fault_us = stats.last_fault_us;
   facts.end_us = scenario.duration_us + scenario.quiesce_us;
   facts.duration_us = scenario.duration_us;

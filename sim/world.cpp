@@ -4,6 +4,7 @@
 #include <set>
 
 #include "rsm/core/assert.hpp"
+#include "rsm/zk/layout.hpp"
 #include "sim/protocols.hpp"
 
 namespace fl::sim {
@@ -251,7 +252,53 @@ void World::deliver_to_zk(const DeliverPeer& e) {
   }
   ++stats_.delivered;
   trace_.line(now(), "deliver " + node_name(e.from) + "->zk " + e.message->describe());
-  zk_output(zk_->node.on_message(e.from, *e.message, now()));
+  const zk::NodeOutput output = zk_->node.on_message(e.from, *e.message, now());
+  if (const auto* request = dynamic_cast<const fl::zk::RequestMessage*>(e.message.get())) observe_zk(e.from, *request, output);
+  zk_output(output);
+}
+
+// The zk protocol's invariant, checked at every request ZooKeeper commits: at most one
+// session gets ordering writes (creates under /log) accepted per version of /epoch.
+// It reads the service's own state, not what replicas claim. Also measures how many
+// requests /log holds, against max_log_size like a replica's log.
+void World::observe_zk(NodeId from, const fl::zk::RequestMessage& request, const zk::NodeOutput& output) {
+  const auto* multi = std::get_if<fl::zk::Multi>(&request.body);
+  if (multi == nullptr) return;
+  const bool orders = std::any_of(multi->ops.begin(), multi->ops.end(), [](const fl::zk::Op& op) {
+    const auto* create = std::get_if<fl::zk::Create>(&op);
+    return create != nullptr && create->path.starts_with(fl::zk::kLogEntryPrefix);
+  });
+  const auto committed = std::any_of(output.sends.begin(), output.sends.end(), [&](const auto& send) {
+    const auto* reply = dynamic_cast<const fl::zk::ReplyMessage*>(send.second.get());
+    return reply != nullptr && reply->connection == request.connection && reply->xid == request.xid &&
+           reply->reply.code == fl::zk::Code::kOk;
+  });
+  if (!committed) return;
+  const zk::DataTree& tree = zk_->node.service().tree();
+  if (orders) {
+    ++stats_.ordering_writes;
+    const zk::Znode* epoch = tree.find(fl::zk::kEpochPath);
+    const std::int32_t version = epoch != nullptr ? epoch->meta.version : -1;
+    auto [it, fresh] = epoch_writer_.try_emplace(version, request.session.value, from);
+    if (!fresh && it->second.first != request.session.value && !stats_.epoch_violation) {
+      stats_.epoch_violation = "epoch version " + std::to_string(version) + ": session " +
+                               std::to_string(it->second.first) + " (" + replica_name(it->second.second) +
+                               ") and session " + std::to_string(request.session.value) + " (" +
+                               replica_name(from) + ") both had ordering writes accepted (t=" +
+                               std::to_string(now()) + ")";
+    }
+  }
+  const zk::Znode* log = tree.find(fl::zk::kLogPath);
+  if (log == nullptr) return;
+  std::int64_t held = 0;
+  for (const std::string& child : log->children) {
+    const zk::Znode* entry = tree.find(std::string(fl::zk::kLogPath) + "/" + child);
+    if (entry != nullptr) held += fl::zk::entry_size(entry->data).value_or(0);
+  }
+  if (held > stats_.max_log_held) {
+    stats_.max_log_held = held;
+    stats_.max_log_held_where = "zk /log at t=" + std::to_string(now());
+  }
 }
 
 void World::handle(ZkExpiry& e) {

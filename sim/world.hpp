@@ -42,6 +42,9 @@ struct WorldStats {
   std::string max_log_held_where;         // "r1 at t=..."
   Micros last_fault_us = 0;               // when the last fault (or heal) fired
   std::optional<std::string> slot_violation;  // first disagreement on a slot's contents
+  // zk runs: the first epoch in which two sessions got an ordering write accepted.
+  std::optional<std::string> epoch_violation;
+  std::uint64_t ordering_writes = 0;          // zk runs: accepted /log creates
 };
 
 class World {
@@ -109,6 +112,7 @@ class World {
   void handle(StopIssuing& e);
   void handle(ZkExpiry& e);
   void deliver_to_zk(const DeliverPeer& e);
+  void observe_zk(NodeId from, const fl::zk::RequestMessage& request, const zk::NodeOutput& output);
   void zk_output(const zk::NodeOutput& output);
   void arm_zk_expiry();
   void crash_zk(const std::string& origin);
@@ -146,6 +150,9 @@ class World {
   Output out_;
   WorldStats stats_;
   std::uint64_t leader_epoch_seen_ = 0;
+  // zk runs: the session that got the first ordering write accepted in each /epoch
+  // version, and the node it came from.
+  std::map<std::int32_t, std::pair<std::int64_t, NodeId>> epoch_writer_;
   // (slot, index) -> the request first applied there, and by whom.
   std::unordered_map<std::int64_t, std::pair<Request, NodeId>> applied_at_;
 };

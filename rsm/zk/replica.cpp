@@ -363,7 +363,7 @@ void ZkReplica::read_log(Micros now, Output& out) {
   }
   log_reading_ = true;
   log_again_ = false;
-  call(client_->get_children(std::string(kLogPath), true, now, out), LogChildren{log_round_});
+  call(client_->get_children(std::string(kLogPath), true, now, out), LogChildren{log_round_, doubts_});
 }
 
 void ZkReplica::on_log_children(const LogChildren& p, const Reply& r, Micros now, Output& out) {
@@ -373,7 +373,7 @@ void ZkReplica::on_log_children(const LogChildren& p, const Reply& r, Micros now
   }
   // The snapshot is read after the listing, so its `collected` is at least as new as
   // the listing: entries after it, and in the listing, still exist.
-  call(client_->get(std::string(kSnapshotPath), false, now, out), SnapshotRead{p.round, r.children});
+  call(client_->get(std::string(kSnapshotPath), false, now, out), SnapshotRead{p.round, p.doubts, r.children});
 }
 
 void ZkReplica::on_snapshot(const SnapshotRead& p, const Reply& r, Micros now, Output& out) {
@@ -403,7 +403,16 @@ void ZkReplica::on_snapshot(const SnapshotRead& p, const Reply& r, Micros now, O
     call(client_->get(entry_path(child), false, now, out), EntryData{log_round_, child});
     requested_ = child;
   }
+  // Entries newer than the listing (created by our own ordering writes since) stay.
+  if (!p.children.empty()) {
+    for (auto it = entry_sizes_.upper_bound(p.children.back()); it != entry_sizes_.end(); ++it) sizes.insert(*it);
+  } else {
+    sizes.insert(entry_sizes_.begin(), entry_sizes_.end());
+  }
   entry_sizes_ = std::move(sizes);
+  // Sent after every lost ordering write, so ZooKeeper had handled them (FIFO): the
+  // listing holds those that made it.
+  if (p.doubts == doubts_) in_doubt_ = 0;
   if (log_again_) read_log(now, out);
 }
 
@@ -460,8 +469,8 @@ std::int64_t ZkReplica::size_of(std::int64_t recorded) const {
 }
 
 std::int64_t ZkReplica::log_held() const {
-  std::int64_t held = in_flight_;
-  for (auto it = entry_sizes_.upper_bound(collected_); it != entry_sizes_.end(); ++it) held += size_of(it->second);
+  std::int64_t held = in_flight_ + in_doubt_;
+  for (const auto& [name, size] : entry_sizes_) held += size_of(size);
   return held;
 }
 
@@ -491,7 +500,19 @@ void ZkReplica::on_ordered(const Order& p, const Reply& r, Micros now, Output& o
   in_flight_ -= p.requests;
   --writes_in_flight_;
   if (r.code == Code::kBadVersion) return step_down("fenced: /epoch moved on", out);
-  if (r.code == Code::kOk) order(now, out);
+  if (r.code == Code::kConnectionLoss) {
+    in_doubt_ += p.requests;
+    ++doubts_;
+    return;
+  }
+  if (r.code != Code::kOk) return;
+  // Count the new entry at once: it is in /log now, whether or not we have read it.
+  for (const OpResult& result : r.results) {
+    if (result.path.starts_with(kLogEntryPrefix)) {
+      entry_sizes_.emplace(result.path.substr(kLogPath.size() + 1), p.requests);
+    }
+  }
+  order(now, out);
   // Any other failure (connection loss, expiry): the requests may or may not be in
   // the log; their clients retry, and the app's dedup keeps writes exactly-once.
 }
@@ -500,8 +521,13 @@ void ZkReplica::on_ordered(const Order& p, const Reply& r, Micros now, Output& o
 // snapshot, in one fenced multi that also checks /snapshot's version, so two leaders'
 // collections cannot interleave.
 void ZkReplica::collect(Micros now, Output& out, bool urgent) {
-  if (!leading_ || leading_->epoch == 0 || collecting_ || applied_ <= snapshot_through_) return;
+  if (!leading_ || leading_->epoch == 0 || collecting_ || applied_ < snapshot_through_) return;
   if (snapshot_version_ == kAnyVersion) return;  // /snapshot not read yet: nothing to check against
+  // With nothing applied since the snapshot, writing it again still frees the
+  // entries up to it; worth it only when ordering waits for room.
+  const bool nothing_to_free =
+      entry_sizes_.empty() || entry_sizes_.begin()->first > snapshot_through_;
+  if (applied_ == snapshot_through_ && (!urgent || nothing_to_free)) return;
   std::int64_t since = 0;
   for (auto it = entry_sizes_.upper_bound(snapshot_through_); it != entry_sizes_.end() && it->first <= applied_; ++it) {
     since += size_of(it->second);
@@ -511,7 +537,9 @@ void ZkReplica::collect(Micros now, Output& out, bool urgent) {
   if (config_.mutation != ZkMutation::kNoFence) ops.push_back(Check{std::string(kEpochPath), leading_->epoch_version});
   ops.push_back(SetData{std::string(kSnapshotPath),
                         encode_snapshot({applied_, snapshot_through_, app_->checkpoint()}), snapshot_version_});
-  for (auto it = entry_sizes_.upper_bound(collected_); it != entry_sizes_.end() && it->first <= snapshot_through_; ++it) {
+  // Every entry still listed up to the previous snapshot, including any an earlier
+  // leader's collection missed.
+  for (auto it = entry_sizes_.begin(); it != entry_sizes_.end() && it->first <= snapshot_through_; ++it) {
     ops.push_back(Delete{entry_path(it->first), kAnyVersion});
   }
   collecting_ = true;

@@ -100,8 +100,8 @@ class ZkReplica final : public Replica {
   struct ClaimLeader {};                 // create(/leader)
   struct DropStale {};                   // delete a /leader or member of our previous session
   struct BumpEpoch {};                   // setData(/epoch)
-  struct LogChildren { std::uint64_t round; };
-  struct SnapshotRead { std::uint64_t round; std::vector<std::string> children; };
+  struct LogChildren { std::uint64_t round; std::uint64_t doubts; };
+  struct SnapshotRead { std::uint64_t round; std::uint64_t doubts; std::vector<std::string> children; };
   struct EntryData { std::uint64_t round; std::string name; };
   struct Order { std::int64_t requests; };
   struct Collect { std::string through; };  // snapshot + garbage collection
@@ -163,13 +163,18 @@ class ZkReplica final : public Replica {
   bool log_reading_ = false;
   bool log_again_ = false;                // a /log watch fired during a round
   std::string requested_;                 // entries up to this name have been asked for
-  // Entries listed or applied and not yet collected: requests each, -1 if not read.
+  // Entries in /log as last listed, plus those applied since: requests each, -1 if
+  // not read. The leader counts them against max_log_size.
   std::map<std::string, std::int64_t> entry_sizes_;
 
   // Leader state.
   std::deque<Request> queue_;             // requests waiting for an ordering write
   std::int64_t in_flight_ = 0;            // requests in ordering writes not yet answered
   int writes_in_flight_ = 0;
+  // Requests in ordering writes lost with the connection: they may be in /log, and
+  // count as if they were until a listing sent after the loss shows what is there.
+  std::int64_t in_doubt_ = 0;
+  std::uint64_t doubts_ = 0;              // ordering writes lost so far
   std::string snapshot_through_;          // /snapshot's `through`, as last known
   std::string collected_;                 // /snapshot's `collected`, as last known
   Version snapshot_version_ = kAnyVersion;  // /snapshot's version, as last read
