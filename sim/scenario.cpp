@@ -470,8 +470,8 @@ void read_nemesis(const json& node, Scenario& s, Errors& errors) {
 // ---------------------------------------------------------------------------
 // Faults
 
-const std::vector<std::string_view> kFaultActions = {"crash",     "restart", "kill_all", "restart_all", "partition",
-                                                     "cut",       "heal",    "network",  "rolling"};
+const std::vector<std::string_view> kFaultActions = {"crash", "restart",   "pause", "resume",  "kill_all",
+                                                     "restart_all", "partition", "cut", "heal", "network", "rolling"};
 
 // What every fault element is checked against.
 struct FaultContext {
@@ -541,6 +541,12 @@ std::optional<FaultAction> read_action(std::string_view key, const json& node, c
     if (!nodes) return std::nullopt;
     if (key == "crash") return Crash{std::move(*nodes)};
     return Restart{std::move(*nodes)};
+  }
+  if (key == "pause" || key == "resume") {
+    auto nodes = read_nodes(node, path, ctx.replicas, Names::kSymbolicAllowed, errors);
+    if (!nodes) return std::nullopt;
+    if (key == "pause") return Pause{std::move(*nodes)};
+    return Resume{std::move(*nodes)};
   }
   if (key == "kill_all") return read_flag_action(node, path, KillAll{}, errors);
   if (key == "restart_all") return read_flag_action(node, path, RestartAll{}, errors);

@@ -68,6 +68,11 @@ using NodeSet = std::vector<std::string>;
 struct Crash { NodeSet nodes; };
 // Boots crashed nodes again from their disks alone; running nodes are left alone.
 struct Restart { NodeSet nodes; };
+// Freezes the nodes (a GC pause, SIGSTOP, a stalled VM): they keep all state but
+// handle nothing; what arrives meanwhile waits, and timers fire late.
+struct Pause { NodeSet nodes; };
+// Unfreezes paused nodes: they handle what waited, in arrival order, at once.
+struct Resume { NodeSet nodes; };
 // Crashes every replica at once (e.g. a power cut).
 struct KillAll {};
 // Restarts every crashed replica.
@@ -84,7 +89,8 @@ struct NetworkChange {
   std::optional<double> loss, duplicate, reorder;
 };
 
-using FaultAction = std::variant<Crash, Restart, KillAll, RestartAll, Partition, Cut, Heal, NetworkChange>;
+using FaultAction =
+    std::variant<Crash, Restart, Pause, Resume, KillAll, RestartAll, Partition, Cut, Heal, NetworkChange>;
 
 // One fault action and the simulated time at which it fires.
 struct TimedFault {

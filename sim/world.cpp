@@ -172,6 +172,13 @@ void World::sample(NodeId id) {
   }
 }
 
+template <class E>
+bool World::hold_if_paused(NodeId id, E& event) {
+  if (!nodes_[id.value].paused) return false;
+  held_[id.value].push_back(std::move(event));
+  return true;
+}
+
 void World::handle(DeliverPeer& e) {
   if (zk_ && e.to == *zk_address()) {
     deliver_to_zk(e);
@@ -183,6 +190,7 @@ void World::handle(DeliverPeer& e) {
     trace_.line(now(), "drop " + node_name(e.from) + "->" + node_name(e.to) + " down " + e.message->describe());
     return;
   }
+  if (hold_if_paused(e.to, e)) return;
   ++stats_.delivered;
   trace_.line(now(), "deliver " + node_name(e.from) + "->" + node_name(e.to) + " " + e.message->describe());
   step(e.to, [&](Replica& r, Output& out) { r.on_message(e.from, *e.message, now(), out); });
@@ -194,6 +202,7 @@ void World::handle(DeliverRequest& e) {
     trace_.line(now(), "drop c" + std::to_string(e.client.value) + "->" + replica_name(e.to) + " down");
     return;
   }
+  if (hold_if_paused(e.to, e)) return;
   ++stats_.delivered;
   trace_.line(now(), "deliver c" + std::to_string(e.client.value) + "->" + replica_name(e.to) + " " +
                          describe(e.request));
@@ -212,6 +221,7 @@ void World::handle(TimerFire& e) {
   Node& node = nodes_[e.node.value];
   if (!node.up || node.incarnation != e.incarnation) return;
   if (node.timer_generation[e.timer] != e.generation) return;  // re-armed since
+  if (hold_if_paused(e.node, e)) return;
   trace_.line(now(), "timer " + replica_name(e.node) + " " + std::to_string(e.timer));
   step(e.node, [&](Replica& r, Output& out) { r.on_timer(e.timer, now(), out); });
 }

@@ -77,6 +77,7 @@ class World {
     bool up = false;
     std::uint64_t incarnation = 0;
     std::map<std::uint32_t, std::uint64_t> timer_generation;
+    bool paused = false;
   };
   struct DeliverPeer { NodeId from, to; MessagePtr message; };
   struct DeliverRequest { ClientId client; NodeId to; Request request; };
@@ -132,6 +133,11 @@ class World {
   std::vector<NodeId> resolve(const std::vector<NodeSet>& sets, std::size_t which);
   std::optional<NodeId> current_leader() const;
   void crash(NodeId id, const std::string& origin);
+  void pause(NodeId id, const std::string& origin);
+  void resume(NodeId id, const std::string& origin);
+  // Holds an input for a paused replica; true if it was held.
+  template <class E>
+  bool hold_if_paused(NodeId id, E& event);
   void restart(NodeId id, const std::string& origin);
 
   NodeId client_address(ClientId c) const { return NodeId(first_client_address() + c.value); }
@@ -153,6 +159,8 @@ class World {
   // zk runs: the session that got the first ordering write accepted in each /epoch
   // version, and the node it came from.
   std::map<std::int32_t, std::pair<std::int64_t, NodeId>> epoch_writer_;
+  // Inputs that reached a paused replica, in arrival order, by replica.
+  std::map<std::uint32_t, std::vector<Event>> held_;
   // (slot, index) -> the request first applied there, and by whom.
   std::unordered_map<std::int64_t, std::pair<Request, NodeId>> applied_at_;
 };

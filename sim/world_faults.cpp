@@ -85,8 +85,30 @@ void World::crash(NodeId id, const std::string& origin) {
   node.replica.reset();
   node.disk.crash();
   node.up = false;
+  node.paused = false;
+  held_.erase(id.value);
   node.timer_generation.clear();
   trace_.line(now(), "fault crash " + replica_name(id) + " (" + origin + ")");
+}
+
+void World::pause(NodeId id, const std::string& origin) {
+  if (id.value >= nodes_.size()) return;  // ZooKeeper does not pause
+  Node& node = nodes_[id.value];
+  if (!node.up || node.paused) return;
+  node.paused = true;
+  trace_.line(now(), "fault pause " + replica_name(id) + " (" + origin + ")");
+}
+
+void World::resume(NodeId id, const std::string& origin) {
+  if (id.value >= nodes_.size()) return;
+  Node& node = nodes_[id.value];
+  if (!node.paused) return;
+  node.paused = false;
+  std::vector<Event> held = std::move(held_[id.value]);
+  held_.erase(id.value);
+  trace_.line(now(), "fault resume " + replica_name(id) + " (" + origin + ") with " + std::to_string(held.size()) +
+                         " waiting inputs");
+  for (Event& event : held) dispatch(event);
 }
 
 void World::restart(NodeId id, const std::string& origin) {
@@ -133,6 +155,10 @@ void World::apply_fault(const FaultAction& action, const std::string& origin) {
           for (NodeId id : resolve({a.nodes}, 0)) crash(id, origin);
         } else if constexpr (std::is_same_v<T, Restart>) {
           for (NodeId id : resolve({a.nodes}, 0)) restart(id, origin);
+        } else if constexpr (std::is_same_v<T, Pause>) {
+          for (NodeId id : resolve({a.nodes}, 0)) pause(id, origin);
+        } else if constexpr (std::is_same_v<T, Resume>) {
+          for (NodeId id : resolve({a.nodes}, 0)) resume(id, origin);
         } else if constexpr (std::is_same_v<T, KillAll>) {
           for (std::uint32_t r = 0; r < nodes_.size(); ++r) crash(NodeId(r), origin);
         } else if constexpr (std::is_same_v<T, RestartAll>) {

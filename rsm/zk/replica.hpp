@@ -43,7 +43,7 @@ namespace fl::zk {
 // checks catch them; real runs use kNone.
 enum class ZkMutation : std::uint8_t {
   kNone,
-  kNoFence,  // orders without checking /epoch: a replaced leader keeps ordering
+  kNoFence,  // never steps down and orders without checking /epoch: a replaced leader keeps ordering
 };
 
 struct ReplicaConfig {
