@@ -5,14 +5,16 @@
 #include "rsm/app/grade_app.hpp"
 #include "rsm/paxos/replica.hpp"
 #include "rsm/store/sqlite_store.hpp"
+#include "sim/cassandra_stores.hpp"
 #include "sim/run.hpp"
 
 namespace fl::sim {
 namespace {
 
-std::unique_ptr<Store> make_store(const std::string& store) {
-  if (store == "sqlite") return std::make_unique<SqliteStore>();
-  throw BadRunOption("store '" + store + "' is not available in this build (available: sqlite)");
+StoreMaker store_maker(const std::string& store, const RunOptions& options) {
+  if (store == "sqlite") return [](NodeId) { return std::make_unique<SqliteStore>(); };
+  if (store == "cassandra") return cassandra_store_maker(options);
+  throw BadRunOption("store '" + store + "' is not available in this build (available: sqlite, cassandra)");
 }
 
 // Deliberately broken Paxos variants, selectable by name so that a user (and the
@@ -41,16 +43,16 @@ paxos::Config paxos_config(const ClusterSpec& cluster, NodeId id) {
   return c;
 }
 
-ReplicaFactory make_replica_factory(const ClusterSpec& cluster) {
+ReplicaFactory make_replica_factory(const ClusterSpec& cluster, const RunOptions& options) {
   if (!paxos_variant(cluster.protocol)) {
     throw BadRunOption("protocol '" + cluster.protocol +
                        "' is not available in this build (available: paxos; deliberately broken for "
                        "demonstrations: paxos-bug-skip-adoption, paxos-bug-never-sync, paxos-bug-local-reads)");
   }
-  make_store(cluster.store);  // fail now, at start, rather than at the first boot
-  return [cluster](NodeId id) -> std::unique_ptr<Replica> {
+  StoreMaker make_store = store_maker(cluster.store, options);  // fails now, at start, not at the first boot
+  return [cluster, make_store](NodeId id) -> std::unique_ptr<Replica> {
     return std::make_unique<paxos::PaxosReplica>(paxos_config(cluster, id),
-                                                 std::make_unique<GradeApp>(make_store(cluster.store)));
+                                                 std::make_unique<GradeApp>(make_store(id)));
   };
 }
 
