@@ -91,6 +91,10 @@ int cmd_sweep(int argc, char** argv);
 int cmd_suite(int argc, char** argv);
 int cmd_bench(int argc, char** argv);
 int cmd_bench_check(int argc, char** argv);
+int cmd_bench_store(int argc, char** argv);
+
+// The fixed fault-free 3-replica workload `faultline bench` runs.
+sim::Scenario bench_scenario(int clients, int seconds, const std::string& protocol);
 // `faultline check FILE --model M`: the linearizability checker on a history file.
 int cmd_check(int argc, char** argv);
 
