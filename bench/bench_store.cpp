@@ -111,7 +111,7 @@ int cmd_bench_store(int argc, char** argv) {
   const int clients = static_cast<int>(std::clamp<std::uint64_t>(args.get_u64("clients", 8), 1, 1000));
   sim::RunOptions cassandra_options;
   apply_cassandra_options(args, cassandra_options);
-  const std::string server = cassandra_options.cassandra.empty() ? "127.0.0.1:9042" : cassandra_options.cassandra;
+  const std::string server = cassandra_options.cassandra;
   const auto endpoint = cql::parse_endpoint(server);
   if (!endpoint) throw UsageError("--cassandra needs HOST:PORT, got '" + server + "'");
 

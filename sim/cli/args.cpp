@@ -95,7 +95,7 @@ std::string reproduce_command(const std::string& program, const std::string& sce
 void apply_cassandra_options(const Args& args, sim::RunOptions& options) {
   const char* server = std::getenv("FL_CASSANDRA");
   const char* replication = std::getenv("FL_CASSANDRA_REPLICATION");
-  options.cassandra = args.get("cassandra", server != nullptr ? server : "");
+  options.cassandra = args.get("cassandra", server != nullptr && *server != '\0' ? server : "127.0.0.1:9042");
   if (replication != nullptr) options.cassandra_replication = replication;
 }
 

@@ -52,7 +52,7 @@ std::string reproduce_command(const std::string& program, const std::string& sce
                               const std::string& protocol, const std::string& store);
 
 // Fills options.cassandra from --cassandra HOST:PORT (else the FL_CASSANDRA
-// environment variable) and options.cassandra_replication from FL_CASSANDRA_REPLICATION.
+// environment variable, else 127.0.0.1:9042) and options.cassandra_replication from FL_CASSANDRA_REPLICATION.
 void apply_cassandra_options(const Args& args, sim::RunOptions& options);
 
 // The outcome of one run as the pool reports it back from a child process.

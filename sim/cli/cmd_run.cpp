@@ -48,6 +48,7 @@ void print_header(const sim::Scenario& s, const sim::RunOptions& o, const std::s
               c.protocol.c_str(), c.store.c_str(), c.replicas, static_cast<long long>(c.max_log_size),
               static_cast<long long>(c.checkpoint_interval), c.batch_size_max,
               sim::format_duration(c.heartbeat_us).c_str(), sim::format_duration(c.election_timeout_us).c_str());
+  if (c.store == "cassandra") std::printf("cassandra: %s\n", o.cassandra.c_str());
   std::printf("network: latency=%s jitter=%s loss=%g duplicate=%g reorder=%g reorder_delay=%s\n",
               sim::format_duration(n.latency_us).c_str(), sim::format_duration(n.jitter_us).c_str(), n.loss,
               n.duplicate, n.reorder, sim::format_duration(n.reorder_delay_us).c_str());
