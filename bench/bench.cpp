@@ -14,6 +14,7 @@ namespace {
 
 constexpr const char* kBenchHelp = R"(usage: faultline bench [options]
        faultline bench check [options]   (the linearizability checker; see its --help)
+       faultline bench store [options]   (per-operation store latency; see its --help)
 
 Runs a fixed fault-free 3-replica Paxos workload on in-memory SQLite several times
 and prints, per run and as the median: simulated events per wall-second, committed
@@ -26,6 +27,8 @@ options:
   --protocol P    protocol (default paxos)
   --help          this text
 )";
+
+}  // namespace
 
 sim::Scenario bench_scenario(int clients, int seconds, const std::string& protocol) {
   sim::Scenario s;
@@ -42,6 +45,8 @@ sim::Scenario bench_scenario(int clients, int seconds, const std::string& protoc
   return s;
 }
 
+namespace {
+
 double median(std::vector<double> v) {
   std::sort(v.begin(), v.end());
   return v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
@@ -51,6 +56,7 @@ double median(std::vector<double> v) {
 
 int cmd_bench(int argc, char** argv) {
   if (argc > 2 && std::string(argv[2]) == "check") return cmd_bench_check(argc, argv);
+  if (argc > 2 && std::string(argv[2]) == "store") return cmd_bench_store(argc, argv);
   const Args args = parse_args(argc, argv, 2, {"runs", "seconds", "clients", "protocol"}, {"help"});
   if (args.has("help")) {
     std::fputs(kBenchHelp, stdout);

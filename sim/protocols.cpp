@@ -6,14 +6,16 @@
 #include "rsm/paxos/replica.hpp"
 #include "rsm/zk/replica.hpp"
 #include "rsm/store/sqlite_store.hpp"
+#include "sim/cassandra_stores.hpp"
 #include "sim/run.hpp"
 
 namespace fl::sim {
 namespace {
 
-std::unique_ptr<Store> make_store(const std::string& store) {
-  if (store == "sqlite") return std::make_unique<SqliteStore>();
-  throw BadRunOption("store '" + store + "' is not available in this build (available: sqlite)");
+StoreMaker store_maker(const std::string& store, const RunOptions& options) {
+  if (store == "sqlite") return [](NodeId) { return std::make_unique<SqliteStore>(); };
+  if (store == "cassandra") return cassandra_store_maker(options);
+  throw BadRunOption("store '" + store + "' is not available in this build (available: sqlite, cassandra)");
 }
 
 // Deliberately broken Paxos variants, selectable by name so that a user (and the
@@ -66,23 +68,22 @@ paxos::Config paxos_config(const ClusterSpec& cluster, NodeId id) {
 
 bool is_zk_protocol(const std::string& protocol) { return zk_variant(protocol).has_value(); }
 
-ReplicaFactory make_replica_factory(const ClusterSpec& cluster) {
+ReplicaFactory make_replica_factory(const ClusterSpec& cluster, const RunOptions& options) {
   if (!paxos_variant(cluster.protocol) && !zk_variant(cluster.protocol)) {
     throw BadRunOption("protocol '" + cluster.protocol +
                        "' is not available in this build (available: paxos, zk; deliberately broken for "
                        "demonstrations: paxos-bug-skip-adoption, paxos-bug-never-sync, paxos-bug-local-reads, "
                        "zk-bug-no-fence)");
   }
-  make_store(cluster.store);  // fail now, at start, rather than at the first boot
+  StoreMaker make_store = store_maker(cluster.store, options);  // fails now, at start, not at the first boot
   if (zk_variant(cluster.protocol)) {
-    return [cluster](NodeId id) -> std::unique_ptr<Replica> {
-      return std::make_unique<fl::zk::ZkReplica>(zk_config(cluster, id),
-                                                 std::make_unique<GradeApp>(make_store(cluster.store)));
+    return [cluster, make_store](NodeId id) -> std::unique_ptr<Replica> {
+      return std::make_unique<fl::zk::ZkReplica>(zk_config(cluster, id), std::make_unique<GradeApp>(make_store(id)));
     };
   }
-  return [cluster](NodeId id) -> std::unique_ptr<Replica> {
+  return [cluster, make_store](NodeId id) -> std::unique_ptr<Replica> {
     return std::make_unique<paxos::PaxosReplica>(paxos_config(cluster, id),
-                                                 std::make_unique<GradeApp>(make_store(cluster.store)));
+                                                 std::make_unique<GradeApp>(make_store(id)));
   };
 }
 

@@ -3,14 +3,16 @@
 
 #include "rsm/paxos/replica.hpp"
 #include "rsm/zk/replica.hpp"
+#include "sim/run.hpp"
 #include "sim/scenario.hpp"
 #include "sim/world.hpp"
 
 namespace fl::sim {
 
 // A factory for the cluster's replicas. Throws BadRunOption (sim/run.hpp) when the
-// protocol or store is not available in this build.
-ReplicaFactory make_replica_factory(const ClusterSpec& cluster);
+// protocol or store is not available in this build. `options` says where a
+// Cassandra store lives.
+ReplicaFactory make_replica_factory(const ClusterSpec& cluster, const RunOptions& options = {});
 
 // The Paxos configuration of replica `id` in `cluster` (the protocol name selects a
 // deliberately broken variant, see README). Tests use it to build mutants.

@@ -68,7 +68,7 @@ RunFigures figures_of(const World& world, const Trace& trace) {
 
 RunResult run_scenario(const Scenario& original, const RunOptions& options) {
   const Scenario scenario = effective_scenario(original, options);
-  return run_scenario_with(scenario, options, make_replica_factory(scenario.cluster));  // may throw BadRunOption
+  return run_scenario_with(scenario, options, make_replica_factory(scenario.cluster, options));  // may throw BadRunOption
 }
 
 RunResult run_scenario_with(const Scenario& original, const RunOptions& options, ReplicaFactory factory) {
@@ -84,7 +84,9 @@ RunResult run_scenario_with(const Scenario& original, const RunOptions& options,
 
   RunResult result;
   result.seed = options.seed;
-  result.checks = run_checks(gather(world, scenario), scenario);
+  RunFacts facts = gather(world, scenario);
+  result.final_tables = facts.live_tables;
+  result.checks = run_checks(facts, scenario);
   result.figures = figures_of(world, trace);
   result.history = world.workload().history();
   trace.flush();

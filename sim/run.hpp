@@ -25,6 +25,8 @@ struct RunOptions {
   std::string protocol;    // overrides the scenario's when not empty
   std::string store;       // overrides the scenario's when not empty
   std::string trace_path;  // writes every trace line there when not empty
+  std::string cassandra;   // HOST:PORT of the server for the cassandra store
+  std::string cassandra_replication;  // keyspace replication map (CQL); empty: one copy
 };
 
 // Figures about a run, for people and benchmarks.
@@ -47,6 +49,8 @@ struct RunResult {
   std::vector<CheckResult> checks;
   RunFigures figures;
   History history;
+  // Each live replica's table at the end, by replica id: lets tests compare stores.
+  std::vector<ReplicaTable> final_tables;
 
   // 0 when every enforced check passes, 1 on a safety violation, 2 on a liveness
   // violation only.

@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <charconv>
+#include <cstdlib>
 #include <iostream>
 
 #include "sim/cli/cli.hpp"
@@ -89,6 +90,13 @@ std::string reproduce_command(const std::string& program, const std::string& sce
   if (!protocol.empty()) command += " --protocol " + protocol;
   if (!store.empty()) command += " --store " + store;
   return command;
+}
+
+void apply_cassandra_options(const Args& args, sim::RunOptions& options) {
+  const char* server = std::getenv("FL_CASSANDRA");
+  const char* replication = std::getenv("FL_CASSANDRA_REPLICATION");
+  options.cassandra = args.get("cassandra", server != nullptr && *server != '\0' ? server : "127.0.0.1:9042");
+  if (replication != nullptr) options.cassandra_replication = replication;
 }
 
 }  // namespace fl::cli

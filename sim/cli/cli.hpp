@@ -51,6 +51,10 @@ std::optional<sim::Scenario> load_or_report(const std::string& path);
 std::string reproduce_command(const std::string& program, const std::string& scenario_path, std::uint64_t seed,
                               const std::string& protocol, const std::string& store);
 
+// Fills options.cassandra from --cassandra HOST:PORT (else the FL_CASSANDRA
+// environment variable, else 127.0.0.1:9042) and options.cassandra_replication from FL_CASSANDRA_REPLICATION.
+void apply_cassandra_options(const Args& args, sim::RunOptions& options);
+
 // The outcome of one run as the pool reports it back from a child process.
 struct RunSummary {
   std::string scenario_path;
@@ -87,6 +91,10 @@ int cmd_sweep(int argc, char** argv);
 int cmd_suite(int argc, char** argv);
 int cmd_bench(int argc, char** argv);
 int cmd_bench_check(int argc, char** argv);
+int cmd_bench_store(int argc, char** argv);
+
+// The fixed fault-free 3-replica workload `faultline bench` runs.
+sim::Scenario bench_scenario(int clients, int seconds, const std::string& protocol);
 // `faultline check FILE --model M`: the linearizability checker on a history file.
 int cmd_check(int argc, char** argv);
 

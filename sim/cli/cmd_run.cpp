@@ -18,7 +18,11 @@ Runs one deterministic simulation of SCENARIO.json and checks it.
 options:
   --seed N          the run's seed (default: a fresh random seed, printed first)
   --protocol NAME   override the scenario's protocol (paxos)
-  --store NAME      override the scenario's store (sqlite)
+  --store NAME      override the scenario's store (sqlite, cassandra)
+  --cassandra HOST:PORT  the Cassandra server for --store cassandra (default:
+                    $FL_CASSANDRA, else 127.0.0.1:9042; tools/cassandra start
+                    prints one); $FL_CASSANDRA_REPLICATION sets the keyspaces'
+                    replication map
   --trace FILE      write every trace line to FILE
   --report DIR      write DIR/report.json, DIR/junit.xml and DIR/summary.md
   --history FILE    write the client history as Jepsen events to FILE (EDN if it
@@ -44,6 +48,7 @@ void print_header(const sim::Scenario& s, const sim::RunOptions& o, const std::s
               c.protocol.c_str(), c.store.c_str(), c.replicas, static_cast<long long>(c.max_log_size),
               static_cast<long long>(c.checkpoint_interval), c.batch_size_max,
               sim::format_duration(c.heartbeat_us).c_str(), sim::format_duration(c.election_timeout_us).c_str());
+  if (c.store == "cassandra") std::printf("cassandra: %s\n", o.cassandra.c_str());
   std::printf("network: latency=%s jitter=%s loss=%g duplicate=%g reorder=%g reorder_delay=%s\n",
               sim::format_duration(n.latency_us).c_str(), sim::format_duration(n.jitter_us).c_str(), n.loss,
               n.duplicate, n.reorder, sim::format_duration(n.reorder_delay_us).c_str());
@@ -67,7 +72,7 @@ void print_checks(const std::vector<sim::CheckResult>& checks) {
 }  // namespace
 
 int cmd_run(int argc, char** argv) {
-  const Args args = parse_args(argc, argv, 2, {"seed", "protocol", "store", "trace", "report", "history"}, {"help"});
+  const Args args = parse_args(argc, argv, 2, {"seed", "protocol", "store", "trace", "report", "history", "cassandra"}, {"help"});
   if (args.has("help")) {
     std::fputs(kRunHelp, stdout);
     return kExitOk;
@@ -84,6 +89,7 @@ int cmd_run(int argc, char** argv) {
   options.protocol = args.get("protocol");
   options.store = args.get("store");
   options.trace_path = args.get("trace");
+  apply_cassandra_options(args, options);
   const sim::Scenario effective = sim::effective_scenario(*scenario, options);
   print_header(effective, options, path);
   std::fflush(stdout);

@@ -22,7 +22,8 @@ options:
   --seeds A..B      seeds to run (required), e.g. 1..200
   --jobs J          parallel runs (default: the number of cores)
   --protocol NAME   override the scenario's protocol (paxos)
-  --store NAME      override the scenario's store (sqlite)
+  --store NAME      override the scenario's store (sqlite, cassandra)
+  --cassandra HOST:PORT  the Cassandra server for --store cassandra
   --report DIR      write DIR/report.json, DIR/junit.xml and DIR/summary.md
   --help            this text
 
@@ -41,6 +42,7 @@ options:
   --jobs J          parallel runs (default: the number of cores)
   --protocol NAME   override every scenario's protocol
   --store NAME      override every scenario's store
+  --cassandra HOST:PORT  the Cassandra server for --store cassandra
   --report DIR      write DIR/report.json, DIR/junit.xml and DIR/summary.md
                     (default: build/report)
   --help            this text
@@ -82,6 +84,7 @@ sim::RunOptions base_options(const Args& args) {
   sim::RunOptions o;
   o.protocol = args.get("protocol");
   o.store = args.get("store");
+  apply_cassandra_options(args, o);
   return o;
 }
 
@@ -120,7 +123,7 @@ std::vector<reports::RunRow> runs_to_rows(const std::vector<RunSummary>& runs) {
 }  // namespace
 
 int cmd_sweep(int argc, char** argv) {
-  const Args args = parse_args(argc, argv, 2, {"seeds", "jobs", "protocol", "store", "report"}, {"help"});
+  const Args args = parse_args(argc, argv, 2, {"seeds", "jobs", "protocol", "store", "report", "cassandra"}, {"help"});
   if (args.has("help")) {
     std::fputs(kSweepHelp, stdout);
     return kExitOk;
@@ -152,7 +155,7 @@ int cmd_sweep(int argc, char** argv) {
 }
 
 int cmd_suite(int argc, char** argv) {
-  const Args args = parse_args(argc, argv, 2, {"seeds", "jobs", "protocol", "store", "report"}, {"help"});
+  const Args args = parse_args(argc, argv, 2, {"seeds", "jobs", "protocol", "store", "report", "cassandra"}, {"help"});
   if (args.has("help")) {
     std::fputs(kSuiteHelp, stdout);
     return kExitOk;

@@ -4,6 +4,7 @@
 #include <exception>
 #include <string>
 
+#include "rsm/store/store.hpp"
 #include "sim/cli/cli.hpp"
 
 #ifndef FL_VERSION
@@ -60,6 +61,11 @@ int main(int argc, char** argv) {
   } catch (const fl::sim::BadRunOption& e) {
     std::fprintf(stderr, "faultline %s: %s\n", command.c_str(), e.what());
     return kExitUsage;
+  } catch (const fl::StoreError& e) {
+    // A store that cannot serve (Cassandra unreachable, timed out, refused a
+    // statement) is an unavailable service, not a bug in faultline.
+    std::fprintf(stderr, "faultline %s: store failed: %s\n", command.c_str(), e.what());
+    return 69;  // EX_UNAVAILABLE
   } catch (const std::exception& e) {
     std::fprintf(stderr, "faultline %s: internal error: %s\n", command.c_str(), e.what());
     return 70;  // EX_SOFTWARE

@@ -1,0 +1,185 @@
+// The CQL v4 frame layouts of doc/native_protocol_v4.spec, checked byte by byte
+// without a server; and the client's typed errors against servers that refuse or
+// never answer. Tests against a real Cassandra are in tests/cassandra/.
+#include "rsm/store/cql_wire.hpp"
+
+#include <gtest/gtest.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+
+#include "rsm/store/cassandra_store.hpp"
+#include "rsm/store/cql_client.hpp"
+
+namespace fl::cql {
+namespace {
+
+std::string bytes(std::initializer_list<int> values) {
+  std::string out;
+  for (int v : values) out.push_back(static_cast<char>(v));
+  return out;
+}
+
+// Builds response bodies with the spec's notations.
+struct Body {
+  std::string out;
+  Body& i32(std::int32_t v) {
+    for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<char>((v >> shift) & 0xff));
+    return *this;
+  }
+  Body& u16(std::uint16_t v) {
+    out.push_back(static_cast<char>(v >> 8));
+    out.push_back(static_cast<char>(v & 0xff));
+    return *this;
+  }
+  Body& str(const std::string& s) {
+    u16(static_cast<std::uint16_t>(s.size()));
+    out += s;
+    return *this;
+  }
+  Body& cell(const std::string& s) {
+    i32(static_cast<std::int32_t>(s.size()));
+    out += s;
+    return *this;
+  }
+};
+
+TEST(CqlWire, startup_frame_is_v4_with_cql_version) {
+  const std::string frame = encode_startup(0);
+  const std::string body = Body{}.u16(1).str("CQL_VERSION").str("3.0.0").out;
+  EXPECT_EQ(frame, bytes({0x04, 0x00, 0x00, 0x00, 0x01, 0, 0, 0, static_cast<int>(body.size())}) + body);
+}
+
+TEST(CqlWire, query_frame_carries_consistency_page_size_and_paging_state) {
+  const std::string frame = encode_query(3, "SELECT 1", Consistency::kQuorum, 5000, std::string("ps"));
+  Body body;
+  body.i32(8);
+  body.out += "SELECT 1";
+  body.u16(0x0004);
+  body.out.push_back(0x0c);  // page size | with paging state
+  body.i32(5000).cell("ps");
+  EXPECT_EQ(frame.substr(0, 5), bytes({0x04, 0x00, 0x00, 0x03, 0x07}));
+  EXPECT_EQ(frame.substr(9), body.out);
+}
+
+TEST(CqlWire, header_rejects_other_versions_and_huge_bodies) {
+  const std::uint8_t v3[kHeaderSize] = {0x83, 0, 0, 0, 0x08, 0, 0, 0, 0};
+  EXPECT_THROW(decode_header(v3), ProtocolError);
+  const std::uint8_t huge[kHeaderSize] = {0x84, 0, 0, 0, 0x08, 0x7f, 0xff, 0xff, 0xff};
+  EXPECT_THROW(decode_header(huge), ProtocolError);
+  const std::uint8_t ok[kHeaderSize] = {0x84, 0x08, 0xff, 0xff, 0x08, 0, 0, 1, 2};
+  const FrameHeader h = decode_header(ok);
+  EXPECT_EQ(h.stream, -1);
+  EXPECT_EQ(h.length, 258u);
+  EXPECT_EQ(h.flags, 0x08);
+}
+
+TEST(CqlWire, warnings_are_split_off_before_the_message) {
+  FrameHeader h;
+  h.flags = 0x08;
+  h.opcode = static_cast<std::uint8_t>(Opcode::kResult);
+  const Response r = decode_response(h, Body{}.u16(1).str("batch too large").i32(1).out);
+  ASSERT_EQ(r.warnings.size(), 1u);
+  EXPECT_EQ(r.warnings[0], "batch too large");
+  EXPECT_TRUE(std::holds_alternative<Void>(decode_result(r.body)));
+}
+
+TEST(CqlWire, rows_result_with_global_table_spec) {
+  Body b;
+  b.i32(2).i32(0x0001).i32(2).str("ks").str("grade");
+  b.str("id").u16(0x0009);
+  b.str("events").u16(0x0020).u16(0x0009);  // list<int>
+  b.i32(2);
+  b.cell(bytes({0, 0, 0, 7})).i32(-1);
+  b.cell(bytes({0xff, 0xff, 0xff, 0xfe})).cell("xyz");
+  const Result result = decode_result(b.out);
+  const auto& rows = std::get<Rows>(result);
+  ASSERT_EQ(rows.columns.size(), 2u);
+  EXPECT_EQ(rows.columns[1].name, "events");
+  EXPECT_EQ(rows.columns[1].type, 0x0020);
+  EXPECT_EQ(rows.columns[0].keyspace, "ks");
+  ASSERT_EQ(rows.rows.size(), 2u);
+  EXPECT_EQ(int_value(*rows.rows[0][0]), 7);
+  EXPECT_EQ(rows.rows[0][1], std::nullopt);
+  EXPECT_EQ(int_value(*rows.rows[1][0]), -2);
+  EXPECT_FALSE(rows.paging_state.has_value());
+}
+
+TEST(CqlWire, rows_result_with_more_pages_keeps_paging_state) {
+  const std::string body = Body{}.i32(2).i32(0x0002 | 0x0004).i32(1).cell("state").i32(0).out;
+  const auto rows = std::get<Rows>(decode_result(body));
+  EXPECT_EQ(rows.paging_state, std::optional<std::string>("state"));
+  EXPECT_TRUE(rows.columns.empty());
+}
+
+TEST(CqlWire, set_keyspace_and_schema_change_results) {
+  EXPECT_EQ(std::get<SetKeyspace>(decode_result(Body{}.i32(3).str("ks").out)).keyspace, "ks");
+  const auto table = std::get<SchemaChange>(decode_result(Body{}.i32(5).str("CREATED").str("TABLE").str("ks").str("t").out));
+  EXPECT_EQ(table.change, "CREATED");
+  EXPECT_EQ(table.name, "t");
+  const auto ks = std::get<SchemaChange>(decode_result(Body{}.i32(5).str("DROPPED").str("KEYSPACE").str("ks").out));
+  EXPECT_EQ(ks.keyspace, "ks");
+  EXPECT_EQ(ks.name, "");
+}
+
+TEST(CqlWire, truncated_or_unknown_results_are_protocol_errors) {
+  EXPECT_THROW(decode_result(Body{}.i32(2).i32(0).out), ProtocolError);
+  EXPECT_THROW(decode_result(Body{}.i32(3).u16(10).out), ProtocolError);
+  EXPECT_THROW(decode_result(Body{}.i32(4).out), ProtocolError);
+  EXPECT_THROW(decode_result(""), ProtocolError);
+}
+
+TEST(CqlWire, error_body_becomes_server_error_with_its_message) {
+  const ServerError e = decode_error(Body{}.i32(kSyntaxError).str("line 1:0 no viable alternative").out);
+  EXPECT_EQ(e.code(), kSyntaxError);
+  EXPECT_EQ(e.server_message(), "line 1:0 no viable alternative");
+  EXPECT_STREQ(e.what(), "cassandra syntax error: line 1:0 no viable alternative");
+}
+
+TEST(CqlClient, parse_endpoint_needs_host_and_port) {
+  EXPECT_EQ(parse_endpoint("127.0.0.1:9042")->port, 9042);
+  EXPECT_EQ(parse_endpoint("[::1]:19042")->host, "::1");
+  EXPECT_FALSE(parse_endpoint("127.0.0.1"));
+  EXPECT_FALSE(parse_endpoint(":9042"));
+  EXPECT_FALSE(parse_endpoint("h:0"));
+  EXPECT_FALSE(parse_endpoint("h:70000"));
+  EXPECT_FALSE(parse_endpoint("h:90x"));
+}
+
+// A port that was just free: nothing listens there, so a connect is refused.
+std::uint16_t closed_port() {
+  boost::asio::io_context io;
+  boost::asio::ip::tcp::acceptor acceptor(io, {boost::asio::ip::make_address("127.0.0.1"), 0});
+  return acceptor.local_endpoint().port();
+}
+
+TEST(CqlClient, refused_connection_is_a_connection_error) {
+  Client client({{"127.0.0.1", closed_port()}, 2000});
+  try {
+    client.query("SELECT 1", Consistency::kOne);
+    FAIL() << "expected ConnectionError";
+  } catch (const ConnectionError& e) {
+    EXPECT_NE(std::string(e.what()).find("connect"), std::string::npos) << e.what();
+  }
+  EXPECT_FALSE(client.connected());
+}
+
+TEST(CqlClient, silent_server_is_a_timeout) {
+  // The kernel completes the handshake from the listen backlog, but nobody answers.
+  boost::asio::io_context io;
+  boost::asio::ip::tcp::acceptor acceptor(io, {boost::asio::ip::make_address("127.0.0.1"), 0});
+  Client client({{"127.0.0.1", acceptor.local_endpoint().port()}, 300});
+  EXPECT_THROW(client.connect(), TimeoutError);
+  EXPECT_FALSE(client.connected());
+}
+
+TEST(CassandraStore, replica_keyspace_is_a_valid_cql_name) {
+  EXPECT_EQ(replica_keyspace("Leader-Isolated", 2), "leader_isolated_r2");
+  EXPECT_EQ(replica_keyspace("7up", 0), "fl_7up_r0");
+  const std::string long_name = replica_keyspace(std::string(100, 'a'), 12);
+  EXPECT_EQ(long_name.size(), 48u);
+  EXPECT_EQ(long_name.substr(44), "_r12");
+}
+
+}  // namespace
+}  // namespace fl::cql
