@@ -27,6 +27,10 @@ using RawFault = std::tuple<int, int, int, int>;
 
 NodeSet node(int r) { return {"r" + std::to_string(r)}; }
 
+// Kinds 0-6 are for every protocol; 7-11 involve the ZooKeeper node (zk runs only).
+constexpr int kKinds = 7;
+constexpr int kZkKinds = 12;
+
 FaultAction action_of(const RawFault& f) {
   const auto [t, kind, a, b] = f;
   switch (kind) {
@@ -36,13 +40,18 @@ FaultAction action_of(const RawFault& f) {
     case 3: return Cut{node(a), node(b)};
     case 4: return KillAll{};
     case 5: return RestartAll{};
+    case 7: return Partition{{node(a), {"zk"}}};
+    case 8: return Pause{node(a)};
+    case 9: return Resume{{"*"}};
+    case 10: return Crash{{"zk"}};
+    case 11: return Restart{{"zk"}};
     default: return Heal{};
   }
 }
 
 // The failing schedule as a scenario file, so `faultline run FILE --seed N`
 // reproduces it outside the test (scenarios/README.md documents the format).
-std::string scenario_file(const std::vector<RawFault>& raw) {
+std::string scenario_file(const std::vector<RawFault>& raw, const std::string& protocol = "paxos") {
   nlohmann::json faults = nlohmann::json::array();
   for (const auto& [t, kind, a, b] : raw) {
     nlohmann::json f{{"at", std::to_string(t * 100) + "ms"}};
@@ -54,15 +63,24 @@ std::string scenario_file(const std::vector<RawFault>& raw) {
       case 3: f["cut"] = {{"from", {r}}, {"to", {"r" + std::to_string(b)}}}; break;
       case 4: f["kill_all"] = true; break;
       case 5: f["restart_all"] = true; break;
+      case 7: f["partition"] = {{r}, {"zk"}}; break;
+      case 8: f["pause"] = r; break;
+      case 9: f["resume"] = "*"; break;
+      case 10: f["crash"] = "zk"; break;
+      case 11: f["restart"] = "zk"; break;
       default: f["heal"] = true; break;
     }
     faults.push_back(f);
   }
   faults.push_back({{"at", "7500ms"}, {"heal", true}});
   faults.push_back({{"at", "7500ms"}, {"restart_all", true}});
+  if (protocol != "paxos") {
+    faults.push_back({{"at", "7500ms"}, {"resume", "*"}});
+    faults.push_back({{"at", "7500ms"}, {"restart", "zk"}});
+  }
   const nlohmann::json scenario{
       {"name", "random-schedule"},
-      {"cluster", {{"max_log_size", 40}, {"checkpoint_interval", 10}}},
+      {"cluster", {{"protocol", protocol}, {"max_log_size", 40}, {"checkpoint_interval", 10}}},
       {"workload", {{"clients", 3}, {"keys", 4}, {"rate_hz", 30}}},
       {"faults", faults},
       {"duration", "8s"},
@@ -71,9 +89,10 @@ std::string scenario_file(const std::vector<RawFault>& raw) {
   return scenario.dump(2);
 }
 
-Scenario scenario_for(const std::vector<RawFault>& raw) {
+Scenario scenario_for(const std::vector<RawFault>& raw, const std::string& protocol = "paxos") {
   Scenario s;
   s.name = "random-schedule";
+  s.cluster.protocol = protocol;
   s.cluster.max_log_size = 40;  // small, so checkpoints and log collection happen often
   s.cluster.checkpoint_interval = 10;
   s.workload.clients = 3;
@@ -88,6 +107,10 @@ Scenario scenario_for(const std::vector<RawFault>& raw) {
   // The liveness phase: heal everything and bring every replica back.
   s.faults.push_back({7500 * kMillis, Heal{}, "faults[" + std::to_string(raw.size()) + "]"});
   s.faults.push_back({7500 * kMillis, RestartAll{}, "faults[" + std::to_string(raw.size() + 1) + "]"});
+  if (protocol != "paxos") {
+    s.faults.push_back({7500 * kMillis, Resume{{"*"}}, "faults[" + std::to_string(raw.size() + 2) + "]"});
+    s.faults.push_back({7500 * kMillis, Restart{{"zk"}}, "faults[" + std::to_string(raw.size() + 3) + "]"});
+  }
   std::stable_sort(s.faults.begin(), s.faults.end(),
                    [](const TimedFault& x, const TimedFault& y) { return x.at_us < y.at_us; });
   return s;
@@ -105,21 +128,44 @@ TEST(PaxosRecovery, the_printed_scenario_file_reproduces_the_schedule_exactly) {
             run_scenario(scenario_for(raw), options).trace_hash);
 }
 
-RC_GTEST_PROP(PaxosRecovery, random_fault_schedules_keep_every_check, ()) {
-  auto raw = *rc::gen::container<std::vector<RawFault>>(
-      rc::gen::tuple(rc::gen::inRange(3, 70), rc::gen::inRange(0, 7), rc::gen::inRange(0, 3), rc::gen::inRange(0, 3)));
+// Up to 8 random faults, then heal and bring everything back; every enforced check
+// must pass, and a failure prints the scenario file that reproduces it.
+void random_schedule_keeps_every_check(const std::string& protocol, int kinds) {
+  auto raw = *rc::gen::container<std::vector<RawFault>>(rc::gen::tuple(
+      rc::gen::inRange(3, 70), rc::gen::inRange(0, kinds), rc::gen::inRange(0, 3), rc::gen::inRange(0, 3)));
   if (raw.size() > 8) raw.resize(8);
   const auto seed = *rc::gen::inRange<std::uint64_t>(1, 1'000'000);
   RunOptions options;
   options.seed = seed;
-  const RunResult result = run_scenario(scenario_for(raw), options);
+  const RunResult result = run_scenario(scenario_for(raw, protocol), options);
   for (const CheckResult& c : result.checks) {
     if (c.enforced && c.verdict == Verdict::kFail) {
       RC_FAIL("seed " + std::to_string(seed) + ": " + c.name + ": " + c.detail +
               "\nreproduce with `faultline run FILE --seed " + std::to_string(seed) + "` where FILE holds:\n" +
-              scenario_file(raw));
+              scenario_file(raw, protocol));
     }
   }
+}
+
+RC_GTEST_PROP(PaxosRecovery, random_fault_schedules_keep_every_check, ()) {
+  random_schedule_keeps_every_check("paxos", kKinds);
+}
+
+// The same for the zk protocol, with faults of ZooKeeper itself and of the links to
+// it, and pauses (a leader acting on stale beliefs after it resumes).
+RC_GTEST_PROP(ZkRecovery, random_fault_schedules_keep_every_check, ()) {
+  random_schedule_keeps_every_check("zk", kZkKinds);
+}
+
+TEST(ZkRecovery, the_printed_scenario_file_reproduces_the_schedule_exactly) {
+  const std::vector<RawFault> raw{{5, 7, 0, 0}, {20, 8, 1, 0}, {30, 9, 0, 0}, {40, 10, 0, 0}, {45, 11, 0, 0},
+                                  {50, 0, 0, 0}, {60, 1, 0, 0}};
+  auto parsed = parse_scenario(scenario_file(raw, "zk"), "printed");
+  ASSERT_TRUE(std::holds_alternative<Scenario>(parsed)) << std::get<ScenarioError>(parsed).message();
+  RunOptions options;
+  options.seed = 11;
+  EXPECT_EQ(run_scenario(std::get<Scenario>(parsed), options).trace_hash,
+            run_scenario(scenario_for(raw, "zk"), options).trace_hash);
 }
 
 TEST(PaxosRecovery, shrinking_reduces_a_failing_schedule_for_a_broken_replica) {
