@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -9,6 +10,7 @@
 #include "sim/checks.hpp"
 #include "sim/history.hpp"
 #include "sim/scenario.hpp"
+#include "sim/timeline.hpp"
 #include "sim/world.hpp"
 
 namespace fl::sim {
@@ -25,6 +27,9 @@ struct RunOptions {
   std::string protocol;    // overrides the scenario's when not empty
   std::string store;       // overrides the scenario's when not empty
   std::string trace_path;  // writes every trace line there when not empty
+  // Records a Timeline for the HTML report. It changes nothing about the run (same
+  // trace, same hash) but costs memory and time, so it is off unless asked for.
+  bool record_timeline = false;
 };
 
 // Figures about a run, for people and benchmarks.
@@ -47,6 +52,7 @@ struct RunResult {
   std::vector<CheckResult> checks;
   RunFigures figures;
   History history;
+  std::shared_ptr<const Timeline> timeline;  // when RunOptions::record_timeline
 
   // 0 when every enforced check passes, 1 on a safety violation, 2 on a liveness
   // violation only.
