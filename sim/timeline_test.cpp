@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <cstdio>
 #include <fstream>
 #include <set>
@@ -64,7 +66,9 @@ class TimelineAgreesWithTrace : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(TimelineAgreesWithTrace, faults_and_messages_match_the_trace) {
   const Scenario scenario = fl::testing::load_shipped(GetParam());
-  const std::string path = ::testing::TempDir() + "timeline-trace.txt";
+  // One file per scenario and process: ctest runs these in parallel.
+  const std::string path =
+      ::testing::TempDir() + "timeline-trace-" + std::to_string(::getpid()) + "-" + GetParam() + ".txt";
   const RunResult run = recorded(scenario, 3, path);
   const Timeline& t = *run.timeline;
 
