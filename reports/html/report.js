@@ -342,14 +342,21 @@
       el('path', { d: change === 'crash' ? 'M-5,-5l10,10l-2,2l-10,-10z M5,-5l-10,10l2,2l10,-10z' : 'M-6,6L0,-6L6,6z' }, g);
       titled(g, change + ' ' + lanes[lane].name + ' at ' + fmt(t) + ' (' + origin + ')');
     }
-    let labelEnd = -Infinity;  // labels that would overlap are left to the tooltip
+    // Faults at the same moment (a heal and the next partition) share one label;
+    // labels that would overlap otherwise are left to the tooltip.
+    let label = null, labelX = -Infinity, labelEnd = -Infinity;
     for (const [t, fault, , text, origin] of data.network) {
       if (!inView(t)) continue;
       const g = el('g', { class: 'fault-marker ' + fault }, body);
       const x = xOf(t);
       el('line', { x1: x, x2: x, y1: 2, y2: TOP_H + lanes.length * LANE_H }, g);
-      if (x > labelEnd) {
-        el('text', { x: x + 3, y: 11 }, g).textContent = text;
+      if (label && x - labelX < 1) {
+        label.textContent += ', ' + text;
+        labelEnd = labelX + 6 * label.textContent.length + 8;
+      } else if (x > labelEnd) {
+        label = el('text', { x: x + 3, y: 11 }, g);
+        label.textContent = text;
+        labelX = x;
         labelEnd = x + 6 * text.length + 8;
       }
       titled(g, text + ' at ' + fmt(t) + ' (' + origin + ')');
