@@ -137,11 +137,16 @@ json run_report(const RunReportInput& run) {
   return report;
 }
 
-json sweep_report(const std::vector<RunReportInput>& runs) {
+std::vector<const RunReportInput*> report_order(const std::vector<RunReportInput>& runs) {
   std::vector<const RunReportInput*> order;
   order.reserve(runs.size());
   for (const auto& run : runs) order.push_back(&run);
   std::stable_sort(order.begin(), order.end(), [](const auto* a, const auto* b) { return report_before(*a, *b); });
+  return order;
+}
+
+json sweep_report(const std::vector<RunReportInput>& runs) {
+  const std::vector<const RunReportInput*> order = report_order(runs);
   json reports = json::array();
   std::size_t pass_count = 0;
   for (const auto* run : order) {

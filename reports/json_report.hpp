@@ -46,6 +46,10 @@ std::string_view run_verdict_name(RunVerdict verdict);
 // "crash" only when there is crash text.
 nlohmann::json run_report(const RunReportInput& run);
 
+// `runs` in report order: failing runs first, then by scenario name and seed (ties
+// broken by path, protocol and store), independent of the order runs finished in.
+std::vector<const RunReportInput*> report_order(const std::vector<RunReportInput>& runs);
+
 // The report of many runs: each run's report, failing runs first, then by scenario
 // name and seed; plus a summary of counts. The version is taken from the first run.
 nlohmann::json sweep_report(const std::vector<RunReportInput>& runs);

@@ -64,6 +64,14 @@ RunFigures figures_of(const World& world, const Trace& trace) {
   return f;
 }
 
+// Every endpoint by node id: replicas, the ZooKeeper node if any, then the clients.
+std::vector<std::string> lane_names(const World& world) {
+  const int endpoints = world.replicas() + (world.zk_address() ? 1 : 0) + world.workload().clients();
+  std::vector<std::string> names;
+  for (int i = 0; i < endpoints; ++i) names.push_back(world.node_name(NodeId(static_cast<std::uint32_t>(i))));
+  return names;
+}
+
 }  // namespace
 
 RunResult run_scenario(const Scenario& original, const RunOptions& options) {
@@ -80,7 +88,13 @@ RunResult run_scenario_with(const Scenario& original, const RunOptions& options,
                     scenario.cluster.protocol + " replicas " + std::to_string(scenario.cluster.replicas));
 
   World world(scenario, options.seed, std::move(factory), trace);
+  std::shared_ptr<Timeline> timeline;
+  if (options.record_timeline) {
+    timeline = std::make_shared<Timeline>(lane_names(world), world.replicas(), scenario.cluster.max_log_size);
+    world.set_observer(timeline.get());
+  }
   world.run();
+  if (timeline) timeline->finish(scenario.duration_us + scenario.quiesce_us);
 
   RunResult result;
   result.seed = options.seed;
@@ -89,6 +103,7 @@ RunResult run_scenario_with(const Scenario& original, const RunOptions& options,
   result.checks = run_checks(facts, scenario);
   result.figures = figures_of(world, trace);
   result.history = world.workload().history();
+  result.timeline = std::move(timeline);
   trace.flush();
   result.trace_hash = trace.hash();
   set_panic_context("");

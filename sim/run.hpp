@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -9,6 +10,7 @@
 #include "sim/checks.hpp"
 #include "sim/history.hpp"
 #include "sim/scenario.hpp"
+#include "sim/timeline.hpp"
 #include "sim/world.hpp"
 
 namespace fl::sim {
@@ -27,6 +29,9 @@ struct RunOptions {
   std::string trace_path;  // writes every trace line there when not empty
   std::string cassandra;   // HOST:PORT of the server for the cassandra store
   std::string cassandra_replication;  // keyspace replication map (CQL); empty: one copy
+  // Records a Timeline for the HTML report. It changes nothing about the run (same
+  // trace, same hash) but costs memory and time, so it is off unless asked for.
+  bool record_timeline = false;
 };
 
 // Figures about a run, for people and benchmarks.
@@ -51,6 +56,7 @@ struct RunResult {
   History history;
   // Each live replica's table at the end, by replica id: lets tests compare stores.
   std::vector<ReplicaTable> final_tables;
+  std::shared_ptr<const Timeline> timeline;  // when RunOptions::record_timeline
 
   // 0 when every enforced check passes, 1 on a safety violation, 2 on a liveness
   // violation only.

@@ -105,6 +105,7 @@ void World::execute(NodeId id, Output& out) {
     const Fate fate = network_.send(id, to);
     for (int i = 0; i < fate.copies; ++i) queue_.push(now() + fate.delays_us[i], DeliverReply{id, reply});
     if (fate.copies == 0) ++stats_.dropped;
+    observe_send(id, to, "reply", fate);
   }
   for (const auto& t : out.timers) {
     const std::uint64_t generation = ++node.timer_generation[t.timer];
@@ -122,6 +123,7 @@ void World::send_peer(NodeId from, NodeId to, const MessagePtr& message) {
     ++stats_.dropped;
     trace_.line(now(), "drop " + node_name(from) + "->" + node_name(to) + " " + std::string(fate.drop_reason) + " " +
                            message->describe());
+    observe_send(from, to, *message, fate);
     return;
   }
   if (stream) {
@@ -129,9 +131,11 @@ void World::send_peer(NodeId from, NodeId to, const MessagePtr& message) {
     Micros& last = zk_->last_delivery[{from.value, to.value}];
     last = std::max(last, now() + fate.delays_us[0]);
     queue_.push(last, DeliverPeer{from, to, message});
+    observe_send(from, to, *message, Fate{{}, 1, {last - now(), 0}});
     return;
   }
   for (int i = 0; i < fate.copies; ++i) queue_.push(now() + fate.delays_us[i], DeliverPeer{from, to, message});
+  observe_send(from, to, *message, fate);
 }
 
 void World::send_request(const ClientSend& send) {
@@ -141,6 +145,7 @@ void World::send_request(const ClientSend& send) {
   for (int i = 0; i < fate.copies; ++i) {
     queue_.push(now() + fate.delays_us[i], DeliverRequest{send.client, send.to, send.request});
   }
+  observe_send(client_address(send.client), send.to, "request", fate);
   queue_.push(now() + workload_.timeout_us(), ClientTimeout{send.client, send.request.id, send.attempt});
 }
 
@@ -165,6 +170,7 @@ void World::sample(NodeId id) {
     stats_.max_log_held = held;
     stats_.max_log_held_where = replica_name(id) + " at t=" + std::to_string(now());
   }
+  if (observer_) observer_->on_replica(now(), id, held, node.replica ? node.replica->leader_epoch() : std::nullopt);
   if (!node.replica) return;
   if (auto epoch = node.replica->leader_epoch(); epoch && *epoch > leader_epoch_seen_) {
     leader_epoch_seen_ = *epoch;

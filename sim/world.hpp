@@ -19,6 +19,7 @@
 #include "sim/event_queue.hpp"
 #include "sim/nemesis.hpp"
 #include "sim/network.hpp"
+#include "sim/observer.hpp"
 #include "sim/scenario.hpp"
 #include "sim/trace.hpp"
 #include "sim/workload.hpp"
@@ -54,6 +55,8 @@ class World {
 
   // Runs the workload for the scenario's duration, then the quiet period.
   void run();
+  // Reports what happens to `observer` (not owned; null for none). Set before run().
+  void set_observer(WorldObserver* observer) { observer_ = observer; }
 
   const WorldStats& stats() const { return stats_; }
   const Workload& workload() const { return workload_; }
@@ -128,6 +131,9 @@ class World {
   void send_request(const ClientSend& send);
   void observe(NodeId id, const Applied& applied);
   void sample(NodeId id);
+  // Tell the observer, if any, about a send and its fate (world_observe.cpp).
+  void observe_send(NodeId from, NodeId to, std::string_view kind, const Fate& fate);
+  void observe_send(NodeId from, NodeId to, const Message& message, const Fate& fate);
 
   void apply_fault(const FaultAction& action, const std::string& origin);
   std::vector<NodeId> resolve(const std::vector<NodeSet>& sets, std::size_t which);
@@ -155,6 +161,7 @@ class World {
   std::optional<Nemesis> nemesis_;
   Output out_;
   WorldStats stats_;
+  WorldObserver* observer_ = nullptr;
   std::uint64_t leader_epoch_seen_ = 0;
   // zk runs: the session that got the first ordering write accepted in each /epoch
   // version, and the node it came from.

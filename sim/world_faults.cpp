@@ -89,6 +89,7 @@ void World::crash(NodeId id, const std::string& origin) {
   held_.erase(id.value);
   node.timer_generation.clear();
   trace_.line(now(), "fault crash " + replica_name(id) + " (" + origin + ")");
+  if (observer_) observer_->on_node(now(), id, NodeChange::kCrash, origin);
 }
 
 void World::pause(NodeId id, const std::string& origin) {
@@ -122,6 +123,7 @@ void World::restart(NodeId id, const std::string& origin) {
   node.up = true;
   ++node.incarnation;
   trace_.line(now(), "fault restart " + replica_name(id) + " (" + origin + ")");
+  if (observer_) observer_->on_node(now(), id, NodeChange::kRestart, origin);
   const DiskImage image = node.disk.durable();
   step(id, [&](Replica& r, Output& out) { r.start(image, now(), out); });
 }
@@ -133,6 +135,7 @@ void World::crash_zk(const std::string& origin) {
   zk_->up = false;
   ++zk_->expiry_generation;
   trace_.line(now(), "fault crash zk (" + origin + ")");
+  if (observer_) observer_->on_node(now(), *zk_address(), NodeChange::kCrash, origin);
 }
 
 // The server comes back with its tree and sessions (ZooKeeper persists both in its
@@ -142,6 +145,7 @@ void World::restart_zk(const std::string& origin) {
   zk_->up = true;
   zk_->node.restart(now(), /*keep_sessions=*/true);
   trace_.line(now(), "fault restart zk (" + origin + ")");
+  if (observer_) observer_->on_node(now(), *zk_address(), NodeChange::kRestart, origin);
   arm_zk_expiry();
 }
 
@@ -181,6 +185,7 @@ void World::apply_fault(const FaultAction& action, const std::string& origin) {
             }
           }
           trace_.line(now(), "fault partition " + text + " (" + origin + ")");
+          if (observer_) observer_->on_network(now(), NetworkFault::kPartition, groups, "partition " + text, origin);
         } else if constexpr (std::is_same_v<T, Cut>) {
           const std::vector<NodeSet> sets{a.from, a.to};
           const auto from = resolve(sets, 0);
@@ -191,9 +196,11 @@ void World::apply_fault(const FaultAction& action, const std::string& origin) {
             }
           }
           trace_.line(now(), "fault cut " + join(from) + "->" + join(to) + " (" + origin + ")");
+          if (observer_) observer_->on_network(now(), NetworkFault::kCut, {from, to}, "cut " + join(from) + "->" + join(to), origin);
         } else if constexpr (std::is_same_v<T, Heal>) {
           network_.heal();
           trace_.line(now(), "fault heal (" + origin + ")");
+          if (observer_) observer_->on_network(now(), NetworkFault::kHeal, {}, "heal", origin);
         } else if constexpr (std::is_same_v<T, NetworkChange>) {
           NetworkParams p = network_.params();
           if (a.latency_us) p.latency_us = *a.latency_us;
@@ -204,6 +211,7 @@ void World::apply_fault(const FaultAction& action, const std::string& origin) {
           network_.set_params(p);
           trace_.line(now(), "fault network latency=" + std::to_string(p.latency_us) + " loss=" +
                                  std::to_string(p.loss) + " dup=" + std::to_string(p.duplicate) + " (" + origin + ")");
+          if (observer_) observer_->on_network(now(), NetworkFault::kChange, {}, "network change", origin);
         }
       },
       action);

@@ -81,10 +81,26 @@ struct Task {
 // sweep). Prints a progress line to stderr. Results come back in task order.
 std::vector<RunSummary> run_pool(const std::vector<Task>& tasks, int jobs, const std::string& label);
 
-// Writes DIR/report.json, DIR/junit.xml and DIR/summary.md for finished runs and
-// prints where they went. Returns an error message (empty on success).
+// The run whose timeline index.html shows: its summary and its result recorded
+// with RunOptions::record_timeline, and a sentence saying why this run.
+struct ShownRun {
+  RunSummary summary;
+  sim::RunResult result;
+  std::string note;
+};
+
+// For a sweep or suite: runs again, in this process and with a timeline, the first
+// failing run in report order (failing first, then scenario and seed), or the first
+// run if all passed. Runs that crashed are not run again here (the crash would end
+// this process too). Nullopt when there is no such run.
+std::optional<ShownRun> record_shown_run(const std::vector<Task>& tasks, const std::vector<RunSummary>& runs,
+                                         const std::string& program);
+
+// Writes DIR/report.json, DIR/junit.xml, DIR/summary.md and DIR/index.html for
+// finished runs and prints where they went; index.html shows `shown`'s timeline
+// when given. Returns an error message (empty on success).
 std::string write_reports(const std::string& dir, const std::vector<RunSummary>& runs, const std::string& program,
-                          const std::string& suite_name);
+                          const std::string& suite_name, const std::optional<ShownRun>& shown = std::nullopt);
 
 int cmd_run(int argc, char** argv);
 int cmd_sweep(int argc, char** argv);

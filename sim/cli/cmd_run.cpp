@@ -24,7 +24,8 @@ options:
                     prints one); $FL_CASSANDRA_REPLICATION sets the keyspaces'
                     replication map
   --trace FILE      write every trace line to FILE
-  --report DIR      write DIR/report.json, DIR/junit.xml and DIR/summary.md
+  --report DIR      write DIR/report.json, DIR/junit.xml, DIR/summary.md and
+                    DIR/index.html (the verdicts and a timeline of the run)
   --history FILE    write the client history as Jepsen events to FILE (EDN if it
                     ends in .edn, else JSON), for `faultline check`
   --help            this text
@@ -90,6 +91,7 @@ int cmd_run(int argc, char** argv) {
   options.store = args.get("store");
   options.trace_path = args.get("trace");
   apply_cassandra_options(args, options);
+  options.record_timeline = args.has("report");  // for index.html; changes nothing about the run
   const sim::Scenario effective = sim::effective_scenario(*scenario, options);
   print_header(effective, options, path);
   std::fflush(stdout);
@@ -130,7 +132,8 @@ int cmd_run(int argc, char** argv) {
     summary.protocol = effective.cluster.protocol;
     summary.store = effective.cluster.store;
     summary.wall_s = wall_s;
-    if (const std::string error = write_reports(args.get("report"), {summary}, argv[0], effective.name);
+    const ShownRun shown{summary, result, ""};
+    if (const std::string error = write_reports(args.get("report"), {summary}, argv[0], effective.name, shown);
         !error.empty()) {
       std::fprintf(stderr, "faultline: %s\n", error.c_str());
       std::printf("trace-hash: %s\n", sim::hex16(result.trace_hash).c_str());

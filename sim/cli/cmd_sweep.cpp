@@ -24,7 +24,9 @@ options:
   --protocol NAME   override the scenario's protocol (paxos)
   --store NAME      override the scenario's store (sqlite, cassandra)
   --cassandra HOST:PORT  the Cassandra server for --store cassandra
-  --report DIR      write DIR/report.json, DIR/junit.xml and DIR/summary.md
+  --report DIR      write DIR/report.json, DIR/junit.xml, DIR/summary.md and
+                    DIR/index.html (every seed, failing first, and the timeline of
+                    the first failing seed, run again)
   --help            this text
 
 exit codes: 0 every seed passed, 1 some seed violated safety, 2 some seed violated
@@ -43,8 +45,8 @@ options:
   --protocol NAME   override every scenario's protocol
   --store NAME      override every scenario's store
   --cassandra HOST:PORT  the Cassandra server for --store cassandra
-  --report DIR      write DIR/report.json, DIR/junit.xml and DIR/summary.md
-                    (default: build/report)
+  --report DIR      write DIR/report.json, DIR/junit.xml, DIR/summary.md and
+                    DIR/index.html (default: build/report)
   --help            this text
 
 exit codes: as for sweep, over all scenarios and seeds
@@ -146,7 +148,9 @@ int cmd_sweep(int argc, char** argv) {
               static_cast<long>(runs.size()) - failing, static_cast<long>(failing));
   list_failures(runs, argv[0]);
   if (args.has("report")) {
-    if (const std::string error = write_reports(args.get("report"), runs, argv[0], scenario->name); !error.empty()) {
+    const auto shown = record_shown_run(tasks, runs, argv[0]);
+    if (const std::string error = write_reports(args.get("report"), runs, argv[0], scenario->name, shown);
+        !error.empty()) {
       std::fprintf(stderr, "faultline: %s\n", error.c_str());
       return kExitUsage;
     }
@@ -176,7 +180,8 @@ int cmd_suite(int argc, char** argv) {
   const reports::SuiteTable table = reports::tabulate(runs_to_rows(runs));
   std::fputs(reports::render_text(table).c_str(), stdout);
   list_failures(runs, argv[0]);
-  if (const std::string error = write_reports(args.get("report", "build/report"), runs, argv[0], "suite");
+  const auto shown = record_shown_run(tasks, runs, argv[0]);
+  if (const std::string error = write_reports(args.get("report", "build/report"), runs, argv[0], "suite", shown);
       !error.empty()) {
     std::fprintf(stderr, "faultline: %s\n", error.c_str());
     return kExitUsage;

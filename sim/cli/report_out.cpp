@@ -1,11 +1,15 @@
-// Writing a sweep's or suite's reports (JSON, JUnit XML, Markdown) into a folder.
+// Writing a run's, sweep's or suite's reports (JSON, JUnit XML, Markdown, HTML) into
+// a folder, and choosing and recording the run whose timeline the HTML shows.
 #include <cstdio>
 #include <filesystem>
 
+#include "reports/html_report.hpp"
 #include "reports/json_report.hpp"
 #include "reports/junit.hpp"
 #include "reports/markdown.hpp"
 #include "sim/cli/cli.hpp"
+#include "sim/lin/counterexample.hpp"
+#include "sim/trace.hpp"
 
 #ifndef FL_VERSION
 #define FL_VERSION "dev"
@@ -32,10 +36,57 @@ reports::RunReportInput input_of(const RunSummary& r, const std::string& program
   return in;
 }
 
+const sim::CheckResult* failed_linearizable(const std::vector<sim::CheckResult>& checks) {
+  for (const auto& c : checks) {
+    if (c.name == "linearizable" && c.verdict == sim::Verdict::kFail) return &c;
+  }
+  return nullptr;
+}
+
+reports::HtmlDetail detail_of(const ShownRun& shown, const std::string& program) {
+  reports::HtmlDetail d;
+  d.run = input_of(shown.summary, program);
+  d.note = shown.note;
+  d.recording.timeline = shown.result.timeline;
+  d.recording.history = shown.result.history;
+  if (const sim::CheckResult* lin = failed_linearizable(shown.result.checks)) {
+    // The check keeps only its text; the search is run again for the operations to mark.
+    d.recording.counterexample = sim::lin::find_counterexample(shown.result.history);
+    d.recording.counterexample_text = lin->detail;
+  }
+  return d;
+}
+
 }  // namespace
 
+std::optional<ShownRun> record_shown_run(const std::vector<Task>& tasks, const std::vector<RunSummary>& runs,
+                                         const std::string& program) {
+  std::vector<reports::RunReportInput> inputs;
+  for (const auto& r : runs) inputs.push_back(input_of(r, program));
+  for (const reports::RunReportInput* input : reports::report_order(inputs)) {
+    const std::size_t i = static_cast<std::size_t>(input - inputs.data());
+    if (!runs[i].crash.empty()) continue;
+    ShownRun shown{runs[i], {}, ""};
+    sim::RunOptions options = tasks[i].options;
+    options.record_timeline = true;
+    try {
+      shown.result = sim::run_scenario(tasks[i].scenario, options);
+    } catch (const sim::BadRunOption&) {
+      continue;
+    }
+    shown.note = runs[i].exit_code != 0 ? "The first failing run in the table, run again here with a timeline."
+                                        : "Every run passed; this is the first one, run again here with a timeline.";
+    if (sim::hex16(shown.result.trace_hash) != runs[i].trace_hash) {
+      shown.note += " WARNING: this run's trace hash " + sim::hex16(shown.result.trace_hash) +
+                    " differs from the sweep's " + runs[i].trace_hash + ": the run is not deterministic.";
+    }
+    return shown;
+  }
+  return std::nullopt;
+}
+
 std::string write_reports(const std::string& dir, const std::vector<RunSummary>& runs, const std::string& program,
-                          const std::string& suite_name) {
+                          const std::string& suite_name, const std::optional<ShownRun>& shown) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) return dir + ": cannot create report folder: " + ec.message();
@@ -50,7 +101,12 @@ std::string write_reports(const std::string& dir, const std::vector<RunSummary>&
   if (error.empty()) {
     error = reports::write_text_file(dir + "/summary.md", reports::render_markdown(reports::tabulate(rows)));
   }
-  if (error.empty()) std::printf("report: %s/{report.json,junit.xml,summary.md}\n", dir.c_str());
+  if (error.empty()) {
+    std::optional<reports::HtmlDetail> detail;
+    if (shown && shown->result.timeline) detail = detail_of(*shown, program);
+    error = reports::write_text_file(dir + "/index.html", reports::html_report(inputs, detail, suite_name));
+  }
+  if (error.empty()) std::printf("report: %s/{report.json,junit.xml,summary.md,index.html}\n", dir.c_str());
   return error;
 }
 
