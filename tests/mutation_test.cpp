@@ -87,3 +87,31 @@ TEST(Mutation, replica_that_answers_reads_locally_is_caught_only_by_linearizabil
 
 }  // namespace
 }  // namespace fl::sim
+
+namespace fl::sim {
+namespace {
+
+// A zk leader that never believes it was replaced and orders without the /epoch
+// check. The client history stays linearizable (ZooKeeper still orders one log), so
+// only the per-epoch invariant can see it: this proves that check is not blind.
+TEST(ZkMutation, unfenced_leader_is_caught_by_one_writer_per_epoch_only) {
+  const Scenario s = fl::testing::load_shipped("17-zk-leader-paused.json");
+  RunOptions options;
+  options.seed = 1;
+  const RunResult correct = run_scenario(s, options);
+  EXPECT_EQ(correct.exit_code(), 0);
+  options.protocol = "zk-bug-no-fence";
+  const RunResult broken = run_scenario(s, options);
+  EXPECT_EQ(broken.exit_code(), 1);
+  for (const CheckResult& c : broken.checks) {
+    if (c.name == "one_writer_per_epoch") {
+      EXPECT_EQ(c.verdict, Verdict::kFail);
+      EXPECT_NE(c.detail.find("both had ordering writes accepted"), std::string::npos) << c.detail;
+    } else if (c.enforced && c.severity == Severity::kSafety) {
+      EXPECT_NE(c.verdict, Verdict::kFail) << c.name << ": " << c.detail;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace fl::sim

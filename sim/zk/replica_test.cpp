@@ -1,0 +1,295 @@
+// The zk protocol's replica (rsm/zk/replica) against the simulated ZooKeeper node,
+// step by step: a tiny in-order network without the World, so each test can stop
+// between messages, kill a replica mid-protocol or act on ZooKeeper behind the
+// replicas' backs.
+#include <gtest/gtest.h>
+
+#include <deque>
+#include <memory>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "rsm/app/grade_app.hpp"
+#include "rsm/store/sqlite_store.hpp"
+#include "rsm/zk/layout.hpp"
+#include "rsm/zk/replica.hpp"
+#include "sim/zk/node.hpp"
+
+namespace fl::sim {
+namespace {
+
+namespace wire = fl::zk;
+using wire::ZkReplica;
+
+constexpr int kReplicas = 3;
+const NodeId kZk(kReplicas);
+
+struct Sent {
+  NodeId from, to;
+  MessagePtr message;
+};
+
+// Three replicas and ZooKeeper; messages are delivered one at a time, in send order.
+class Cluster {
+ public:
+  Cluster() {
+    for (int i = 0; i < kReplicas; ++i) replicas_.push_back(nullptr);
+  }
+
+  wire::ReplicaConfig config(int id) const {
+    wire::ReplicaConfig c;
+    c.self = NodeId(static_cast<std::uint32_t>(id));
+    c.zookeeper = kZk;
+    c.replicas = kReplicas;
+    c.max_log_size = 40;
+    c.checkpoint_interval = 10;
+    c.batch_size_max = 4;
+    c.session_timeout_us = 1 * kSeconds;
+    return c;
+  }
+
+  void boot(int id, const DiskImage& disk = {}) {
+    replicas_[id] = std::make_unique<ZkReplica>(config(id), std::make_unique<GradeApp>(std::make_unique<SqliteStore>()));
+    Output out;
+    replicas_[id]->start(disk, now_, out);
+    take(NodeId(static_cast<std::uint32_t>(id)), out);
+  }
+
+  // Drops a replica's process; its session lives on in ZooKeeper until it expires.
+  void kill(int id) {
+    replicas_[id].reset();
+    std::erase_if(wire_, [&](const Sent& s) { return s.to.value == static_cast<std::uint32_t>(id); });
+  }
+
+  void request(int id, Request r) {
+    Output out;
+    replicas_[id]->on_client_request(r, now_, out);
+    take(NodeId(static_cast<std::uint32_t>(id)), out);
+  }
+
+  void tick(int id) {
+    Output out;
+    replicas_[id]->on_timer(wire::kZkTickTimer, now_, out);
+    take(NodeId(static_cast<std::uint32_t>(id)), out);
+  }
+
+  // Delivers until nothing is in flight (or `max` messages), 100us apart.
+  void settle(int max = 100000) {
+    for (int n = 0; n < max && !wire_.empty(); ++n) {
+      const Sent s = wire_.front();
+      wire_.pop_front();
+      now_ += 100;
+      if (s.to == kZk) {
+        for (const auto& [to, message] : zk_.on_message(s.from, *s.message, now_).sends) {
+          if (to != kOutsider) wire_.push_back({kZk, to, message});
+        }
+        continue;
+      }
+      ZkReplica* r = replicas_[s.to.value].get();
+      if (r == nullptr) continue;
+      Output out;
+      r->on_message(s.from, *s.message, now_, out);
+      take(s.to, out);
+    }
+  }
+
+  // Asks ZooKeeper directly, as another client at address kOutsider would.
+  wire::Reply zk_call(wire::Body body) {
+    if (outsider_session_.value == 0) outsider_session_ = outsider(wire::Connect{1 * kSeconds}).session;
+    return outsider(std::move(body));
+  }
+
+  ZkReplica& r(int id) { return *replicas_[id]; }
+  const zk::DataTree& tree() const { return zk_.service().tree(); }
+  const std::vector<ClientReply>& replies() const { return replies_; }
+  const std::vector<std::string>& notes() const { return notes_; }
+  const std::vector<Sent>& sent() const { return sent_; }
+  DiskImage disk(int id) const { return disks_[id]; }
+  Micros now() const { return now_; }
+  void advance(Micros us) { now_ += us; }
+
+ private:
+  static constexpr NodeId kOutsider{9};
+
+  wire::Reply outsider(wire::Body body) {
+    const wire::Xid xid(++outsider_xid_);
+    const wire::RequestMessage request(wire::ConnectionId(999), outsider_session_, xid, std::move(body));
+    for (const auto& [to, message] : zk_.on_message(kOutsider, request, now_).sends) {
+      if (to == kOutsider) {
+        if (const auto* reply = dynamic_cast<const wire::ReplyMessage*>(message.get()); reply && reply->xid == xid) {
+          return reply->reply;
+        }
+      } else {
+        wire_.push_back({kZk, to, message});  // watches it fired for the replicas
+      }
+    }
+    ADD_FAILURE() << "ZooKeeper did not answer the outsider";
+    return {};
+  }
+
+  void take(NodeId from, Output& out) {
+    for (const DiskWrite& w : out.writes) {
+      if (w.value) disks_[from.value][w.key] = *w.value;
+      else disks_[from.value].erase(w.key);
+    }
+    for (auto& [to, message] : out.messages) {
+      wire_.push_back({from, to, message});
+      sent_.push_back({from, to, message});
+    }
+    for (const ClientReply& reply : out.replies) replies_.push_back(reply);
+    for (const std::string& note : out.notes) notes_.push_back("r" + std::to_string(from.value) + " " + note);
+  }
+
+  zk::ZkNode zk_;
+  std::vector<std::unique_ptr<ZkReplica>> replicas_;
+  std::deque<Sent> wire_;
+  std::vector<Sent> sent_;
+  std::vector<ClientReply> replies_;
+  std::vector<std::string> notes_;
+  DiskImage disks_[kReplicas];
+  wire::SessionId outsider_session_;
+  std::int32_t outsider_xid_ = 0;
+  Micros now_ = 0;
+};
+
+Request append(std::uint32_t client, std::uint64_t id, std::int32_t key, std::int32_t value) {
+  return Request{ClientId(client), RequestId(id), OpKind::kAppend, key, value};
+}
+
+Request read(std::uint32_t client, std::uint64_t id, std::int32_t key) {
+  return Request{ClientId(client), RequestId(id), OpKind::kRead, key, 0};
+}
+
+std::string leader_data(const zk::DataTree& tree) {
+  const zk::Znode* n = tree.find(wire::kLeaderPath);
+  return n == nullptr ? "(none)" : n->data;
+}
+
+TEST(ZkReplica, lowest_id_leads_and_bumps_the_epoch) {
+  Cluster c;
+  for (int i = 0; i < kReplicas; ++i) c.boot(i);
+  c.settle();
+  EXPECT_TRUE(c.r(0).is_leader());
+  EXPECT_FALSE(c.r(1).is_leader());
+  EXPECT_EQ(c.r(1).leader(), NodeId(0));
+  EXPECT_EQ(c.r(2).leader(), NodeId(0));
+  EXPECT_EQ(leader_data(c.tree()), "0");
+  EXPECT_EQ(c.tree().find(wire::kEpochPath)->meta.version, 1);
+  EXPECT_EQ(c.r(0).leader_epoch(), std::optional<std::uint64_t>(2));
+  EXPECT_EQ(c.tree().find(wire::kMembersPath)->children.size(), 3U);
+}
+
+TEST(ZkReplica, ordering_writes_check_the_epoch_inside_a_multi) {
+  Cluster c;
+  for (int i = 0; i < kReplicas; ++i) c.boot(i);
+  c.settle();
+  c.request(0, append(1, 1, 5, 50));
+  c.settle();
+  int ordering = 0;
+  for (const Sent& s : c.sent()) {
+    const auto* req = dynamic_cast<const wire::RequestMessage*>(s.message.get());
+    if (req == nullptr) continue;
+    const auto* multi = std::get_if<wire::Multi>(&req->body);
+    if (multi == nullptr || multi->ops.size() != 2 || !std::holds_alternative<wire::Create>(multi->ops[1])) continue;
+    ++ordering;
+    const auto* check = std::get_if<wire::Check>(&multi->ops[0]);
+    ASSERT_NE(check, nullptr);
+    EXPECT_EQ(check->path, wire::kEpochPath);
+    EXPECT_EQ(check->version, 1);
+  }
+  EXPECT_EQ(ordering, 1);
+}
+
+TEST(ZkReplica, follower_forwards_and_the_receiving_replica_replies_after_applying) {
+  Cluster c;
+  for (int i = 0; i < kReplicas; ++i) c.boot(i);
+  c.settle();
+  c.request(2, append(7, 1, 3, 30));
+  c.request(1, append(8, 1, 3, 31));
+  c.settle();
+  c.request(2, read(7, 2, 3));
+  c.settle();
+  ASSERT_EQ(c.replies().size(), 3U);
+  EXPECT_EQ(c.replies()[2].response.events, (std::vector<std::int32_t>{30, 31}));
+  for (int i = 0; i < kReplicas; ++i) EXPECT_EQ(c.r(i).app().rows(), c.r(0).app().rows()) << "r" << i;
+  EXPECT_EQ(c.r(1).applied_through(), c.r(0).applied_through());
+}
+
+TEST(ZkReplica, a_leader_fenced_by_a_newer_epoch_steps_down) {
+  Cluster c;
+  for (int i = 0; i < kReplicas; ++i) c.boot(i);
+  c.settle();
+  ASSERT_TRUE(c.r(0).is_leader());
+  // Someone else moves /epoch on (as a new leader would): r0's next write must fail.
+  ASSERT_EQ(c.zk_call(wire::SetData{std::string(wire::kEpochPath), "9", wire::kAnyVersion}).code, wire::Code::kOk);
+  const std::size_t logged = c.tree().find(wire::kLogPath)->children.size();
+  c.request(0, append(1, 1, 5, 50));
+  c.settle();
+  EXPECT_FALSE(c.r(0).is_leader());
+  EXPECT_EQ(c.tree().find(wire::kLogPath)->children.size(), logged) << "a fenced write reached /log";
+  EXPECT_TRUE(std::any_of(c.notes().begin(), c.notes().end(),
+                          [](const std::string& n) { return n.find("fenced") != std::string::npos; }));
+}
+
+TEST(ZkReplica, restart_before_session_expiry_replaces_its_own_stale_nodes) {
+  Cluster c;
+  for (int i = 0; i < kReplicas; ++i) c.boot(i);
+  c.settle();
+  const auto old_owner = c.tree().find(wire::kLeaderPath)->meta.ephemeral_owner;
+  c.kill(0);
+  c.boot(0, c.disk(0));  // back at once: the old session still holds /leader and /members/0
+  c.settle();
+  EXPECT_TRUE(c.r(0).is_leader());
+  EXPECT_NE(c.tree().find(wire::kLeaderPath)->meta.ephemeral_owner, old_owner);
+  EXPECT_EQ(c.tree().find(wire::member_path(NodeId(0)))->meta.ephemeral_owner,
+            c.tree().find(wire::kLeaderPath)->meta.ephemeral_owner);
+  EXPECT_EQ(c.r(0).leader_epoch(), std::optional<std::uint64_t>(3)) << "a new leadership bumps the epoch again";
+  c.request(1, append(2, 1, 4, 40));
+  c.settle();
+  ASSERT_EQ(c.replies().size(), 1U);
+}
+
+TEST(ZkReplica, a_replica_behind_the_collected_log_restores_the_snapshot) {
+  Cluster c;
+  for (int i = 0; i < kReplicas; ++i) c.boot(i);
+  c.settle();
+  c.kill(2);
+  // Enough requests for two snapshots, so entries r2 never read are collected.
+  for (std::uint64_t i = 1; i <= 40; ++i) {
+    c.request(0, append(1, i, static_cast<std::int32_t>(i % 4), static_cast<std::int32_t>(i)));
+    c.settle();
+  }
+  const zk::Znode* snapshot = c.tree().find(wire::kSnapshotPath);
+  const auto decoded = wire::decode_snapshot(snapshot->data);
+  ASSERT_TRUE(decoded.has_value());
+  ASSERT_FALSE(decoded->collected.empty()) << "the leader never collected";
+  c.boot(2);
+  c.settle();
+  EXPECT_TRUE(std::any_of(c.notes().begin(), c.notes().end(),
+                          [](const std::string& n) { return n.starts_with("r2 restored /snapshot"); }));
+  EXPECT_EQ(c.r(2).app().rows(), c.r(0).app().rows());
+  EXPECT_EQ(c.r(2).applied_through(), c.r(0).applied_through());
+}
+
+TEST(ZkReplica, the_log_in_zookeeper_stays_within_max_log_size) {
+  Cluster c;
+  for (int i = 0; i < kReplicas; ++i) c.boot(i);
+  c.settle();
+  std::int64_t most = 0;
+  for (std::uint64_t i = 1; i <= 300; ++i) {
+    c.request(static_cast<int>(i % 3), append(static_cast<std::uint32_t>(i % 5), i, 1, static_cast<std::int32_t>(i)));
+    c.settle();
+    std::int64_t held = 0;
+    for (const std::string& child : c.tree().find(wire::kLogPath)->children) {
+      held += wire::entry_size(c.tree().find(std::string(wire::kLogPath) + "/" + child)->data).value_or(0);
+    }
+    most = std::max(most, held);
+  }
+  EXPECT_LE(most, 40);
+  EXPECT_GT(most, 10) << "the log should fill up to a checkpoint interval at least";
+  EXPECT_EQ(c.replies().size(), 300U);
+}
+
+}  // namespace
+}  // namespace fl::sim
