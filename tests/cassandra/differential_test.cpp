@@ -37,11 +37,13 @@ TEST_P(SqliteVsCassandra, same_trace_hash_and_final_tables) {
 }
 
 // Crash and restart of one replica, whole-cluster kill, checkpoint recovery, and
-// the nemesis soak (partitions, crashes, restarts at random).
+// the nemesis soak (partitions, crashes, restarts at random); and the zk protocol
+// with a paused leader and a fast leader restart.
 INSTANTIATE_TEST_SUITE_P(Scenarios, SqliteVsCassandra,
                          ::testing::Values("04-one-replica-crashed.json", "06-crash-recover-one-then-other.json",
                                            "07-kill-all-restart-all.json", "09-checkpoint-recovery.json",
-                                           "13-nemesis-soak.json"));
+                                           "13-nemesis-soak.json", "17-zk-leader-paused.json",
+                                           "20-zk-fast-leader-restart.json"));
 
 }  // namespace
 }  // namespace fl::sim
