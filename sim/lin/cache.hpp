@@ -5,6 +5,7 @@
 #pragma once
 
 #include <algorithm>
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <utility>
@@ -22,7 +23,15 @@ namespace fl::sim::lin {
 template <class State>
 class LoweCache {
  public:
-  explicit LoweCache(std::size_t words_per_set) : words_(words_per_set), slots_(1024, 0) {}
+  // `expected` entries fit before the first growth: a history of n ops usually
+  // caches about n configurations, and thousands of small per-key searches should
+  // not each clear a large table.
+  explicit LoweCache(std::size_t words_per_set, std::size_t expected = 512)
+      : words_(words_per_set), slots_(std::bit_ceil(std::max<std::size_t>(16, expected * 2)), 0) {
+    hashes_.reserve(expected);
+    states_.reserve(expected);
+    set_words_.reserve(expected * words_per_set);
+  }
 
   // Adds the pair unless an equal one is present; true if it was new. `state_hash`
   // is the model's hash of `state`.

@@ -99,7 +99,7 @@ class WingGongSearch {
         list_(intervals_),
         gate_(intervals_, implied),
         linearized_(ops.size()),
-        cache_((ops.size() + 63) / 64),
+        cache_((ops.size() + 63) / 64, ops.size() + 1),
         state_(model.init()) {
     for (const auto& op : ops) known_total_ += op.indeterminate() ? 0 : 1;
     known_left_ = known_total_;
