@@ -7,9 +7,13 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <charconv>
 #include <chrono>
+#include <cstring>
 #include <cstdio>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -31,8 +35,12 @@ linearizability checker on them: operations checked per second and peak memory, 
 options:
   --runs N        repetitions per configuration; the median is printed (default 3)
   --max-ops N     skip configurations larger than N operations (default 100000)
+  --ops LIST      only these sizes, e.g. 100000 or 1000,10000 (default 1000,10000,100000)
+  --keys LIST     only these key counts (default 10,1000)
+  --clients LIST  only these client counts (default 5,50)
   --export DIR    also write each configuration's first history to DIR as JSON
-                  (h-OPS-KEYS-CLIENTS.json), e.g. for tools/bench-porcupine
+                  (h-OPS-KEYS-CLIENTS.json), and the medians printed to
+                  DIR/faultline.tsv, e.g. for tools/bench-porcupine
   --jobs N        check N keys at once on N threads (default 1)
   --help          this text
 )";
@@ -130,10 +138,29 @@ Measured measure(const Config& c, std::uint64_t seed, unsigned jobs, const std::
   return m;
 }
 
+// "1000,10000" as numbers; a bad list is a usage error naming the option.
+std::vector<int> int_list(const Args& args, const std::string& name, std::vector<int> fallback) {
+  if (!args.has(name)) return fallback;
+  std::vector<int> out;
+  const std::string text = args.get(name);
+  for (std::size_t start = 0; start <= text.size();) {
+    const std::size_t comma = std::min(text.find(',', start), text.size());
+    const std::string item = text.substr(start, comma - start);
+    int v = 0;
+    const auto [end, ec] = std::from_chars(item.data(), item.data() + item.size(), v);
+    if (item.empty() || ec != std::errc() || end != item.data() + item.size() || v <= 0) {
+      throw UsageError("--" + name + " needs positive integers separated by commas, got '" + text + "'");
+    }
+    out.push_back(v);
+    start = comma + 1;
+  }
+  return out;
+}
+
 }  // namespace
 
 int cmd_bench_check(int argc, char** argv) {
-  const Args args = parse_args(argc, argv, 3, {"runs", "max-ops", "export", "jobs"}, {"help"});
+  const Args args = parse_args(argc, argv, 3, {"runs", "max-ops", "ops", "keys", "clients", "export", "jobs"}, {"help"});
   if (args.has("help")) {
     std::fputs(kBenchCheckHelp, stdout);
     return kExitOk;
@@ -141,18 +168,29 @@ int cmd_bench_check(int argc, char** argv) {
   const int runs = static_cast<int>(std::clamp<std::uint64_t>(args.get_u64("runs", 3), 1, 50));
   const auto max_ops = args.get_u64("max-ops", 100000);
   const auto jobs = static_cast<unsigned>(std::clamp<std::uint64_t>(args.get_u64("jobs", 1), 1, 256));
+  const std::vector<int> op_counts = int_list(args, "ops", {1000, 10000, 100000});
+  const std::vector<int> key_counts = int_list(args, "keys", {10, 1000});
+  const std::vector<int> client_counts = int_list(args, "clients", {5, 50});
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> tsv(nullptr, &std::fclose);
+  if (args.has("export")) {
+    const std::string tsv_path = args.get("export") + "/faultline.tsv";
+    tsv.reset(std::fopen(tsv_path.c_str(), "w"));
+    if (!tsv) {
+      std::fprintf(stderr, "faultline: cannot write %s: %s\n", tsv_path.c_str(), std::strerror(errno));
+      return kExitUsage;
+    }
+    std::fprintf(tsv.get(), "history\tops_per_s\tpeak_mib\n");
+  }
   std::printf("bench check: median of %d runs per configuration, each in its own process, %u thread%s\n", runs,
               jobs, jobs == 1 ? "" : "s");
   std::printf("%8s %6s %8s %14s %12s %s\n", "ops", "keys", "clients", "ops/s", "peak MiB", "verdict");
-  for (int ops : {1000, 10000, 100000}) {
+  for (int ops : op_counts) {
     if (static_cast<std::uint64_t>(ops) > max_ops) continue;
-    for (int keys : {10, 1000}) {
-      for (int clients : {5, 50}) {
-        std::string export_path;
-        if (args.has("export")) {
-          export_path = args.get("export") + "/h-" + std::to_string(ops) + "-" + std::to_string(keys) + "-" +
-                        std::to_string(clients) + ".json";
-        }
+    for (int keys : key_counts) {
+      for (int clients : client_counts) {
+        const std::string name =
+            "h-" + std::to_string(ops) + "-" + std::to_string(keys) + "-" + std::to_string(clients) + ".json";
+        const std::string export_path = args.has("export") ? args.get("export") + "/" + name : "";
         std::vector<double> rates;
         long peak = 0;
         bool all_linearizable = true;
@@ -168,6 +206,9 @@ int cmd_bench_check(int argc, char** argv) {
         std::printf("%8d %6d %8d %14.0f %12.1f %s\n", ops, keys, clients, rates[rates.size() / 2],
                     static_cast<double>(peak) / 1024.0, all_linearizable ? "linearizable" : "NOT JUDGED LINEARIZABLE");
         std::fflush(stdout);
+        if (tsv) {
+          std::fprintf(tsv.get(), "%s\t%.0f\t%.1f\n", name.c_str(), rates[rates.size() / 2], static_cast<double>(peak) / 1024.0);
+        }
       }
     }
   }
