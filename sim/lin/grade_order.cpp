@@ -3,7 +3,6 @@
 // unique, because a list seen records the order in which its appends took effect.
 #include <algorithm>
 #include <limits>
-#include <map>
 #include <optional>
 #include <utility>
 
@@ -36,7 +35,10 @@ std::vector<Observer> observers_of(std::span<const GradeOp> ops) {
     if (!sees_absent && !sees_list) continue;
     out.push_back(Observer{i, op.call_us, op.return_us, sees_absent, sees_list ? &op.output->events : nullptr});
   }
-  std::stable_sort(out.begin(), out.end(), [](const Observer& a, const Observer& b) { return a.call_us < b.call_us; });
+  // Ties keep op order, as a stable sort would, without a stable sort's buffer.
+  std::sort(out.begin(), out.end(), [](const Observer& a, const Observer& b) {
+    return a.call_us != b.call_us ? a.call_us < b.call_us : a.op < b.op;
+  });
   return out;
 }
 
@@ -51,9 +53,11 @@ class LongestList {
       if (o.list != nullptr && (list_ == nullptr || o.list->size() > list_->size())) list_ = o.list;
     }
     if (list_ == nullptr) return;
+    first_.reserve(list_->size());
     for (std::size_t i = 0; i < list_->size(); ++i) first_.emplace_back((*list_)[i], i);
-    // Stable: among equal values the first position stays first, where lower_bound looks.
-    std::stable_sort(first_.begin(), first_.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    // By value, then position: among equal values the first position comes first,
+    // where lower_bound looks.
+    std::sort(first_.begin(), first_.end());
     for (Observer& o : observers) {
       o.prefix_of_longest = o.list != nullptr && std::equal(o.list->begin(), o.list->end(), list_->begin());
     }
@@ -70,11 +74,12 @@ class LongestList {
     return it->second;
   }
 
-  // Whether the list the observer saw holds `value`, in O(log n) for prefixes.
-  bool contains(const Observer& o, std::int32_t value) const {
+  // Whether the list the observer saw holds `value`, whose first position in the
+  // longest list is `position_of_value` (looked up once per value by the caller): O(1)
+  // for prefixes of the longest list, which in a linearizable history all lists are.
+  bool contains(const Observer& o, std::int32_t value, std::optional<std::size_t> position_of_value) const {
     if (!o.prefix_of_longest) return std::find(o.list->begin(), o.list->end(), value) != o.list->end();
-    const auto p = position(value);
-    return p && *p < o.list->size();
+    return position_of_value && *position_of_value < o.list->size();
   }
 
  private:
@@ -84,9 +89,10 @@ class LongestList {
 
 // Whether `op` (an insert or append) cannot come before the observer: it would have
 // created the key, or put its value into the list the observer saw.
-bool must_follow(const GradeOp& op, const Observer& o, const LongestList& seen) {
+bool must_follow(const GradeOp& op, const Observer& o, const LongestList& seen,
+                 std::optional<std::size_t> position_of_value) {
   if (o.sees_absent) return true;
-  return op.input.op == OpKind::kAppend && !seen.contains(o, op.input.value);
+  return op.input.op == OpKind::kAppend && !seen.contains(o, op.input.value, position_of_value);
 }
 
 Micros longest_span_us(const std::vector<Observer>& observers) {
@@ -95,45 +101,59 @@ Micros longest_span_us(const std::vector<Observer>& observers) {
   return span_us;
 }
 
-// The observers `op` must follow that real time does not already put before it, cut
-// to those not before another of them in real time (the rest follow by transitivity).
-// Observers called after a determinate op returned are skipped: real time puts the op
-// first, and the history fails without help.
-std::vector<std::size_t> must_follow_latest(const GradeOp& op, const std::vector<Observer>& observers,
-                                            const LongestList& seen, Micros span_us, std::size_t self) {
+// Appends to `out` a fact (o, op) for each observer o that `op` must follow and that
+// real time does not already put before it, cut to those not before another of them
+// in real time (the rest follow by transitivity). Observers called after a
+// determinate op returned are skipped: real time puts the op first, and the history
+// fails without help. `follows` is scratch space, reused across ops so that the
+// thousands of small keys of a large history allocate nothing per op.
+void add_must_follow_latest(const GradeOp& op, std::size_t self, const std::vector<Observer>& observers,
+                            const LongestList& seen, Micros span_us, std::vector<const Observer*>& follows,
+                            std::vector<Precedence>& out) {
   const Micros from_us = op.call_us - span_us;
   const Micros to_us = op.indeterminate() ? std::numeric_limits<Micros>::max() : op.return_us;
   auto it = std::lower_bound(observers.begin(), observers.end(), from_us,
                              [](const Observer& o, Micros t) { return o.call_us < t; });
-  std::vector<const Observer*> follows;
+  const auto position_of_value =
+      op.input.op == OpKind::kAppend ? seen.position(op.input.value) : std::optional<std::size_t>{};
+  follows.clear();
   Micros latest_call_us = std::numeric_limits<Micros>::min();
   for (; it != observers.end() && it->call_us <= to_us; ++it) {
-    if (it->op == self || it->return_us < op.call_us || !must_follow(op, *it, seen)) continue;
+    if (it->op == self || it->return_us < op.call_us || !must_follow(op, *it, seen, position_of_value)) continue;
     follows.push_back(&*it);
     latest_call_us = std::max(latest_call_us, it->call_us);
   }
-  std::vector<std::size_t> out;
   for (const Observer* o : follows) {
-    if (o->return_us >= latest_call_us) out.push_back(o->op);
+    if (o->return_us >= latest_call_us) out.push_back(Precedence{o->op, self});
   }
-  return out;
 }
 
 // For each position of the longest list, the append that put its value there, when
 // exactly one append of the key has that value and the value occurs there once.
+// Sorted vectors rather than maps: a key has few ops, and a history many keys.
 std::vector<std::optional<std::size_t>> appends_by_position(std::span<const GradeOp> ops, const LongestList& longest) {
-  std::map<std::int32_t, std::size_t> count;
-  for (std::size_t i = 0; i < longest.size(); ++i) ++count[longest.at(i)];
-  std::map<std::int32_t, std::optional<std::size_t>> op_of;
+  std::vector<std::int32_t> listed;
+  listed.reserve(longest.size());
+  for (std::size_t i = 0; i < longest.size(); ++i) listed.push_back(longest.at(i));
+  std::sort(listed.begin(), listed.end());
+  const auto listed_once = [&](std::int32_t v) {
+    const auto [lo, hi] = std::equal_range(listed.begin(), listed.end(), v);
+    return hi - lo == 1;
+  };
+  std::vector<std::pair<std::int32_t, std::size_t>> appends;  // (value, op), by value then op
   for (std::size_t i = 0; i < ops.size(); ++i) {
-    if (ops[i].input.op != OpKind::kAppend) continue;
-    auto [it, fresh] = op_of.try_emplace(ops[i].input.value, i);
-    if (!fresh) it->second.reset();  // two appends of one value: which is which is unknown
+    if (ops[i].input.op == OpKind::kAppend) appends.emplace_back(ops[i].input.value, i);
   }
+  std::sort(appends.begin(), appends.end());
+  const auto only_append_of = [&](std::int32_t v) -> std::optional<std::size_t> {
+    const auto lo = std::lower_bound(appends.begin(), appends.end(), std::pair<std::int32_t, std::size_t>{v, 0});
+    if (lo == appends.end() || lo->first != v) return std::nullopt;
+    if (lo + 1 != appends.end() && (lo + 1)->first == v) return std::nullopt;  // which is which is unknown
+    return lo->second;
+  };
   std::vector<std::optional<std::size_t>> out(longest.size());
   for (std::size_t i = 0; i < longest.size(); ++i) {
-    auto it = op_of.find(longest.at(i));
-    if (it != op_of.end() && count[longest.at(i)] == 1) out[i] = it->second;
+    if (listed_once(longest.at(i))) out[i] = only_append_of(longest.at(i));
   }
   return out;
 }
@@ -162,11 +182,11 @@ std::vector<Precedence> GradeModel::implied_order(std::span<const GradeOp> ops) 
   const LongestList seen(observers);
   const Micros span_us = longest_span_us(observers);
   std::vector<Precedence> out;
+  out.reserve(ops.size() * 2);
+  std::vector<const Observer*> follows;
   for (std::size_t i = 0; i < ops.size(); ++i) {
     if (ops[i].input.op != OpKind::kInsert && ops[i].input.op != OpKind::kAppend) continue;
-    for (std::size_t before : must_follow_latest(ops[i], observers, seen, span_us, i)) {
-      out.push_back(Precedence{before, i});
-    }
+    add_must_follow_latest(ops[i], i, observers, seen, span_us, follows, out);
   }
   add_list_order(ops, observers, seen, out);
   return out;
