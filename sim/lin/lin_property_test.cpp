@@ -310,6 +310,33 @@ RC_GTEST_PROP(LinProperty, parallel_partitions_give_the_sequential_answer, ()) {
   RC_ASSERT(starved.verdict == Linearizable::kUnknown || starved.verdict == sequential.verdict);
 }
 
+// Trying the plain search first on small parts changes nothing a user sees but the
+// step count: the same verdict, the same illegal key and the same counterexample as
+// searching every part with the implied order from the start.
+RC_GTEST_PROP(LinProperty, grade_plain_search_first_gives_the_same_answer, ()) {
+  History h = random_grade_history();
+  for (Operation& o : h) {
+    const bool read_ok = o.outcome == Outcome::kOk && o.request.op == OpKind::kRead && o.response.status == Status::kOk;
+    if (read_ok && !o.response.events.empty() && uniform(0, 6) == 0) o.response.events.back() += 1000;
+  }
+  const GradeHistory parts = grade_partitions(h);
+  RC_PRE(!parts.malformed);
+  Budget fast;
+  Budget facts_only;
+  facts_only.plain_first = false;
+  const auto with = check_partitions(GradeModel{}, parts.keys, fast);
+  const auto without = check_partitions(GradeModel{}, parts.keys, facts_only);
+  RC_ASSERT(with.verdict == without.verdict);
+  RC_ASSERT(with.key == without.key);
+  RC_ASSERT(with.explanation == without.explanation);
+  RC_TAG(with.verdict == Linearizable::kYes ? "linearizable" : "not");
+  // A budget too small for both searches is unknown, never the other verdict.
+  Budget small;
+  small.steps_left = uniform<std::uint64_t>(0, 100);
+  const auto starved = check_partitions(GradeModel{}, parts.keys, small);
+  RC_ASSERT(starved.verdict == Linearizable::kUnknown || starved.verdict == without.verdict);
+}
+
 // ---- optimized search against brute force on small random histories ----
 
 // Up to 7 ops with random intervals (often overlapping or touching) and random,

@@ -60,12 +60,60 @@ std::vector<const std::pair<const Key, Ops>*> search_order(const std::map<Key, O
 template <class M, class Key>
 using Part = std::pair<const Key, std::vector<OpOf<M>>>;
 
-// Searches one part with the model's implied order (if it has the hook).
+// Parts up to this many ops try the plain search first (see search_part). In longer
+// ones each step costs more (the linearized set grows), so the implied order's
+// pruning pays for itself there.
+inline constexpr std::size_t kPlainFirstOpsMax = 1024;
+
+// Steps the plain search may take on a part before the implied order is derived:
+// enough for the straight descent of an easy history (about one step per op, a few
+// more where clients overlap), few enough that giving up costs little.
+inline std::uint64_t plain_attempt_steps(std::size_t ops) { return 2 * static_cast<std::uint64_t>(ops) + 32; }
+
+// Takes `steps` from `budget` (its local share, then its pool); false if it holds
+// fewer, in which case it is left empty.
+inline bool charge(Budget& budget, std::uint64_t steps) {
+  while (budget.steps_left < steps) {
+    steps -= budget.steps_left;
+    budget.steps_left = 0;
+    if (!budget.refill()) return false;
+  }
+  budget.steps_left -= steps;
+  return true;
+}
+
+// Searches one part. Most small parts of a real history are easy: the plain search
+// linearizes them in about one step per op, and deriving the model's implied
+// order first (a pass over every pair of concurrent ops) would cost more than the
+// search itself. So the plain search runs first on a small step allowance; only a
+// part it cannot settle as linearizable within it is searched again with the
+// implied order. The facts never change a verdict, so this changes only speed; a
+// violation or an exhausted budget is always reported from the second search, so
+// counterexamples and budgets read as they would without the first.
 template <Model M, class Key>
 SearchResult search_part(const M& model, const Part<M, Key>& part, Budget& budget) {
   const std::span<const OpOf<M>> ops(part.second);
+  std::uint64_t plain_steps = 0;
+  if constexpr (requires { model.implied_order(ops); }) {
+    if (!budget.plain_first || ops.size() > kPlainFirstOpsMax) {
+      return search(model, ops, budget, implied_order_of(model, ops));
+    }
+    Budget plain;
+    plain.steps_left = std::min(plain_attempt_steps(ops.size()), budget.steps_left + (budget.pool ? budget.pool->load() : 0));
+    plain.cache_bytes_max = budget.cache_bytes_max;
+    SearchResult r = search(model, ops, plain);
+    if (!charge(budget, r.steps)) {
+      r.verdict = Linearizable::kUnknown;
+      r.exhausted = Exhausted::kSteps;
+      return r;
+    }
+    if (r.verdict == Linearizable::kYes) return r;
+    plain_steps = r.steps;
+  }
   const std::vector<Precedence> implied = implied_order_of(model, ops);
-  return search(model, ops, budget, implied);
+  SearchResult r = search(model, ops, budget, implied);
+  r.steps += plain_steps;
+  return r;
 }
 
 // Whether the walk over parts in search order ends at a part with result `r`: an

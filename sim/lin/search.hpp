@@ -44,6 +44,10 @@ struct Budget {
   // When set, steps_left is a local share refilled from this pool: the one budget of
   // several searches that run at once (check_partitions with jobs > 1).
   std::atomic<std::uint64_t>* pool = nullptr;
+  // Whether check_partitions may try the plain search on a small part before
+  // deriving the model's implied order (see detail::search_part). Only speed
+  // depends on it; tests turn it off to show that.
+  bool plain_first = true;
 
   // Moves up to `chunk` steps from the pool into steps_left; false when it is empty.
   bool refill(std::uint64_t chunk = 4096) {
