@@ -1,6 +1,8 @@
 // Times Porcupine (github.com/anishathalye/porcupine) on the same grade-table
 // histories that `faultline bench check --export DIR` writes, so the two checkers
-// can be compared on identical input. Usage: go run . [-timeout 10s] DIR...
+// can be compared on identical input. Usage: go run . [-timeout 10s] [-runs 3] DIR...
+// It prints the median of -runs timings per history and, where DIR/faultline.tsv
+// (written by the same bench check) has faultline's median, the ratio of the two.
 //
 // The grade model per key: absent at first; insert creates an empty list (or
 // answers "exists"); append adds to the end (creating the key); read returns the
@@ -15,6 +17,8 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/anishathalye/porcupine"
@@ -145,33 +149,87 @@ func load(path string) ([]porcupine.Operation, error) {
 	return ops, scanner.Err()
 }
 
+// faultlineRates reads DIR/faultline.tsv (history, ops/s, peak MiB), if present.
+func faultlineRates(dir string) map[string]float64 {
+	rates := map[string]float64{}
+	data, err := os.ReadFile(filepath.Join(dir, "faultline.tsv"))
+	if err != nil {
+		return rates
+	}
+	for _, line := range strings.Split(string(data), "\n")[1:] {
+		fields := strings.Split(line, "\t")
+		if len(fields) < 2 {
+			continue
+		}
+		if v, err := strconv.ParseFloat(fields[1], 64); err == nil {
+			rates[fields[0]] = v
+		}
+	}
+	return rates
+}
+
+// medianRate checks ops `runs` times and returns the median rate in ops/s, or false
+// when a run did not finish within the limit.
+func medianRate(ops []porcupine.Operation, runs int, limit time.Duration) (float64, bool, bool) {
+	var rates []float64
+	ok := true
+	for r := 0; r < runs; r++ {
+		start := time.Now()
+		result := porcupine.CheckOperationsTimeout(gradeModel, ops, limit)
+		elapsed := time.Since(start).Seconds()
+		if result == porcupine.Unknown {
+			return 0, false, false
+		}
+		ok = ok && result == porcupine.Ok
+		rates = append(rates, float64(len(ops))/elapsed)
+	}
+	sort.Float64s(rates)
+	return rates[len(rates)/2], ok, true
+}
+
 func main() {
 	limit := flag.Duration("timeout", 10*time.Second, "give up on a history after this long")
+	runs := flag.Int("runs", 3, "timings per history; the median is printed")
 	flag.Parse()
+	if *runs < 1 {
+		fmt.Fprintln(os.Stderr, "-runs must be at least 1")
+		os.Exit(64)
+	}
 	var files []string
+	rates := map[string]float64{}
 	for _, arg := range flag.Args() {
 		found, _ := filepath.Glob(filepath.Join(arg, "h-*.json"))
 		files = append(files, found...)
+		for k, v := range faultlineRates(arg) {
+			rates[k] = v
+		}
 	}
 	sort.Strings(files)
 	if len(files) == 0 {
 		fmt.Fprintln(os.Stderr, "usage: go run . DIR (DIR from faultline bench check --export DIR)")
 		os.Exit(64)
 	}
-	fmt.Printf("%-22s %14s %s\n", "history", "porcupine ops/s", "verdict")
+	fmt.Printf("%-22s %16s %16s %10s %s\n", "history", "porcupine ops/s", "faultline ops/s", "faultline/porcupine", "verdict")
 	for _, file := range files {
 		ops, err := load(file)
 		if err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			os.Exit(64)
 		}
-		start := time.Now()
-		result := porcupine.CheckOperationsTimeout(gradeModel, ops, *limit)
-		elapsed := time.Since(start).Seconds()
-		if result == porcupine.Unknown {
-			fmt.Printf("%-22s %14s unknown (stopped after %v)\n", filepath.Base(file), "-", *limit)
+		name := filepath.Base(file)
+		ours := "-"
+		if v, found := rates[name]; found {
+			ours = fmt.Sprintf("%.0f", v)
+		}
+		rate, ok, finished := medianRate(ops, *runs, *limit)
+		if !finished {
+			fmt.Printf("%-22s %16s %16s %10s unknown (stopped after %v)\n", name, "-", ours, "-", *limit)
 			continue
 		}
-		fmt.Printf("%-22s %14.0f %v\n", filepath.Base(file), float64(len(ops))/elapsed, result == porcupine.Ok)
+		ratio := "-"
+		if v, found := rates[name]; found {
+			ratio = fmt.Sprintf("%.1fx", v/rate)
+		}
+		fmt.Printf("%-22s %16.0f %16s %10s %v\n", name, rate, ours, ratio, ok)
 	}
 }
