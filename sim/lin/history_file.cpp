@@ -1,5 +1,7 @@
 #include "sim/lin/history_file.hpp"
 
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 #include <utility>
@@ -39,7 +41,7 @@ std::variant<std::vector<HistoryOp>, HistoryError> parse_history(std::string_vie
 
 std::variant<std::vector<HistoryOp>, HistoryError> load_history(const std::string& path, HistoryFormat format) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) return HistoryError{path, 0, "cannot read the file"};
+  if (!in) return HistoryError{path, 0, std::string("cannot read the file: ") + std::strerror(errno)};
   std::ostringstream text;
   text << in.rdbuf();
   return parse_history(text.str(), format, path);
@@ -48,7 +50,7 @@ std::variant<std::vector<HistoryOp>, HistoryError> load_history(const std::strin
 std::optional<HistoryError> save_history(const std::string& path, const History& history, HistoryFormat format) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   if (!out) return HistoryError{path, 0, "cannot open the file for writing"};
-  out << format_history(history, format);
+  write_history(out, history, format);
   out.flush();
   if (!out) return HistoryError{path, 0, "cannot write the file"};
   return std::nullopt;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <iosfwd>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -36,9 +37,12 @@ std::variant<std::vector<HistoryOp>, HistoryError> load_history(const std::strin
 // written under a new process (client + n * clients), because a Jepsen process
 // with an :info never invokes again. An :ok with status stale becomes a :fail.
 std::vector<HistValue> history_events(const History& history);
-// The events as text: one EDN map or one JSON object per line.
+// Writes the events to `out`, one EDN map or one JSON object per line, building one
+// event at a time (a long run's history need not fit in memory as values).
+void write_history(std::ostream& out, const History& history, HistoryFormat format);
+// The events as text, as write_history writes them.
 std::string format_history(const History& history, HistoryFormat format);
-// Writes format_history to `path`; an error (line 0) if it cannot.
+// Writes the events to `path`; an error (line 0) if it cannot.
 std::optional<HistoryError> save_history(const std::string& path, const History& history, HistoryFormat format);
 
 }  // namespace fl::sim::lin

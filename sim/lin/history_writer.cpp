@@ -1,6 +1,8 @@
 // The writer half of history_file.hpp: a grade-table run's history as events.
 #include <algorithm>
 #include <map>
+#include <ostream>
+#include <sstream>
 #include <tuple>
 #include <utility>
 
@@ -11,13 +13,18 @@ namespace {
 
 constexpr std::int64_t kNanosPerMicro = 1000;
 
-// An event before it gets its :index: when it happened, and a tie-break that keeps
-// a process's own events in order (see event_rank).
+// Which of an op's events an entry of the order is.
+enum class EventType { kInvoke, kOk, kFail, kInfo };
+
+// An event before it is written: when it happened, a tie-break that keeps a
+// process's own events in order (see completion_rank), and which op and event it
+// is. The map itself is built only when the event is written, so a long history
+// with long lists is never held as values all at once.
 struct Pending {
   Micros time_us = 0;
   int rank = 0;
   std::size_t op = 0;
-  HistValue map;
+  EventType type = EventType::kInvoke;
 };
 
 std::string f_name(OpKind op) { return op == OpKind::kReadAll ? "read-all" : std::string(op_name(op)); }
@@ -80,16 +87,15 @@ std::vector<std::int64_t> processes_of(const History& history) {
   return out;
 }
 
-}  // namespace
-
-std::vector<HistValue> history_events(const History& history) {
-  const std::vector<std::int64_t> process = processes_of(history);
+// Every event of `history` in the order they are written (see history_events).
+std::vector<Pending> event_order(const History& history) {
   std::vector<Pending> timed;
+  timed.reserve(history.size() * 2);
   std::vector<std::size_t> unknown;
   Micros end_us = 0;
   for (std::size_t i = 0; i < history.size(); ++i) {
     const Operation& o = history[i];
-    timed.push_back({o.invoke_us, kInvokeRank, i, event_map(o, process[i], "invoke", invoke_value(o.request), o.invoke_us)});
+    timed.push_back({o.invoke_us, kInvokeRank, i, EventType::kInvoke});
     end_us = std::max(end_us, o.invoke_us);
     if (o.outcome == Outcome::kUnknown) {
       unknown.push_back(i);
@@ -97,33 +103,58 @@ std::vector<HistValue> history_events(const History& history) {
     }
     const Micros done_us = std::max(o.complete_us, o.invoke_us);
     const bool ok = o.outcome == Outcome::kOk && o.response.status != Status::kStale;
-    HistValue value = ok ? ok_value(o) : invoke_value(o.request);
-    timed.push_back({done_us, completion_rank(o, done_us), i,
-                     event_map(o, process[i], ok ? "ok" : "fail", std::move(value), done_us)});
+    timed.push_back({done_us, completion_rank(o, done_us), i, ok ? EventType::kOk : EventType::kFail});
     end_us = std::max(end_us, done_us);
   }
   std::stable_sort(timed.begin(), timed.end(), [](const Pending& a, const Pending& b) {
     return std::tie(a.time_us, a.rank, a.op) < std::tie(b.time_us, b.rank, b.op);
   });
+  for (std::size_t i : unknown) timed.push_back({end_us, 0, i, EventType::kInfo});
+  return timed;
+}
+
+HistValue event_value(const Operation& o, std::int64_t process, const Pending& p, std::size_t index) {
+  HistValue map;
+  switch (p.type) {
+    case EventType::kInvoke: map = event_map(o, process, "invoke", invoke_value(o.request), p.time_us); break;
+    case EventType::kOk: map = event_map(o, process, "ok", ok_value(o), p.time_us); break;
+    case EventType::kFail: map = event_map(o, process, "fail", invoke_value(o.request), p.time_us); break;
+    case EventType::kInfo: map = event_map(o, process, "info", invoke_value(o.request), p.time_us); break;
+  }
+  map.items.push_back(make_keyword("index"));
+  map.items.push_back(make_int(static_cast<std::int64_t>(index)));
+  return map;
+}
+
+// Calls `emit` with each event in order, built one at a time.
+template <class Emit>
+void for_each_event(const History& history, Emit emit) {
+  const std::vector<std::int64_t> process = processes_of(history);
+  const std::vector<Pending> order = event_order(history);
+  for (std::size_t i = 0; i < order.size(); ++i) {
+    const Pending& p = order[i];
+    emit(event_value(history[p.op], process[p.op], p, i));
+  }
+}
+
+}  // namespace
+
+std::vector<HistValue> history_events(const History& history) {
   std::vector<HistValue> out;
-  for (Pending& p : timed) out.push_back(std::move(p.map));
-  for (std::size_t i : unknown) {
-    out.push_back(event_map(history[i], process[i], "info", invoke_value(history[i].request), end_us));
-  }
-  for (std::size_t i = 0; i < out.size(); ++i) {
-    out[i].items.push_back(make_keyword("index"));
-    out[i].items.push_back(make_int(static_cast<std::int64_t>(i)));
-  }
+  for_each_event(history, [&](HistValue event) { out.push_back(std::move(event)); });
   return out;
 }
 
+void write_history(std::ostream& out, const History& history, HistoryFormat format) {
+  for_each_event(history, [&](const HistValue& event) {
+    out << (format == HistoryFormat::kEdn ? to_edn(event) : to_json(event)) << '\n';
+  });
+}
+
 std::string format_history(const History& history, HistoryFormat format) {
-  std::string out;
-  for (const HistValue& event : history_events(history)) {
-    out += format == HistoryFormat::kEdn ? to_edn(event) : to_json(event);
-    out += '\n';
-  }
-  return out;
+  std::ostringstream out;
+  write_history(out, history, format);
+  return std::move(out).str();
 }
 
 }  // namespace fl::sim::lin
