@@ -96,7 +96,7 @@ class Cluster {
 
   // Asks ZooKeeper directly, as another client at address kOutsider would.
   wire::Reply zk_call(wire::Body body) {
-    if (outsider_session_.value == 0) outsider_session_ = outsider(wire::Connect{1 * kSeconds}).session;
+    if (outsider_session_.value == 0) outsider_session_ = outsider(wire::Connect{1 * kSeconds, {}, {}}).session;
     return outsider(std::move(body));
   }
 
