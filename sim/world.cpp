@@ -323,26 +323,37 @@ void World::deliver_to_zk(const DeliverPeer& e) {
   zk_output(output);
 }
 
-// The zk protocol's invariant, checked at every request ZooKeeper commits: at most one
-// session gets ordering writes (creates under /log) accepted per version of /epoch.
-// It reads the service's own state, not what replicas claim. Also measures how many
-// requests /log holds, against max_log_size like a replica's log.
+// The zk protocol's invariant: at most one session gets ordering writes (creates
+// under /log, alone or in a multi) accepted per version of /epoch. Checked after
+// every request ZooKeeper handles, which are the only events that change its tree
+// apart from session expiry (which deletes ephemerals only, never /log entries), so
+// no state that breaks it goes unseen. It reads the service's own state, not what
+// replicas claim. Also measures how many requests /log holds, against max_log_size
+// like a replica's log.
 void World::observe_zk(NodeId from, const fl::zk::RequestMessage& request, const zk::NodeOutput& output) {
-  const auto* multi = std::get_if<fl::zk::Multi>(&request.body);
-  if (multi == nullptr) return;
-  const bool orders = std::any_of(multi->ops.begin(), multi->ops.end(), [](const fl::zk::Op& op) {
-    const auto* create = std::get_if<fl::zk::Create>(&op);
-    return create != nullptr && create->path.starts_with(fl::zk::kLogEntryPrefix);
-  });
-  const auto committed = std::any_of(output.sends.begin(), output.sends.end(), [&](const auto& send) {
-    const auto* reply = dynamic_cast<const fl::zk::ReplyMessage*>(send.second.get());
-    return reply != nullptr && reply->connection == request.connection && reply->xid == request.xid &&
-           reply->reply.code == fl::zk::Code::kOk;
-  });
-  if (!committed) return;
+  const auto* reply = [&]() -> const fl::zk::ReplyMessage* {
+    for (const auto& send : output.sends) {
+      const auto* r = dynamic_cast<const fl::zk::ReplyMessage*>(send.second.get());
+      if (r != nullptr && r->connection == request.connection && r->xid == request.xid) return r;
+    }
+    return nullptr;
+  }();
+  if (reply == nullptr || reply->reply.code != fl::zk::Code::kOk) return;
+  const auto ordering = [](const std::string& path) { return path.starts_with(fl::zk::kLogEntryPrefix); };
+  std::uint64_t creates = 0;
+  if (const auto* create = std::get_if<fl::zk::Create>(&request.body)) {
+    creates = ordering(create->path) ? 1 : 0;
+  } else if (const auto* multi = std::get_if<fl::zk::Multi>(&request.body)) {
+    for (const fl::zk::Op& op : multi->ops) {
+      const auto* c = std::get_if<fl::zk::Create>(&op);
+      if (c != nullptr && ordering(c->path)) ++creates;
+    }
+  } else {
+    return;  // reads, pings, sessions: no change to /log
+  }
   const zk::DataTree& tree = zk_->node.service().tree();
-  if (orders) {
-    ++stats_.ordering_writes;
+  if (creates > 0) {
+    stats_.ordering_writes += creates;
     const zk::Znode* epoch = tree.find(fl::zk::kEpochPath);
     const std::int32_t version = epoch != nullptr ? epoch->meta.version : -1;
     auto [it, fresh] = epoch_writer_.try_emplace(version, request.session.value, from);
