@@ -662,6 +662,7 @@ void ZkReplica::on_collected(const Collect& p, const Reply& r, Micros now, Outpu
     const bool fenced = config_.mutation != ZkMutation::kNoFence && !r.results.empty() &&
                         r.results.front().code == Code::kBadVersion;
     if (fenced) return step_down("fenced: /epoch moved on", out);
+    out.notes.push_back(std::string("collect failed: ") + code_name(r.code));
     read_log(now, out);  // our view of /snapshot or /log was stale: refresh it
     return;
   }
