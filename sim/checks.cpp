@@ -251,7 +251,7 @@ CheckResult check_one_writer_per_epoch(const RunFacts& facts) {
     return r;
   }
   r.detail = std::to_string(facts.ordering_writes.value_or(0)) +
-             " ordering writes accepted, each epoch's from one session";
+             " creates under /log accepted, each epoch's from one session (checked after every ZooKeeper request)";
   return r;
 }
 

@@ -41,7 +41,8 @@ struct RunFacts {
   std::int64_t max_log_held = 0;
   std::string max_log_held_where;
   std::optional<std::string> slot_violation;
-  // zk runs only: set when the per-epoch invariant was checked (see World).
+  // zk runs only: set when the per-epoch invariant was checked (see World):
+  // creates under /log that ZooKeeper accepted, and the first violation.
   std::optional<std::uint64_t> ordering_writes;
   std::optional<std::string> epoch_violation;
   Micros last_fault_us = 0;
@@ -62,7 +63,9 @@ CheckResult check_exactly_once(const RunFacts& facts);
 CheckResult check_log_bound(const RunFacts& facts, std::int64_t max_log_size);
 // No two replicas applied different requests at the same log position.
 CheckResult check_slot_agreement(const RunFacts& facts);
-// zk runs: at most one session had ordering writes accepted per /epoch version.
+// zk runs: at most one session had ordering writes (creates under /log, alone or in
+// a multi) accepted per /epoch version. The World checks it after every request
+// ZooKeeper handles, the only events that can add to /log; this reports the result.
 CheckResult check_one_writer_per_epoch(const RunFacts& facts);
 // Requests complete within the bound: always, after the last fault, or not required.
 CheckResult check_liveness(const RunFacts& facts, Progress progress, Micros bound_us);

@@ -51,7 +51,8 @@ class Network {
   Fate send(NodeId from, NodeId to);
   // The fate of a message on a TCP connection (a ZooKeeper session): loss delays it
   // by retransmissions instead of dropping it, and it is never duplicated; only a
-  // partition drops it (the connection breaks). The caller keeps send order.
+  // partition drops it, and then the caller must break the connection, so that
+  // nothing sent after it arrives either. The caller keeps send order.
   Fate send_stream(NodeId from, NodeId to);
 
  private:

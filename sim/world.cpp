@@ -117,8 +117,11 @@ void World::execute(NodeId id, Output& out) {
 }
 
 void World::send_peer(NodeId from, NodeId to, const MessagePtr& message) {
-  const bool stream = zk_ && (from == *zk_address() || to == *zk_address());
-  const Fate fate = stream ? network_.send_stream(from, to) : network_.send(from, to);
+  if (zk_ && (from == *zk_address() || to == *zk_address())) {
+    send_stream(from, to, message);
+    return;
+  }
+  const Fate fate = network_.send(from, to);
   if (fate.copies == 0) {
     ++stats_.dropped;
     trace_.line(now(), "drop " + node_name(from) + "->" + node_name(to) + " " + std::string(fate.drop_reason) + " " +
@@ -126,16 +129,57 @@ void World::send_peer(NodeId from, NodeId to, const MessagePtr& message) {
     observe_send(from, to, *message, fate);
     return;
   }
-  if (stream) {
-    // A ZooKeeper session is a TCP connection: one copy, in send order.
-    Micros& last = zk_->last_delivery[{from.value, to.value}];
-    last = std::max(last, now() + fate.delays_us[0]);
-    queue_.push(last, DeliverPeer{from, to, message});
-    observe_send(from, to, *message, Fate{{}, 1, {last - now(), 0}});
-    return;
-  }
   for (int i = 0; i < fate.copies; ++i) queue_.push(now() + fate.delays_us[i], DeliverPeer{from, to, message});
   observe_send(from, to, *message, fate);
+}
+
+// A ZooKeeper session runs over TCP: on one connection a message arrives once, in
+// send order, or the connection breaks and neither it nor anything after it arrives.
+void World::send_stream(NodeId from, NodeId to, const MessagePtr& message) {
+  const auto* on = dynamic_cast<const fl::zk::ConnectionMessage*>(message.get());
+  FL_ASSERT(on != nullptr, "a message to or from ZooKeeper outside a connection: " + message->describe());
+  const NodeId replica = from == *zk_address() ? to : from;
+  const bool broken = zk_->broken[{replica.value, on->connection.value}];
+  const Fate fate = broken ? Fate{"reset", 0, {0, 0}} : network_.send_stream(from, to);
+  if (fate.copies == 0) {
+    ++stats_.dropped;
+    trace_.line(now(), "drop " + node_name(from) + "->" + node_name(to) + " " + std::string(fate.drop_reason) + " " +
+                           message->describe());
+    observe_send(from, to, *message, fate);
+    if (!broken) break_connection(replica, on->connection, std::string(fate.drop_reason));
+    return;
+  }
+  Micros& last = zk_->last_delivery[{from.value, to.value}];
+  last = std::max(last, now() + fate.delays_us[0]);
+  queue_.push(last, DeliverPeer{from, to, message});
+  observe_send(from, to, *message, Fate{{}, 1, {last - now(), 0}});
+}
+
+void World::break_connection(NodeId replica, fl::zk::ConnectionId connection, const std::string& why) {
+  bool& broken = zk_->broken[{replica.value, connection.value}];
+  if (broken) return;
+  broken = true;
+  trace_.line(now(), "zk connection " + node_name(replica) + " c" + std::to_string(connection.value) + " breaks (" +
+                         why + ")");
+  // Each end notices after the retransmission timeout, and after what was already on
+  // its way to it (TCP delivers the prefix it acknowledged).
+  const NodeId zk = *zk_address();
+  const Micros notice = now() + kStreamRetransmitUs;
+  const Micros to_replica = std::max(notice, zk_->last_delivery[{zk.value, replica.value}]);
+  const Micros to_zk = std::max(notice, zk_->last_delivery[{replica.value, zk.value}]);
+  queue_.push(to_replica, DeliverPeer{zk, replica, std::make_shared<fl::zk::ConnectionResetMessage>(connection)});
+  queue_.push(to_zk, ZkDisconnect{replica, connection});
+}
+
+// Breaks every open connection of `replica`, or of every replica.
+void World::break_connections(std::optional<NodeId> replica, const std::string& why) {
+  std::vector<std::pair<NodeId, fl::zk::ConnectionId>> open;
+  for (const auto& [key, broken] : zk_->broken) {
+    if (!broken && (!replica || key.first == replica->value)) {
+      open.emplace_back(NodeId(key.first), fl::zk::ConnectionId(key.second));
+    }
+  }
+  for (const auto& [node, connection] : open) break_connection(node, connection, why);
 }
 
 void World::send_request(const ClientSend& send) {
@@ -194,6 +238,9 @@ void World::handle(DeliverPeer& e) {
   if (!node.up) {
     ++stats_.dropped;
     trace_.line(now(), "drop " + node_name(e.from) + "->" + node_name(e.to) + " down " + e.message->describe());
+    if (const auto* on = dynamic_cast<const fl::zk::ConnectionMessage*>(e.message.get())) {
+      break_connection(e.to, on->connection, "replica down");
+    }
     return;
   }
   if (hold_if_paused(e.to, e)) return;
@@ -264,6 +311,9 @@ void World::deliver_to_zk(const DeliverPeer& e) {
   if (!zk_->up) {
     ++stats_.dropped;
     trace_.line(now(), "drop " + node_name(e.from) + "->zk down " + e.message->describe());
+    if (const auto* on = dynamic_cast<const fl::zk::ConnectionMessage*>(e.message.get())) {
+      break_connection(e.from, on->connection, "zk down");
+    }
     return;
   }
   ++stats_.delivered;
@@ -273,26 +323,37 @@ void World::deliver_to_zk(const DeliverPeer& e) {
   zk_output(output);
 }
 
-// The zk protocol's invariant, checked at every request ZooKeeper commits: at most one
-// session gets ordering writes (creates under /log) accepted per version of /epoch.
-// It reads the service's own state, not what replicas claim. Also measures how many
-// requests /log holds, against max_log_size like a replica's log.
+// The zk protocol's invariant: at most one session gets ordering writes (creates
+// under /log, alone or in a multi) accepted per version of /epoch. Checked after
+// every request ZooKeeper handles, which are the only events that change its tree
+// apart from session expiry (which deletes ephemerals only, never /log entries), so
+// no state that breaks it goes unseen. It reads the service's own state, not what
+// replicas claim. Also measures how many requests /log holds, against max_log_size
+// like a replica's log.
 void World::observe_zk(NodeId from, const fl::zk::RequestMessage& request, const zk::NodeOutput& output) {
-  const auto* multi = std::get_if<fl::zk::Multi>(&request.body);
-  if (multi == nullptr) return;
-  const bool orders = std::any_of(multi->ops.begin(), multi->ops.end(), [](const fl::zk::Op& op) {
-    const auto* create = std::get_if<fl::zk::Create>(&op);
-    return create != nullptr && create->path.starts_with(fl::zk::kLogEntryPrefix);
-  });
-  const auto committed = std::any_of(output.sends.begin(), output.sends.end(), [&](const auto& send) {
-    const auto* reply = dynamic_cast<const fl::zk::ReplyMessage*>(send.second.get());
-    return reply != nullptr && reply->connection == request.connection && reply->xid == request.xid &&
-           reply->reply.code == fl::zk::Code::kOk;
-  });
-  if (!committed) return;
+  const auto* reply = [&]() -> const fl::zk::ReplyMessage* {
+    for (const auto& send : output.sends) {
+      const auto* r = dynamic_cast<const fl::zk::ReplyMessage*>(send.second.get());
+      if (r != nullptr && r->connection == request.connection && r->xid == request.xid) return r;
+    }
+    return nullptr;
+  }();
+  if (reply == nullptr || reply->reply.code != fl::zk::Code::kOk) return;
+  const auto ordering = [](const std::string& path) { return path.starts_with(fl::zk::kLogEntryPrefix); };
+  std::uint64_t creates = 0;
+  if (const auto* create = std::get_if<fl::zk::Create>(&request.body)) {
+    creates = ordering(create->path) ? 1 : 0;
+  } else if (const auto* multi = std::get_if<fl::zk::Multi>(&request.body)) {
+    for (const fl::zk::Op& op : multi->ops) {
+      const auto* c = std::get_if<fl::zk::Create>(&op);
+      if (c != nullptr && ordering(c->path)) ++creates;
+    }
+  } else {
+    return;  // reads, pings, sessions: no change to /log
+  }
   const zk::DataTree& tree = zk_->node.service().tree();
-  if (orders) {
-    ++stats_.ordering_writes;
+  if (creates > 0) {
+    stats_.ordering_writes += creates;
     const zk::Znode* epoch = tree.find(fl::zk::kEpochPath);
     const std::int32_t version = epoch != nullptr ? epoch->meta.version : -1;
     auto [it, fresh] = epoch_writer_.try_emplace(version, request.session.value, from);
@@ -320,6 +381,12 @@ void World::observe_zk(NodeId from, const fl::zk::RequestMessage& request, const
 void World::handle(ZkExpiry& e) {
   if (!zk_->up || e.generation != zk_->expiry_generation) return;  // re-armed or crashed since
   zk_output(zk_->node.on_expiry_timer(now()));
+}
+
+void World::handle(ZkDisconnect& e) {
+  if (!zk_->up) return;  // a restarted server has no connections anyway
+  trace_.line(now(), "zk disconnect " + node_name(e.replica) + " c" + std::to_string(e.connection.value));
+  zk_->node.on_disconnect(e.replica, e.connection);
 }
 
 void World::zk_output(const zk::NodeOutput& output) {

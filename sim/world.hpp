@@ -92,8 +92,10 @@ class World {
   struct NemesisTick { bool last; };
   struct StopIssuing {};
   struct ZkExpiry { std::uint64_t generation; };
+  // ZooKeeper's end of a broken connection learns of it.
+  struct ZkDisconnect { NodeId replica; fl::zk::ConnectionId connection; };
   using Event = std::variant<DeliverPeer, DeliverRequest, DeliverReply, TimerFire, ClientWake, ClientTimeout,
-                             FaultFire, NemesisTick, StopIssuing, ZkExpiry>;
+                             FaultFire, NemesisTick, StopIssuing, ZkExpiry, ZkDisconnect>;
   // The ZooKeeper node and what the World keeps for it (protocol "zk" only).
   struct ZkEndpoint {
     zk::ZkNode node{zk::ServiceConfig{}};
@@ -102,6 +104,10 @@ class World {
     // Last scheduled delivery per directed link to or from ZooKeeper: sessions run
     // over TCP, so these links deliver in order and without duplicates.
     std::map<std::pair<std::uint32_t, std::uint32_t>, Micros> last_delivery;
+    // Every connection seen between a replica and ZooKeeper, by (replica, connection
+    // id): false while open, true once broken. A message on a broken connection is
+    // never delivered, so each connection delivers a prefix of what was sent on it.
+    std::map<std::pair<std::uint32_t, std::uint64_t>, bool> broken;
   };
 
   void dispatch(Event& event);
@@ -115,7 +121,14 @@ class World {
   void handle(NemesisTick& e);
   void handle(StopIssuing& e);
   void handle(ZkExpiry& e);
+  void handle(ZkDisconnect& e);
   void deliver_to_zk(const DeliverPeer& e);
+  // Sends on a replica's connection to ZooKeeper, or from ZooKeeper on one.
+  void send_stream(NodeId from, NodeId to, const MessagePtr& message);
+  // Breaks a connection to ZooKeeper: nothing more is delivered on it, and each end
+  // hears of it once what was already in flight toward it has arrived.
+  void break_connection(NodeId replica, fl::zk::ConnectionId connection, const std::string& why);
+  void break_connections(std::optional<NodeId> replica, const std::string& why);
   void observe_zk(NodeId from, const fl::zk::RequestMessage& request, const zk::NodeOutput& output);
   void zk_output(const zk::NodeOutput& output);
   void arm_zk_expiry();

@@ -89,6 +89,8 @@ void World::crash(NodeId id, const std::string& origin) {
   held_.erase(id.value);
   node.timer_generation.clear();
   trace_.line(now(), "fault crash " + replica_name(id) + " (" + origin + ")");
+  // Its kernel closes its sockets: ZooKeeper hears of it (the session lives on).
+  if (zk_) break_connections(id, "replica crashed");
   if (observer_) observer_->on_node(now(), id, NodeChange::kCrash, origin);
 }
 
@@ -135,11 +137,13 @@ void World::crash_zk(const std::string& origin) {
   zk_->up = false;
   ++zk_->expiry_generation;
   trace_.line(now(), "fault crash zk (" + origin + ")");
+  break_connections(std::nullopt, "zk crashed");
   if (observer_) observer_->on_node(now(), *zk_address(), NodeChange::kCrash, origin);
 }
 
 // The server comes back with its tree and sessions (ZooKeeper persists both in its
-// snapshot and log) and no watches; session clocks restart now (ZkService::restart).
+// snapshot and log) and neither connections nor watches: clients reconnect to their
+// sessions and set their watches again. Session clocks restart now (ZkService::restart).
 void World::restart_zk(const std::string& origin) {
   if (zk_->up) return;
   zk_->up = true;

@@ -2,13 +2,15 @@
 // stores there. Shared by the replicas (rsm/zk/replica) and the simulator's checks,
 // which read the same znodes to verify the protocol from outside.
 //
-//   /members/<id>   ephemeral, one per live replica (data: its connection id)
+//   /members/<id>   ephemeral, one per live replica; data: the /log child name its
+//                   latest local checkpoint includes ("" for none), its
+//                   acknowledgement: the leader deletes no entry after it
 //   /leader         ephemeral, held by the replica that orders (data: its id)
 //   /epoch          persistent; a new leader bumps its version, and every ordering
 //                   write is a multi that checks that version (the fence)
 //   /log/e-<seq>    persistent sequential: one batch of ordered requests
 //   /snapshot       persistent: the leader's latest checkpoint, and the log position
-//                   below which entries may be gone (garbage-collected)
+//                   up to which entries may be gone (garbage-collected)
 #pragma once
 
 #include <cstdint>

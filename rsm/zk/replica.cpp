@@ -38,6 +38,7 @@ void ZkReplica::start(const DiskImage& disk, Micros now, Output& out) {
     const auto cut = it->second.find('\n');
     FL_ASSERT(cut != std::string::npos, "malformed local checkpoint");
     applied_ = it->second.substr(0, cut);
+    checkpointed_ = applied_;
     const auto error = app_->restore(std::string_view(it->second).substr(cut + 1));
     FL_ASSERT(!error, "local checkpoint does not restore");
     out.notes.push_back("restored local checkpoint through " + (applied_.empty() ? "(none)" : applied_));
@@ -48,14 +49,14 @@ void ZkReplica::start(const DiskImage& disk, Micros now, Output& out) {
 }
 
 // A new session (at start, and after the old one expired): a fresh client whose
-// connection id no earlier session of any replica used.
+// connection ids no earlier session of this replica used. The client counts its
+// reconnects up from the first id, so each session has 2^16 ids to itself.
 void ZkReplica::open_session(Micros now, Output& out) {
   ClientConfig c;
   c.server = config_.zookeeper;
   c.session_timeout_us = config_.session_timeout_us;
   c.timer = kZkClientTimer;
-  c.connection = ConnectionId((static_cast<std::uint64_t>(now) << 16) | ((sessions_opened_ & 0xFF) << 8) |
-                              (config_.self.value & 0xFF));
+  c.connection = ConnectionId((static_cast<std::uint64_t>(now) << 24) | ((sessions_opened_ & 0xFF) << 16));
   ++sessions_opened_;
   client_.emplace(c);
   calls_.clear();
@@ -63,7 +64,9 @@ void ZkReplica::open_session(Micros now, Output& out) {
   electing_ = false;
   log_reading_ = false;
   log_again_ = false;
-  collecting_ = false;
+  abort_collect();
+  acking_ = false;
+  acked_.clear();  // a new session registers a new /members node, with the position in it
   writes_in_flight_ = 0;
   in_flight_ = 0;
   leader_.reset();
@@ -114,12 +117,15 @@ void ZkReplica::on_timer(std::uint32_t timer, Micros now, Output& out) {
       queue_.pop_front();
     }
   }
-  if (!leader_ && !electing_) elect(now, out);
+  // Watches say when /leader changes, but a replica that relied on them alone would
+  // follow a dead leader forever after one lost notification: re-read it once per
+  // session timeout (by then a dead leader's session has expired).
+  if (!electing_ && (!leader_ || now - leader_checked_us_ >= config_.session_timeout_us)) elect(now, out);
   if (!log_reading_) read_log(now, out);  // a safety net; the /log watch does the work
 }
 
 void ZkReplica::on_client_request(const Request& request, Micros now, Output& out) {
-  awaiting_.emplace(request.client.value, request.id.value);
+  awaiting_[request.client.value] = request.id.value;
   if (leading_) {
     if (log_requests_held() < config_.max_log_size) queue_.push_back(request);
     order(now, out);
@@ -156,8 +162,9 @@ void ZkReplica::on_session(const SessionChange& s, Micros now, Output& out) {
       }
       call(client_->create(std::string(kSnapshotPath), encode_snapshot({}), CreateMode::kPersistent, now, out),
            Setup{});
-      call(client_->create(member_path(config_.self), "", CreateMode::kEphemeral, now, out), Register{});
+      call(client_->create(member_path(config_.self), checkpointed_, CreateMode::kEphemeral, now, out), Register{});
       electing_ = false;
+      acking_ = false;
       log_reading_ = false;
       ++log_round_;
       requested_ = applied_;
@@ -168,6 +175,8 @@ void ZkReplica::on_session(const SessionChange& s, Micros now, Output& out) {
       // role; if its session expires meanwhile, the fence stops its writes.
       electing_ = false;
       log_reading_ = false;
+      acking_ = false;
+      abort_collect();
       return;
     case SessionState::kExpired:
       step_down("session expired", out);
@@ -197,6 +206,7 @@ void ZkReplica::on_completion(const Completion& c, Micros now, Output& out) {
         if constexpr (std::is_same_v<P, Register>) {
           if (r.code == Code::kOk) {
             registered_ = true;
+            acked_ = checkpointed_;  // the node was created with it
             elect(now, out);
           } else if (r.code == Code::kNodeExists) {
             call(client_->get(member_path(config_.self), false, now, out), OldMember{});
@@ -204,6 +214,8 @@ void ZkReplica::on_completion(const Completion& c, Micros now, Output& out) {
         } else if constexpr (std::is_same_v<P, OldMember>) {
           if (r.code == Code::kOk && r.stat && r.stat->ephemeral_owner == client_->session()) {
             registered_ = true;  // ours: created before a connection loss hid the reply
+            acked_ = r.data;
+            acknowledge(now, out);
             elect(now, out);
           } else if (r.code == Code::kOk || r.code == Code::kNoNode) {
             // Our previous incarnation's node, its session not yet expired: replace it.
@@ -211,7 +223,8 @@ void ZkReplica::on_completion(const Completion& c, Micros now, Output& out) {
               out.notes.push_back("dropping member node of a previous session");
               call(client_->remove(member_path(config_.self), r.stat->version, now, out), DropStale{});
             }
-            call(client_->create(member_path(config_.self), "", CreateMode::kEphemeral, now, out), Register{});
+            call(client_->create(member_path(config_.self), checkpointed_, CreateMode::kEphemeral, now, out),
+                 Register{});
           }
         } else if constexpr (std::is_same_v<P, LeaderExists>) {
           on_leader_exists(r, now, out);
@@ -231,6 +244,14 @@ void ZkReplica::on_completion(const Completion& c, Micros now, Output& out) {
           on_entry(p, r, now, out);
         } else if constexpr (std::is_same_v<P, Order>) {
           on_ordered(p, r, now, out);
+        } else if constexpr (std::is_same_v<P, Ack>) {
+          acking_ = false;
+          if (r.code == Code::kOk) acked_ = p.position;
+          acknowledge(now, out);  // a newer checkpoint may have been saved meanwhile
+        } else if constexpr (std::is_same_v<P, CollectMembers>) {
+          on_collect_members(p, r, now, out);
+        } else if constexpr (std::is_same_v<P, CollectAck>) {
+          on_collect_ack(p, r, now, out);
         } else if constexpr (std::is_same_v<P, Collect>) {
           on_collected(p, r, now, out);
         }
@@ -246,6 +267,7 @@ void ZkReplica::on_completion(const Completion& c, Micros now, Output& out) {
 void ZkReplica::elect(Micros now, Output& out) {
   if (electing_ || !client_ || client_->state() != SessionState::kConnected) return;
   electing_ = true;
+  leader_checked_us_ = now;
   call(client_->exists(std::string(kLeaderPath), true, now, out), LeaderExists{});
 }
 
@@ -303,18 +325,26 @@ void ZkReplica::on_members(const Reply& r, Micros now, Output& out) {
   }
   if (lowest != config_.self) return;  // the /members watch brings the next round
   electing_ = true;
-  call(client_->create(std::string(kLeaderPath), std::to_string(config_.self.value), CreateMode::kEphemeral, now,
-                       out),
-       ClaimLeader{});
+  // Claiming /leader and bumping /epoch in one transaction: from the moment we hold
+  // /leader, every earlier leader's ordering write fails its check of /epoch.
+  std::vector<Op> ops;
+  ops.push_back(Create{std::string(kLeaderPath), std::to_string(config_.self.value), CreateMode::kEphemeral});
+  ops.push_back(SetData{std::string(kEpochPath), std::to_string(config_.self.value), kAnyVersion});
+  call(client_->multi(std::move(ops), now, out), ClaimLeader{});
 }
 
 void ZkReplica::on_claimed(const Reply& r, Micros now, Output& out) {
   electing_ = false;
   if (r.code == Code::kNodeExists) return elect(now, out);
-  if (r.code != Code::kOk) return;
+  // Lost with the connection: if it committed, the next round finds /leader ours and
+  // bumps /epoch again (lead()).
+  if (r.code != Code::kOk || r.results.size() != 2 || !r.results[1].stat) return;
   // Watch /leader so that losing it (our session expired) is noticed.
   call(client_->exists(std::string(kLeaderPath), true, now, out), Setup{});
-  lead(now, out);
+  leader_ = config_.self;
+  leading_ = Leading{};
+  start_leading(*r.results[1].stat, out);
+  order(now, out);
 }
 
 // We hold /leader: bump the epoch, which fences every earlier leader (their ordering
@@ -327,7 +357,6 @@ void ZkReplica::lead(Micros now, Output& out) {
 }
 
 void ZkReplica::on_epoch(const Reply& r, Micros now, Output& out) {
-  (void)now;
   if (!leading_) return;
   if (r.code != Code::kOk || !r.stat) {
     // Lost with the connection (or the session): we may still hold /leader; the next
@@ -336,10 +365,14 @@ void ZkReplica::on_epoch(const Reply& r, Micros now, Output& out) {
     leader_.reset();
     return;
   }
-  leading_->epoch_version = r.stat->version;
-  leading_->epoch = static_cast<std::uint64_t>(r.stat->version) + 1;
-  out.notes.push_back("leader epoch=" + std::to_string(leading_->epoch));
+  start_leading(*r.stat, out);
   order(now, out);
+}
+
+void ZkReplica::start_leading(const Stat& epoch, Output& out) {
+  leading_->epoch_version = epoch.version;
+  leading_->epoch = static_cast<std::uint64_t>(epoch.version) + 1;
+  out.notes.push_back("leader epoch=" + std::to_string(leading_->epoch));
 }
 
 void ZkReplica::step_down(const std::string& why, Output& out) {
@@ -348,7 +381,7 @@ void ZkReplica::step_down(const std::string& why, Output& out) {
   out.notes.push_back("step down: " + why);
   leading_.reset();
   if (leader_ == config_.self) leader_.reset();
-  collecting_ = false;
+  abort_collect();
 }
 
 // ---- reading and applying the log ----
@@ -393,11 +426,18 @@ void ZkReplica::on_snapshot(const SnapshotRead& p, const Reply& r, Micros now, O
       applied_ = snapshot->through;
       requested_ = std::max(requested_, applied_);
       save_checkpoint(out);
+      acknowledge(now, out);
     }
+  }
+  // Names below the listing's first are gone for good: no later listing holds them.
+  if (p.children.empty()) {
+    deleted_.clear();
+  } else {
+    deleted_.erase(deleted_.begin(), deleted_.lower_bound(p.children.front()));
   }
   std::map<std::string, std::int64_t> sizes;  // what is listed now; collected entries go
   for (const std::string& child : p.children) {
-    if (!log_seq(child)) continue;
+    if (!log_seq(child) || deleted_.contains(child)) continue;
     const auto it = entry_sizes_.find(child);
     sizes.emplace(child, it != entry_sizes_.end() ? it->second : -1);
     if (child <= requested_) continue;
@@ -432,6 +472,7 @@ void ZkReplica::on_entry(const EntryData& p, const Reply& r, Micros now, Output&
   const auto entry = decode_entry(r.data);
   FL_ASSERT(entry.has_value(), "malformed /log entry " + p.name);
   apply(p.name, *entry, out);
+  acknowledge(now, out);
   if (leading_) {
     collect(now, out);
     order(now, out);
@@ -444,7 +485,8 @@ void ZkReplica::apply(const std::string& name, const LogEntry& entry, Output& ou
     const Request& request = entry.requests[i];
     const Response response = app_->execute(request);
     out.applied.push_back(Applied{slot, static_cast<std::uint32_t>(i), request});
-    if (awaiting_.erase({request.client.value, request.id.value}) > 0) {
+    if (const auto it = awaiting_.find(request.client.value); it != awaiting_.end() && it->second == request.id.value) {
+      awaiting_.erase(it);
       out.replies.push_back(ClientReply{request.client, request.id, response});
     }
   }
@@ -460,6 +502,15 @@ void ZkReplica::save_checkpoint(Output& out) {
   out.writes.push_back(DiskWrite{std::string(kCheckpointKey), checkpoint_text(applied_, app_->checkpoint()), 0});
   out.sync = true;
   since_checkpoint_ = 0;
+  checkpointed_ = applied_;
+}
+
+// Sent after the checkpoint's sync (persist before send), so a position ZooKeeper
+// holds is one this replica can resume from.
+void ZkReplica::acknowledge(Micros now, Output& out) {
+  if (!registered_ || acking_ || acked_ == checkpointed_ || client_->state() != SessionState::kConnected) return;
+  acking_ = true;
+  call(client_->set(member_path(config_.self), checkpointed_, kAnyVersion, now, out), Ack{checkpointed_});
 }
 
 // ---- ordering (leader) ----
@@ -518,33 +569,91 @@ void ZkReplica::on_ordered(const Order& p, const Reply& r, Micros now, Output& o
   // the log; their clients retry, and the app's dedup keeps writes exactly-once.
 }
 
-// Writes our state as /snapshot and deletes the entries up to the previous
-// snapshot, in one fenced multi that also checks /snapshot's version, so two leaders'
-// collections cannot interleave.
+// Every checkpoint_interval applied requests (or when ordering waits for room) the
+// leader writes its state to /snapshot and deletes the entries every live member has
+// acknowledged. First it reads the acknowledgements: /members, then each member's
+// node. A member that registers after the listing starts behind what may be deleted
+// and restores /snapshot, as does any replica that lags behind it.
 void ZkReplica::collect(Micros now, Output& out, bool urgent) {
   if (!leading_ || leading_->epoch == 0 || collecting_ || applied_ < snapshot_through_) return;
   if (snapshot_version_ == kAnyVersion) return;  // /snapshot not read yet: nothing to check against
-  // With nothing applied since the snapshot, writing it again still frees the
-  // entries up to it; worth it only when ordering waits for room.
-  const bool nothing_to_free =
-      entry_sizes_.empty() || entry_sizes_.begin()->first > snapshot_through_;
-  if (applied_ == snapshot_through_ && (!urgent || nothing_to_free)) return;
-  std::int64_t since = 0;
-  for (auto it = entry_sizes_.upper_bound(snapshot_through_); it != entry_sizes_.end() && it->first <= applied_; ++it) {
-    since += size_of(it->second);
-  }
-  if (since < config_.checkpoint_interval && !urgent) return;
-  std::vector<Op> ops;
-  if (config_.mutation != ZkMutation::kNoFence) ops.push_back(Check{std::string(kEpochPath), leading_->epoch_version});
-  ops.push_back(SetData{std::string(kSnapshotPath),
-                        encode_snapshot({applied_, snapshot_through_, app_->checkpoint()}), snapshot_version_});
-  // Every entry still listed up to the previous snapshot, including any an earlier
-  // leader's collection missed.
-  for (auto it = entry_sizes_.begin(); it != entry_sizes_.end() && it->first <= snapshot_through_; ++it) {
-    ops.push_back(Delete{entry_path(it->first), kAnyVersion});
+  if (now < collect_idle_until_) return;
+  if (urgent) {
+    // Room can only come from entries we applied.
+    if (entry_sizes_.empty() || entry_sizes_.begin()->first > applied_) return;
+  } else {
+    std::int64_t since = 0;
+    for (auto it = entry_sizes_.upper_bound(snapshot_through_); it != entry_sizes_.end() && it->first <= applied_;
+         ++it) {
+      since += size_of(it->second);
+    }
+    if (since < config_.checkpoint_interval) return;
   }
   collecting_ = true;
-  call(client_->multi(std::move(ops), now, out), Collect{applied_});
+  collect_round_ = CollectRound{++collect_rounds_, urgent, 0, std::nullopt};
+  call(client_->get_children(std::string(kMembersPath), false, now, out), CollectMembers{collect_round_->round});
+}
+
+void ZkReplica::on_collect_members(const CollectMembers& p, const Reply& r, Micros now, Output& out) {
+  if (!collect_round_ || collect_round_->round != p.round) return;
+  if (r.code != Code::kOk) return abort_collect();
+  for (const std::string& child : r.children) {
+    const auto id = member_id(child);
+    if (!id || *id == config_.self) continue;
+    ++collect_round_->waiting;
+    call(client_->get(member_path(*id), false, now, out), CollectAck{p.round});
+  }
+  if (collect_round_->waiting == 0) finish_collect(now, out);
+}
+
+void ZkReplica::on_collect_ack(const CollectAck& p, const Reply& r, Micros now, Output& out) {
+  if (!collect_round_ || collect_round_->round != p.round) return;
+  if (r.code == Code::kOk) {
+    if (!collect_round_->oldest || r.data < *collect_round_->oldest) collect_round_->oldest = r.data;
+  } else if (r.code != Code::kNoNode) {  // NoNode: that member is gone since the listing
+    return abort_collect();
+  }
+  if (--collect_round_->waiting == 0) finish_collect(now, out);
+}
+
+void ZkReplica::finish_collect(Micros now, Output& out) {
+  const CollectRound round = *collect_round_;
+  collect_round_.reset();
+  if (!leading_ || leading_->epoch == 0) return abort_collect();
+  std::string upto = applied_;
+  if (round.oldest && *round.oldest < upto) upto = *round.oldest;
+  if (round.urgent) {
+    // A live member whose acknowledgement leaves no room for one more batch is too
+    // far behind to wait for: collect past it, and it restores /snapshot.
+    std::int64_t freed = 0;
+    for (auto it = entry_sizes_.begin(); it != entry_sizes_.end() && it->first <= upto; ++it) {
+      freed += size_of(it->second);
+    }
+    if (upto < applied_ && log_held() - freed + config_.batch_size_max > config_.max_log_size) {
+      out.notes.push_back("collecting past a member acknowledged at " + (upto.empty() ? std::string("(none)") : upto));
+      upto = applied_;
+    }
+  }
+  upto = std::max(upto, collected_);
+  std::vector<std::string> doomed;
+  for (auto it = entry_sizes_.begin(); it != entry_sizes_.end() && it->first <= upto; ++it) doomed.push_back(it->first);
+  if (doomed.empty() && applied_ == snapshot_through_) {
+    // Nothing to free and nothing new to snapshot: try again a tick later.
+    collecting_ = false;
+    collect_idle_until_ = now + config_.tick_us;
+    return;
+  }
+  std::vector<Op> ops;
+  if (config_.mutation != ZkMutation::kNoFence) ops.push_back(Check{std::string(kEpochPath), leading_->epoch_version});
+  ops.push_back(
+      SetData{std::string(kSnapshotPath), encode_snapshot({applied_, upto, app_->checkpoint()}), snapshot_version_});
+  for (const std::string& name : doomed) ops.push_back(Delete{entry_path(name), kAnyVersion});
+  call(client_->multi(std::move(ops), now, out), Collect{applied_, upto, std::move(doomed)});
+}
+
+void ZkReplica::abort_collect() {
+  collecting_ = false;
+  collect_round_.reset();
 }
 
 void ZkReplica::on_collected(const Collect& p, const Reply& r, Micros now, Output& out) {
@@ -553,13 +662,17 @@ void ZkReplica::on_collected(const Collect& p, const Reply& r, Micros now, Outpu
     const bool fenced = config_.mutation != ZkMutation::kNoFence && !r.results.empty() &&
                         r.results.front().code == Code::kBadVersion;
     if (fenced) return step_down("fenced: /epoch moved on", out);
+    out.notes.push_back(std::string("collect failed: ") + code_name(r.code));
     read_log(now, out);  // our view of /snapshot or /log was stale: refresh it
     return;
   }
   const std::size_t set_at = config_.mutation != ZkMutation::kNoFence ? 1 : 0;
   if (set_at < r.results.size() && r.results[set_at].stat) snapshot_version_ = r.results[set_at].stat->version;
-  entry_sizes_.erase(entry_sizes_.begin(), entry_sizes_.upper_bound(snapshot_through_));
-  collected_ = snapshot_through_;
+  for (const std::string& name : p.deleted) {
+    entry_sizes_.erase(name);
+    deleted_.insert(name);
+  }
+  collected_ = p.collected;
   snapshot_through_ = p.through;
   order(now, out);
 }

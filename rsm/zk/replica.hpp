@@ -5,19 +5,29 @@
 // - Membership and leadership. Each replica registers an ephemeral /members/<id>.
 //   The lowest live id creates the ephemeral /leader; the others watch /leader and,
 //   while there is none, /members. When the leader's session ends ZooKeeper deletes
-//   /leader, the watches fire, and the lowest live id takes over.
-// - Fencing. A new leader bumps the version of /epoch and orders only through a
-//   multi that checks that version, so a leader that was replaced (paused, cut off,
-//   expired) can no longer order anything even while it still thinks it leads.
+//   /leader, the watches fire, and the lowest live id takes over. Watches survive
+//   connection losses (the client sets them again), and every replica also re-reads
+//   /leader once per session timeout, so that no lost notification can leave a
+//   replica forwarding to a leader that is gone.
+// - Fencing. A new leader bumps the version of /epoch in the same multi that creates
+//   /leader, and orders only through a multi that checks that version, so a leader
+//   that was replaced (paused, cut off, expired) can no longer order anything even
+//   while it still thinks it leads.
 // - Ordering. Any replica takes client requests; followers forward them to the
 //   leader, which batches them into persistent sequential /log entries. Every
 //   replica (the leader too) watches /log, reads new entries in name order, applies
 //   them, and the replica a client sent to replies once it applied the request.
-// - Recovery and bounds. Every replica keeps a local checkpoint (disk) and resumes
-//   from it plus the log. The leader periodically writes its state to /snapshot and
-//   deletes the entries up to the previous snapshot (one interval of slack for
-//   replicas a little behind); a replica further behind restores /snapshot. The
-//   leader stops ordering while the log would hold more than max_log_size requests.
+// - Acknowledgements. Every replica keeps a local checkpoint (disk) and resumes from
+//   it plus the log. Each time it saves one it acknowledges the position by writing
+//   it as the data of its own /members/<id>: an ephemeral node, so a replica that is
+//   gone stops holding the log back by itself, and no other node to clean up.
+// - Garbage collection and bounds. Every checkpoint_interval requests the leader
+//   reads the live members' acknowledgements, writes its state to /snapshot and
+//   deletes the entries up to the oldest acknowledged position, in one fenced multi.
+//   A replica behind what was deleted (it was gone, or so far behind that the log
+//   had to make room past it) restores /snapshot. The leader stops ordering while
+//   the log would hold more than max_log_size requests, and when a live member's
+//   acknowledgement is what keeps it full, collects past that member.
 // - A restarted replica may find its previous session's ephemerals still there
 //   (the session has not expired yet); it deletes them and registers anew.
 #pragma once
@@ -97,16 +107,30 @@ class ZkReplica final : public Replica {
   struct LeaderExists {};                // exists(/leader, watch)
   struct LeaderData {};                  // get(/leader)
   struct Members {};                     // getChildren(/members, watch)
-  struct ClaimLeader {};                 // create(/leader)
+  struct ClaimLeader {};                 // multi[create(/leader), setData(/epoch)]
   struct DropStale {};                   // delete a /leader or member of our previous session
   struct BumpEpoch {};                   // setData(/epoch)
   struct LogChildren { std::uint64_t round; std::uint64_t doubts; };
   struct SnapshotRead { std::uint64_t round; std::uint64_t doubts; std::vector<std::string> children; };
   struct EntryData { std::uint64_t round; std::string name; };
   struct Order { std::int64_t requests; };
-  struct Collect { std::string through; };  // snapshot + garbage collection
+  struct Ack { std::string position; };                      // setData(/members/<self>)
+  struct CollectMembers { std::uint64_t round; };            // getChildren(/members)
+  struct CollectAck { std::uint64_t round; };                // get(/members/<id>)
+  // The snapshot and garbage-collection multi: /snapshot through `through`, entries
+  // up to `collected` deleted (`deleted`, as listed).
+  struct Collect { std::string through; std::string collected; std::vector<std::string> deleted; };
   using Purpose = std::variant<Setup, Register, OldMember, LeaderExists, LeaderData, Members, ClaimLeader, DropStale,
-                               BumpEpoch, LogChildren, SnapshotRead, EntryData, Order, Collect>;
+                               BumpEpoch, LogChildren, SnapshotRead, EntryData, Order, Ack, CollectMembers,
+                               CollectAck, Collect>;
+
+  // A garbage collection gathering the members' acknowledgements.
+  struct CollectRound {
+    std::uint64_t round = 0;
+    bool urgent = false;
+    int waiting = 0;                     // acknowledgements not read yet
+    std::optional<std::string> oldest;   // the oldest acknowledgement read
+  };
 
   struct Leading {
     std::uint64_t epoch = 0;  // the /epoch version this leader checks; 0 until bumped
@@ -127,6 +151,8 @@ class ZkReplica final : public Replica {
   void on_claimed(const Reply& reply, Micros now, Output& out);
   void lead(Micros now, Output& out);
   void on_epoch(const Reply& reply, Micros now, Output& out);
+  // Leads in the epoch after `epoch`, the stat of /epoch our bump left.
+  void start_leading(const Stat& epoch, Output& out);
   void step_down(const std::string& why, Output& out);
 
   void read_log(Micros now, Output& out);
@@ -135,12 +161,19 @@ class ZkReplica final : public Replica {
   void on_entry(const EntryData& p, const Reply& reply, Micros now, Output& out);
   void apply(const std::string& name, const LogEntry& entry, Output& out);
   void save_checkpoint(Output& out);
+  // Writes the last checkpoint's position to /members/<self> if it is newer than
+  // the one written.
+  void acknowledge(Micros now, Output& out);
 
   void order(Micros now, Output& out);
   void on_ordered(const Order& p, const Reply& reply, Micros now, Output& out);
-  // Snapshots and collects after checkpoint_interval requests, or sooner when
-  // `urgent` (ordering waits for room).
+  // Starts a snapshot and collection after checkpoint_interval requests, or sooner
+  // when `urgent` (ordering waits for room): reads the acknowledgements first.
   void collect(Micros now, Output& out, bool urgent = false);
+  void on_collect_members(const CollectMembers& p, const Reply& reply, Micros now, Output& out);
+  void on_collect_ack(const CollectAck& p, const Reply& reply, Micros now, Output& out);
+  void finish_collect(Micros now, Output& out);
+  void abort_collect();
   std::int64_t size_of(std::int64_t recorded) const;
   void on_collected(const Collect& p, const Reply& reply, Micros now, Output& out);
   std::int64_t log_held() const;
@@ -155,6 +188,7 @@ class ZkReplica final : public Replica {
   std::optional<NodeId> leader_;          // who holds /leader, as last read
   std::optional<Leading> leading_;
   bool electing_ = false;                 // an election round is in flight
+  Micros leader_checked_us_ = 0;          // when /leader was last read
 
   // The log as this replica applied it.
   std::string applied_;                   // the last applied /log child, "" for none
@@ -163,6 +197,9 @@ class ZkReplica final : public Replica {
   bool log_reading_ = false;
   bool log_again_ = false;                // a /log watch fired during a round
   std::string requested_;                 // entries up to this name have been asked for
+  std::string checkpointed_;              // the position of the local checkpoint
+  std::string acked_;                     // the position /members/<self> holds, as last written
+  bool acking_ = false;                   // an Ack write is in flight
   // Entries in /log as last listed, plus those applied since: requests each, -1 if
   // not read. The leader counts them against max_log_size.
   std::map<std::string, std::int64_t> entry_sizes_;
@@ -178,11 +215,17 @@ class ZkReplica final : public Replica {
   std::string snapshot_through_;          // /snapshot's `through`, as last known
   std::string collected_;                 // /snapshot's `collected`, as last known
   Version snapshot_version_ = kAnyVersion;  // /snapshot's version, as last read
-  std::int64_t since_snapshot_ = 0;       // requests applied since /snapshot's `through`
-  bool collecting_ = false;
+  bool collecting_ = false;               // a collection round or its multi is in flight
+  std::optional<CollectRound> collect_round_;
+  std::uint64_t collect_rounds_ = 0;
+  Micros collect_idle_until_ = 0;         // after a round that could free nothing
+  // Entries our own collections deleted, so that a listing taken before one of them
+  // committed (and used after) does not bring them back: names are never reused.
+  std::set<std::string> deleted_;
 
-  // Requests a client sent here, answered once applied: (client, id).
-  std::set<std::pair<std::uint32_t, std::uint64_t>> awaiting_;
+  // Requests a client sent here, answered once applied: the latest id per client
+  // (clients have one request outstanding), so it stays as small as the client set.
+  std::map<std::uint32_t, std::uint64_t> awaiting_;
 };
 
 }  // namespace fl::zk

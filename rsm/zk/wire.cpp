@@ -73,7 +73,15 @@ std::string describe(const Body& body) {
   return std::visit(
       [](const auto& b) -> std::string {
         using T = std::decay_t<decltype(b)>;
-        if constexpr (std::is_same_v<T, Connect>) return "connect timeout=" + std::to_string(b.timeout_us);
+        if constexpr (std::is_same_v<T, Connect>) {
+          if (b.session.value == 0) return "connect timeout=" + std::to_string(b.timeout_us);
+          return "reconnect s" + std::to_string(b.session.value) + " last_zxid=" + std::to_string(b.last_zxid.value);
+        }
+        if constexpr (std::is_same_v<T, SetWatches>) {
+          return "setWatches zxid=" + std::to_string(b.relative_zxid.value) + " data=" +
+                 std::to_string(b.data.size()) + " exist=" + std::to_string(b.exist.size()) + " child=" +
+                 std::to_string(b.child.size());
+        }
         if constexpr (std::is_same_v<T, Ping>) return "ping";
         if constexpr (std::is_same_v<T, Close>) return "close";
         if constexpr (std::is_same_v<T, Create> || std::is_same_v<T, Delete> || std::is_same_v<T, SetData>) {
@@ -101,6 +109,10 @@ std::string ReplyMessage::describe() const {
   if (reply.session.value != 0) s += " s" + std::to_string(reply.session.value);
   if (!reply.path.empty()) s += " " + reply.path;
   return s;
+}
+
+std::string ConnectionResetMessage::describe() const {
+  return "zk-connection-reset c" + std::to_string(connection.value);
 }
 
 std::string WatchMessage::describe() const {

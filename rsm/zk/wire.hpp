@@ -26,8 +26,10 @@ using Zxid = Tagged<struct ZxidTag, std::int64_t>;
 // requests in xid order (Programmer's Guide, "ZooKeeper Guarantees": sequential
 // consistency, FIFO client order).
 using Xid = Tagged<struct XidTag, std::int32_t>;
-// Which client instance (one replica incarnation) a message belongs to: the stand-in
-// for a TCP connection, so that a restarted replica ignores its predecessor's replies.
+// One TCP connection between a client and the server. A session outlives its
+// connections: after a connection breaks, the client reconnects to the same session
+// on a new one, and whatever was still in flight on the old one is gone (a restarted
+// replica, too, ignores its predecessor's connections).
 using ConnectionId = Tagged<struct ConnectionIdTag, std::uint64_t>;
 // A znode data version; kAnyVersion matches any (zoo_set, zoo_delete).
 using Version = std::int32_t;
@@ -88,8 +90,14 @@ struct Stat {
   friend bool operator==(const Stat&, const Stat&) = default;
 };
 
-// ConnectRequest: asks for a new session with this timeout.
-struct Connect { Micros timeout_us = 0; };
+// ConnectRequest: asks for a new session with this timeout (`session` 0), or to
+// resume `session` on a new connection. `last_zxid` is the newest zxid the client
+// saw in a reply, as ClientCnxn sends it (lastZxidSeen).
+struct Connect {
+  Micros timeout_us = 0;
+  SessionId session;
+  Zxid last_zxid;
+};
 // Keeps the session alive (the C client's ping, sent when idle).
 struct Ping {};
 // Ends the session; its ephemerals go at once (zookeeper_close).
@@ -112,9 +120,21 @@ struct GetChildren { std::string path; bool watch = false; };
 using Op = std::variant<Create, Delete, SetData, Check>;
 // zoo_multi: all ops or none.
 struct Multi { std::vector<Op> ops; };
+// Re-registers, on a new connection, the watches the client still holds (the server
+// dropped them with the old connection). The server fires at once each watch whose
+// node changed after `relative_zxid`, the last zxid the client saw, and sets the rest
+// again (ClientCnxn.primeConnection, DataTree.setWatches). `data` are watches set by
+// getData or by exists on an existing node, `exist` by exists on a missing one.
+struct SetWatches {
+  Zxid relative_zxid;
+  std::vector<std::string> data;
+  std::vector<std::string> exist;
+  std::vector<std::string> child;
+};
 
 // Every request body.
-using Body = std::variant<Connect, Ping, Close, Create, Delete, SetData, Exists, GetData, GetChildren, Multi>;
+using Body = std::variant<Connect, Ping, Close, Create, Delete, SetData, Exists, GetData, GetChildren, Multi,
+                          SetWatches>;
 
 // One op's outcome inside a multi (zoo_op_result_t).
 struct OpResult {
@@ -137,42 +157,58 @@ struct Reply {
   std::vector<OpResult> results;  // Multi
 };
 
+// Anything sent on a client's connection to the server. The transport delivers
+// these in order on each connection, or breaks the connection (a TCP stream).
+class ConnectionMessage : public Message {
+ public:
+  explicit ConnectionMessage(ConnectionId connection) : connection(connection) {}
+  ConnectionId connection;
+};
+
 // A request from a client to the ZooKeeper server.
-class RequestMessage final : public Message {
+class RequestMessage final : public ConnectionMessage {
  public:
   RequestMessage(ConnectionId connection, SessionId session, Xid xid, Body body)
-      : connection(connection), session(session), xid(xid), body(std::move(body)) {}
+      : ConnectionMessage(connection), session(session), xid(xid), body(std::move(body)) {}
   std::string describe() const override;
 
-  ConnectionId connection;
   SessionId session;  // 0 for Connect
   Xid xid;
   Body body;
 };
 
 // The server's reply to the request with the same connection and xid.
-class ReplyMessage final : public Message {
+class ReplyMessage final : public ConnectionMessage {
  public:
   ReplyMessage(ConnectionId connection, Xid xid, Reply reply)
-      : connection(connection), xid(xid), reply(std::move(reply)) {}
+      : ConnectionMessage(connection), xid(xid), reply(std::move(reply)) {}
   std::string describe() const override;
 
-  ConnectionId connection;
   Xid xid;
   Reply reply;
 };
 
 // A watch notification for a session (the C client's xid -1 WatcherEvent).
-class WatchMessage final : public Message {
+class WatchMessage final : public ConnectionMessage {
  public:
   WatchMessage(ConnectionId connection, SessionId session, EventType type, std::string path)
-      : connection(connection), session(session), type(type), path(std::move(path)) {}
+      : ConnectionMessage(connection), session(session), type(type), path(std::move(path)) {}
   std::string describe() const override;
 
-  ConnectionId connection;
   SessionId session;
   EventType type;
   std::string path;
+};
+
+// Not on the wire: the local TCP stack telling the client that `connection` broke
+// (a reset, or a segment the network could not deliver). What the server sent
+// before the break has been delivered; nothing after it will be.
+class ConnectionResetMessage final : public Message {
+ public:
+  explicit ConnectionResetMessage(ConnectionId connection) : connection(connection) {}
+  std::string describe() const override;
+
+  ConnectionId connection;
 };
 
 // "create /leader ephemeral" etc., for traces.

@@ -21,7 +21,7 @@ commands:
   run SCENARIO.json [--seed N]       one deterministic run, checked; ends with its trace hash
   sweep SCENARIO.json --seeds A..B   many seeds in parallel; lists failing seeds and how to reproduce them
   suite [DIR]                        every scenario in DIR (default: scenarios) x seeds, as a verdict table
-  bench                              throughput of the simulator on a fixed 3-replica Paxos workload
+  bench                              throughput of the simulator on a fixed 3-replica workload, paxos and zk
   check HISTORY --model M            is a history file (Jepsen EDN or JSON events) linearizable?
 
 Run "faultline COMMAND --help" for a command's options.

@@ -208,9 +208,16 @@ TEST(ZkClient, without_pings_the_session_expires_and_the_client_hears_it_later) 
   EXPECT_EQ(node.service().tree().find("/r0"), nullptr);
   EXPECT_EQ(p.client.state(), wire::SessionState::kConnecting);  // lost, not yet known expired
   ASSERT_EQ(only<wire::SessionChange>(p.events).size(), 1u);
+  // Called while no connection is up: queued until one is.
   const auto pending = p.client.get("/r0", false, 2 * kSeconds, p.out);
   ASSERT_TRUE(pending);
-  pump(node, {&p}, 2 * kSeconds);
+  EXPECT_TRUE(p.take(2 * kSeconds).empty());
+  // The network is back: the next attempt to resume the session hears it expired.
+  for (Micros now = 2 * kSeconds; now <= 3 * kSeconds && p.client.state() == wire::SessionState::kConnecting;
+       now += 10 * kMillis) {
+    tick(p, now);
+    pump(node, {&p}, now);
+  }
   EXPECT_EQ(p.client.state(), wire::SessionState::kExpired);
   const auto done = only<wire::Completion>(p.events);
   ASSERT_EQ(done.size(), 1u);
@@ -242,6 +249,86 @@ TEST(ZkClient, replies_for_another_connection_are_ignored) {
   wire::ReplyMessage stale(wire::ConnectionId(1), wire::Xid(1), wire::Reply{});
   EXPECT_TRUE(fresh.client.on_message(stale, 1, fresh.out).empty());
   EXPECT_EQ(fresh.client.state(), wire::SessionState::kConnecting);
+}
+
+// ClientCnxn.primeConnection and DataTree.setWatches: a client whose connection broke
+// resumes its session on a new one and sets its watches again, with the last zxid it
+// saw, before anything else; the server fires at once the watch whose node changed
+// meanwhile, so the notification the broken connection lost is not lost for good.
+TEST(ZkClient, after_a_reset_the_session_resumes_and_the_missed_change_fires) {
+  ZkNode node;
+  Peer watcher = connected(node, NodeId(0), 0);
+  Peer other = connected(node, NodeId(1), 0);
+  watcher.client.exists("/leader", true, 1, watcher.out);
+  watcher.client.create("/stable", "", wire::CreateMode::kPersistent, 1, watcher.out);
+  watcher.client.get("/stable", true, 1, watcher.out);
+  pump(node, {&watcher, &other}, 1);
+  EXPECT_EQ(watcher.client.watches().exist, std::vector<std::string>{"/leader"});
+  EXPECT_EQ(watcher.client.watches().data, std::vector<std::string>{"/stable"});
+  watcher.events.clear();
+  const wire::ConnectionId old = watcher.client.connection();
+  // The connection breaks: the server drops its watches with it, so the creation of
+  // /leader notifies nobody.
+  node.on_disconnect(watcher.self, old);
+  other.client.create("/leader", "1", wire::CreateMode::kEphemeral, 2, other.out);
+  pump(node, {&watcher, &other}, 2);
+  EXPECT_TRUE(only<wire::WatchNotice>(watcher.events).empty());
+  auto ev = watcher.client.on_message(wire::ConnectionResetMessage(old), 3, watcher.out);
+  watcher.events.insert(watcher.events.end(), ev.begin(), ev.end());
+  EXPECT_EQ(watcher.client.state(), wire::SessionState::kConnecting);
+  EXPECT_NE(watcher.client.connection(), old);
+  // A call made while reconnecting waits for the new connection, behind SetWatches.
+  const auto later = watcher.client.get("/stable", false, 3, watcher.out);
+  ASSERT_TRUE(later);
+  pump(node, {&watcher, &other}, 3);
+  EXPECT_EQ(watcher.client.state(), wire::SessionState::kConnected);
+  EXPECT_EQ(watcher.client.session(), wire::SessionId(1)) << "the same session, resumed";
+  const auto fired = only<wire::WatchNotice>(watcher.events);
+  ASSERT_EQ(fired.size(), 1u);
+  EXPECT_EQ(fired[0].type, wire::EventType::kNodeCreated);
+  EXPECT_EQ(fired[0].path, "/leader");
+  EXPECT_TRUE(watcher.client.watches().exist.empty()) << "a watch that fired is forgotten";
+  const auto done = only<wire::Completion>(watcher.events);
+  ASSERT_EQ(done.size(), 1u);
+  EXPECT_EQ(done[0].xid, *later);
+  // The unchanged watch was set again on the server, over the new connection.
+  EXPECT_TRUE(node.service().watches().has_data_watch(SessionId(1), "/stable"));
+  watcher.events.clear();
+  other.client.set("/stable", "x", wire::kAnyVersion, 4, other.out);
+  pump(node, {&watcher, &other}, 4);
+  ASSERT_EQ(only<wire::WatchNotice>(watcher.events).size(), 1u);
+  EXPECT_EQ(only<wire::WatchNotice>(watcher.events)[0].type, wire::EventType::kNodeDataChanged);
+}
+
+// A reset of a connection the client already gave up on changes nothing.
+TEST(ZkClient, a_reset_of_an_old_connection_is_ignored) {
+  ZkNode node;
+  Peer p = connected(node, NodeId(0), 0);
+  const wire::ConnectionId first = p.client.connection();
+  EXPECT_TRUE(p.client.on_message(wire::ConnectionResetMessage(wire::ConnectionId(first.value + 7)), 1, p.out).empty());
+  EXPECT_EQ(p.client.state(), wire::SessionState::kConnected);
+  EXPECT_EQ(p.client.connection(), first);
+}
+
+// The C client's recv_timeout: silence for 2/3 of the timeout ends the connection;
+// the client resumes the session on a new one while the session is still open.
+TEST(ZkClient, a_silent_connection_is_given_up_and_the_session_resumed_on_a_new_one) {
+  ZkNode node;
+  Peer p = connected(node, NodeId(0), 0);
+  const wire::ConnectionId first = p.client.connection();
+  Micros now = 0;
+  for (; now <= 1 * kSeconds; now += 10 * kMillis) {
+    tick(p, now);
+    if (p.client.state() != wire::SessionState::kConnected) break;
+    p.take(now);  // the pings are lost
+  }
+  EXPECT_EQ(now, 670 * kMillis);
+  EXPECT_EQ(p.client.state(), wire::SessionState::kConnecting);
+  EXPECT_NE(p.client.connection(), first);
+  pump(node, {&p}, now);  // the new connection works, within the session timeout
+  EXPECT_EQ(p.client.state(), wire::SessionState::kConnected);
+  EXPECT_EQ(p.client.session(), wire::SessionId(1));
+  EXPECT_EQ(only<wire::SessionChange>(p.events).size(), 3u);  // connected, connecting, connected
 }
 
 TEST(ZkClient, close_ends_the_session_and_its_ephemerals) {

@@ -28,7 +28,8 @@ Request to_service(const wire::Body& body) {
   return std::visit(
       [](const auto& b) -> Request {
         using T = std::decay_t<decltype(b)>;
-        if constexpr (std::is_same_v<T, wire::Connect>) return OpenSession{b.timeout_us};
+        if constexpr (std::is_same_v<T, wire::Connect>) return OpenSession{b.timeout_us, b.session};
+        if constexpr (std::is_same_v<T, wire::SetWatches>) return SetWatches{b.relative_zxid, b.data, b.exist, b.child};
         if constexpr (std::is_same_v<T, wire::Ping>) return Ping{};
         if constexpr (std::is_same_v<T, wire::Close>) return CloseSession{};
         if constexpr (std::is_same_v<T, wire::Create>) return Create{b.path, b.data, b.mode};
@@ -93,9 +94,20 @@ NodeOutput ZkNode::on_expiry_timer(Micros now) {
   return out;
 }
 
+void ZkNode::on_disconnect(NodeId from, wire::ConnectionId connection) {
+  for (auto it = routes_.begin(); it != routes_.end();) {
+    if (it->second.node == from && it->second.connection == connection) {
+      service_.disconnect(it->first);
+      it = routes_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+}
+
 void ZkNode::restart(Micros now, bool keep_sessions) {
   service_.restart(now, keep_sessions);
-  if (!keep_sessions) routes_.clear();
+  routes_.clear();  // every connection broke with the old process
 }
 
 void ZkNode::notify(const std::vector<WatchEvent>& events, Sends& out) const {

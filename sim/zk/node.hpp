@@ -43,7 +43,13 @@ class ZkNode {
   NodeOutput on_expiry_timer(Micros now);
   // When the World should next call on_expiry_timer.
   std::optional<Micros> next_expiry() const { return service_.next_expiry(); }
-  // A server restart: see ZkService::restart. Routes survive with the sessions.
+  // The transport reports that the connection `connection` from `from` broke (or the
+  // client closed it). The session it served, if it still used it, keeps running
+  // toward its expiry, but its watches go with the connection and nothing more is
+  // sent to it until the client reconnects (Programmer's Guide, "ZooKeeper Sessions").
+  void on_disconnect(NodeId from, fl::zk::ConnectionId connection);
+  // A server restart: see ZkService::restart. It breaks every connection, so no
+  // session has a route until its client reconnects.
   void restart(Micros now, bool keep_sessions);
 
   // The service, read-only, for tests and checkers.

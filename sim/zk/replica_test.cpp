@@ -4,9 +4,11 @@
 // replicas' backs.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <deque>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <tuple>
 #include <vector>
 
@@ -74,11 +76,43 @@ class Cluster {
     take(NodeId(static_cast<std::uint32_t>(id)), out);
   }
 
+  // Keeps back every message to `id` until release(): a replica that is slow, not
+  // gone (its session lives on, as nothing of it reaches ZooKeeper late).
+  void hold(int id) { held_[id] = true; }
+  // Lets the held messages through, oldest first, ahead of anything newer.
+  void release(int id) {
+    held_[id] = false;
+    wire_.insert(wire_.begin(), parked_[id].begin(), parked_[id].end());
+    parked_[id].clear();
+  }
+
+  // Lets `us` of time pass in 50ms steps: live replicas' timers fire (pings keep
+  // their sessions open), ZooKeeper expires the sessions not heard from.
+  void pass_time(Micros us) {
+    for (const Micros end = now_ + us; now_ < end;) {
+      now_ += 50 * kMillis;
+      for (int id = 0; id < kReplicas; ++id) {
+        if (replicas_[id] == nullptr) continue;
+        for (std::uint32_t timer : {wire::kZkClientTimer, wire::kZkTickTimer}) {
+          Output out;
+          replicas_[id]->on_timer(timer, now_, out);
+          take(NodeId(static_cast<std::uint32_t>(id)), out);
+        }
+      }
+      for (const auto& [to, message] : zk_.on_expiry_timer(now_).sends) wire_.push_back({kZk, to, message});
+      settle();
+    }
+  }
+
   // Delivers until nothing is in flight (or `max` messages), 100us apart.
   void settle(int max = 100000) {
     for (int n = 0; n < max && !wire_.empty(); ++n) {
       const Sent s = wire_.front();
       wire_.pop_front();
+      if (s.to != kZk && held_[s.to.value]) {
+        parked_[s.to.value].push_back(s);
+        continue;
+      }
       now_ += 100;
       if (s.to == kZk) {
         for (const auto& [to, message] : zk_.on_message(s.from, *s.message, now_).sends) {
@@ -96,7 +130,7 @@ class Cluster {
 
   // Asks ZooKeeper directly, as another client at address kOutsider would.
   wire::Reply zk_call(wire::Body body) {
-    if (outsider_session_.value == 0) outsider_session_ = outsider(wire::Connect{1 * kSeconds}).session;
+    if (outsider_session_.value == 0) outsider_session_ = outsider(wire::Connect{1 * kSeconds, {}, {}}).session;
     return outsider(std::move(body));
   }
 
@@ -144,6 +178,8 @@ class Cluster {
   zk::ZkNode zk_;
   std::vector<std::unique_ptr<ZkReplica>> replicas_;
   std::deque<Sent> wire_;
+  bool held_[kReplicas] = {};
+  std::deque<Sent> parked_[kReplicas];
   std::vector<Sent> sent_;
   std::vector<ClientReply> replies_;
   std::vector<std::string> notes_;
@@ -159,6 +195,31 @@ Request append(std::uint32_t client, std::uint64_t id, std::int32_t key, std::in
 
 Request read(std::uint32_t client, std::uint64_t id, std::int32_t key) {
   return Request{ClientId(client), RequestId(id), OpKind::kRead, key, 0};
+}
+
+// Requests held in /log, as the log_bound check counts them.
+std::int64_t log_requests(const zk::DataTree& tree) {
+  std::int64_t held = 0;
+  for (const std::string& child : tree.find(wire::kLogPath)->children) {
+    held += wire::entry_size(tree.find(std::string(wire::kLogPath) + "/" + child)->data).value_or(0);
+  }
+  return held;
+}
+
+wire::Snapshot snapshot_of(const zk::DataTree& tree) {
+  const auto decoded = wire::decode_snapshot(tree.find(wire::kSnapshotPath)->data);
+  EXPECT_TRUE(decoded.has_value());
+  return decoded.value_or(wire::Snapshot{});
+}
+
+std::string member_data(const zk::DataTree& tree, int id) {
+  const zk::Znode* n = tree.find(wire::member_path(NodeId(static_cast<std::uint32_t>(id))));
+  return n == nullptr ? "(gone)" : n->data;
+}
+
+bool noted(const Cluster& c, std::string_view text) {
+  return std::any_of(c.notes().begin(), c.notes().end(),
+                     [&](const std::string& n) { return n.find(text) != std::string::npos; });
 }
 
 std::string leader_data(const zk::DataTree& tree) {
@@ -255,6 +316,8 @@ TEST(ZkReplica, a_replica_behind_the_collected_log_restores_the_snapshot) {
   for (int i = 0; i < kReplicas; ++i) c.boot(i);
   c.settle();
   c.kill(2);
+  c.pass_time(2 * kSeconds);  // r2's session expires: it no longer holds the log back
+  ASSERT_EQ(member_data(c.tree(), 2), "(gone)");
   // Enough requests for two snapshots, so entries r2 never read are collected.
   for (std::uint64_t i = 1; i <= 40; ++i) {
     c.request(0, append(1, i, static_cast<std::int32_t>(i % 4), static_cast<std::int32_t>(i)));
@@ -287,8 +350,74 @@ TEST(ZkReplica, the_log_in_zookeeper_stays_within_max_log_size) {
     most = std::max(most, held);
   }
   EXPECT_LE(most, 40);
-  EXPECT_GT(most, 10) << "the log should fill up to a checkpoint interval at least";
+  // Nothing is collected before checkpoint_interval (10) requests were applied.
+  EXPECT_GE(most, 9) << "the log should fill up to a checkpoint interval at least";
   EXPECT_EQ(c.replies().size(), 300U);
+}
+
+// Every replica acknowledges its checkpoints in its /members node, and the leader
+// deletes only what every live member has acknowledged.
+TEST(ZkReplica, the_leader_does_not_collect_past_a_lagging_live_member) {
+  Cluster c;
+  for (int i = 0; i < kReplicas; ++i) c.boot(i);
+  c.settle();
+  c.hold(2);  // r2 is alive and registered, but applies nothing
+  for (std::uint64_t i = 1; i <= 24; ++i) {
+    c.request(0, append(1, i, static_cast<std::int32_t>(i % 4), static_cast<std::int32_t>(i)));
+    c.settle();
+  }
+  ASSERT_EQ(c.replies().size(), 24U);
+  EXPECT_EQ(member_data(c.tree(), 2), "") << "r2 acknowledged nothing";
+  EXPECT_NE(member_data(c.tree(), 1), "") << "r1 acknowledged its checkpoints";
+  const wire::Snapshot held_back = snapshot_of(c.tree());
+  EXPECT_NE(held_back.through, "") << "the leader did snapshot";
+  EXPECT_EQ(held_back.collected, "") << "but deleted nothing r2 still needs";
+  EXPECT_EQ(log_requests(c.tree()), 24);
+  // r2 catches up and acknowledges; the next collection frees what all have passed.
+  c.release(2);
+  c.settle();
+  EXPECT_EQ(c.r(2).applied_through(), c.r(0).applied_through());
+  const std::string r2_ack = member_data(c.tree(), 2);
+  EXPECT_NE(r2_ack, "");
+  for (std::uint64_t i = 25; i <= 40; ++i) {
+    c.request(0, append(1, i, static_cast<std::int32_t>(i % 4), static_cast<std::int32_t>(i)));
+    c.settle();
+  }
+  const wire::Snapshot freed = snapshot_of(c.tree());
+  EXPECT_NE(freed.collected, "");
+  EXPECT_LE(freed.collected, member_data(c.tree(), 1));
+  EXPECT_LE(freed.collected, member_data(c.tree(), 2));
+  EXPECT_LT(log_requests(c.tree()), 40);
+  for (const std::string& left : c.tree().find(wire::kLogPath)->children) {
+    EXPECT_GT(left, freed.collected) << "entries up to the collected position are gone";
+  }
+  EXPECT_FALSE(noted(c, "restored /snapshot")) << "no replica had to start over";
+}
+
+// When the log is full because one live member lags, the leader does not stop the
+// cluster for it: it collects past it (it is too far behind) and that member
+// restores /snapshot when it is back.
+TEST(ZkReplica, a_live_member_too_far_behind_is_collected_past_and_restores_the_snapshot) {
+  Cluster c;
+  for (int i = 0; i < kReplicas; ++i) c.boot(i);
+  c.settle();
+  c.hold(2);
+  std::int64_t most = 0;
+  for (std::uint64_t i = 1; i <= 60; ++i) {
+    c.request(0, append(1, i, static_cast<std::int32_t>(i % 4), static_cast<std::int32_t>(i)));
+    c.settle();
+    most = std::max(most, log_requests(c.tree()));
+  }
+  EXPECT_EQ(c.replies().size(), 60U) << "ordering went on";
+  EXPECT_LE(most, 40);
+  EXPECT_TRUE(noted(c, "r0 collecting past a member acknowledged at (none)"));
+  c.release(2);
+  c.settle();
+  c.tick(2);
+  c.settle();
+  EXPECT_TRUE(noted(c, "r2 restored /snapshot"));
+  EXPECT_EQ(c.r(2).app().rows(), c.r(0).app().rows());
+  EXPECT_EQ(c.r(2).applied_through(), c.r(0).applied_through());
 }
 
 }  // namespace

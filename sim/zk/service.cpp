@@ -51,6 +51,8 @@ Expiry ZkService::expire_due(Micros now) {
   return out;
 }
 
+void ZkService::disconnect(SessionId session) { watches_.drop_session(session); }
+
 void ZkService::restart(Micros now, bool keep_sessions) {
   advance(now);
   watches_.clear();
@@ -66,6 +68,14 @@ void ZkService::restart(Micros now, bool keep_sessions) {
 }
 
 Response ZkService::open(Micros now, const OpenSession& request) {
+  if (request.session.value != 0) {
+    // A reconnect: no transaction, the session only moves to the new connection.
+    if (!sessions_.touch(request.session, now)) return reply(request.session, Code::kSessionExpired);
+    watches_.drop_session(request.session);
+    Response r = reply(request.session, Code::kOk);
+    r.timeout_us = *sessions_.timeout(request.session);
+    return r;
+  }
   const OpenedSession opened = sessions_.open(request.timeout_us, now);
   Response r = reply(opened.id, Code::kOk);
   r.zxid = tree_.log_txn();  // createSession is a transaction
@@ -137,6 +147,39 @@ Response ZkService::run(SessionId session, const GetChildren& request, std::vect
   r.children = tree_.children(*node);
   r.stat = tree_.stat(*node);
   return r;
+}
+
+Response ZkService::run(SessionId session, const SetWatches& request, std::vector<WatchEvent>& events) {
+  const Zxid seen = request.relative_zxid;
+  auto fire = [&](EventType type, const std::string& path) { events.push_back(WatchEvent{session, type, path}); };
+  for (const std::string& path : request.data) {
+    const Znode* node = tree_.find(path);
+    if (node == nullptr) {
+      fire(EventType::kNodeDeleted, path);
+    } else if (node->meta.mzxid > seen) {
+      fire(EventType::kNodeDataChanged, path);
+    } else {
+      watches_.add_data_watch(session, path);
+    }
+  }
+  for (const std::string& path : request.exist) {
+    if (tree_.find(path) != nullptr) {
+      fire(EventType::kNodeCreated, path);
+    } else {
+      watches_.add_data_watch(session, path);
+    }
+  }
+  for (const std::string& path : request.child) {
+    const Znode* node = tree_.find(path);
+    if (node == nullptr) {
+      fire(EventType::kNodeDeleted, path);
+    } else if (node->meta.pzxid > seen) {
+      fire(EventType::kNodeChildrenChanged, path);
+    } else {
+      watches_.add_child_watch(session, path);
+    }
+  }
+  return reply(session, Code::kOk);
 }
 
 Response ZkService::write(SessionId session, const Op& op, std::vector<WatchEvent>& events) {

@@ -33,9 +33,15 @@ struct ServiceConfig {
 };
 
 // Opens a session asking for `timeout_us`; the reply carries the id and the
-// negotiated timeout (zookeeper_init's ConnectRequest).
+// negotiated timeout (zookeeper_init's ConnectRequest). With a non-zero `session`
+// it resumes that session on a new connection instead: the reply is kOk with its
+// timeout if it is still open, kSessionExpired if not (a disconnected client learns
+// of the expiry only here). Resuming drops the watches the session had set over
+// its previous connection, which the server closes (ZooKeeperServer
+// .processConnectRequest); the client sets them again with SetWatches.
 struct OpenSession {
   Micros timeout_us = 0;
+  SessionId session;
 };
 // Keeps the session alive and does nothing else.
 struct Ping {};
@@ -63,11 +69,23 @@ struct GetChildren {
 struct Multi {
   std::vector<Op> ops;
 };
+// Sets again the watches a reconnecting client holds, firing at once those whose
+// node changed after `relative_zxid` (DataTree.setWatches): a data watch fires
+// NodeDeleted if the node is gone and NodeDataChanged if its mzxid is newer; an
+// exist watch fires NodeCreated if the node exists; a child watch fires NodeDeleted
+// if the node is gone and NodeChildrenChanged if its pzxid is newer. The others are
+// registered as if set by a read.
+struct SetWatches {
+  Zxid relative_zxid;
+  std::vector<std::string> data;
+  std::vector<std::string> exist;
+  std::vector<std::string> child;
+};
 
 // Every request a client can send. Create, Delete and SetData are the same structs a
 // Multi carries.
 using Request = std::variant<OpenSession, Ping, CloseSession, Create, Delete, SetData, Exists, GetData,
-                             GetChildren, Multi>;
+                             GetChildren, Multi, SetWatches>;
 
 // The reply to one request. Only the fields of the request's kind are filled.
 struct Response {
@@ -118,6 +136,9 @@ class ZkService {
   Expiry expire_due(Micros now);
   // When the next session would expire if not heard from, for the node's timer.
   std::optional<Micros> next_expiry() const { return sessions_.next_deadline(); }
+  // The connection `session` was served over closed, the session itself lives on
+  // until it expires: its watches go with the connection (ServerCnxn's removeCnxn).
+  void disconnect(SessionId session);
   // Models a server restart at `now`. Znodes survive, and all watches are lost. With
   // `keep_sessions`, sessions survive too (ZooKeeper persists them in its snapshot)
   // and their timeouts restart at `now`; otherwise they end as if closed, without
@@ -144,6 +165,7 @@ class ZkService {
   Response run(SessionId session, const Exists& request, std::vector<WatchEvent>& events);
   Response run(SessionId session, const GetData& request, std::vector<WatchEvent>& events);
   Response run(SessionId session, const GetChildren& request, std::vector<WatchEvent>& events);
+  Response run(SessionId session, const SetWatches& request, std::vector<WatchEvent>& events);
 
   Response open(Micros now, const OpenSession& request);
   Response write(SessionId session, const Op& op, std::vector<WatchEvent>& events);

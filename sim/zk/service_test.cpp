@@ -20,12 +20,12 @@ constexpr Micros kTick = 100 * kMillis;
 
 TEST(ZkService, open_session_negotiates_the_timeout) {
   ZkService zk;
-  const Response shortest = zk.handle(0, SessionId{0}, OpenSession{10 * kMillis}).response;
+  const Response shortest = zk.handle(0, SessionId{0}, OpenSession{10 * kMillis, SessionId{0}}).response;
   EXPECT_EQ(shortest.code, Code::kOk);
   EXPECT_EQ(shortest.session, SessionId{1});
   EXPECT_EQ(shortest.timeout_us, 2 * kTick);
   EXPECT_EQ(shortest.zxid, Zxid{1});  // createSession is a transaction
-  const Response longest = zk.handle(0, SessionId{0}, OpenSession{3600 * kSeconds}).response;
+  const Response longest = zk.handle(0, SessionId{0}, OpenSession{3600 * kSeconds, SessionId{0}}).response;
   EXPECT_EQ(longest.session, SessionId{2});
   EXPECT_EQ(longest.timeout_us, 20 * kTick);
 }
@@ -170,6 +170,73 @@ TEST(ZkService, restart_without_sessions_removes_their_ephemerals) {
   EXPECT_NE(zk.tree().find("/p"), nullptr);
   EXPECT_EQ(call(zk, 10, s, Ping{}).code, Code::kSessionExpired);
   EXPECT_EQ(open_session(zk, 10), SessionId{2});  // ids are not reused
+}
+
+// ZooKeeperServer.processConnectRequest: a ConnectRequest that names a session
+// resumes it on the new connection if it is still open, and tells the client it
+// expired otherwise; that reply is how a disconnected client learns of the expiry.
+TEST(ZkService, reconnect_resumes_an_open_session_and_reports_an_expired_one) {
+  ZkService zk;
+  const SessionId s = open_session(zk, 0, 1 * kSeconds);
+  ASSERT_EQ(call(zk, 0, s, Create{"/e", "", CreateMode::kEphemeral}).code, Code::kOk);
+  const Zxid before = zk.tree().last_zxid();
+  const Response resumed = call(zk, 900 * kMillis, SessionId{0}, OpenSession{5 * kSeconds, s});
+  EXPECT_EQ(resumed.code, Code::kOk);
+  EXPECT_EQ(resumed.session, s);
+  EXPECT_EQ(resumed.timeout_us, 1 * kSeconds) << "the session keeps the timeout it was granted";
+  EXPECT_EQ(zk.tree().last_zxid(), before) << "resuming is no transaction";
+  EXPECT_TRUE(zk.expire_due(1500 * kMillis).sessions.empty()) << "resuming renews the session";
+  ASSERT_FALSE(zk.expire_due(2100 * kMillis).sessions.empty());
+  const Response late = call(zk, 2200 * kMillis, SessionId{0}, OpenSession{1 * kSeconds, s});
+  EXPECT_EQ(late.code, Code::kSessionExpired);
+  EXPECT_EQ(zk.tree().find("/e"), nullptr);
+}
+
+// ServerCnxn watches belong to the connection: when it closes they go, the session
+// and its ephemerals stay.
+TEST(ZkService, a_closed_connection_takes_its_watches_but_not_its_session) {
+  ZkService zk;
+  const SessionId s = open_session(zk, 0);
+  const SessionId other = open_session(zk, 0);
+  ASSERT_EQ(call(zk, 0, s, Create{"/e", "", CreateMode::kEphemeral}).code, Code::kOk);
+  ASSERT_EQ(call(zk, 0, s, Exists{"/leader", true}).code, Code::kNoNode);
+  ASSERT_TRUE(zk.watches().has_data_watch(s, "/leader"));
+  zk.disconnect(s);
+  EXPECT_FALSE(zk.watches().has_data_watch(s, "/leader"));
+  EXPECT_TRUE(zk.sessions().alive(s));
+  EXPECT_NE(zk.tree().find("/e"), nullptr);
+  EXPECT_TRUE(testing::events_of(zk, 10, other, Create{"/leader", ""}).empty());
+}
+
+// DataTree.setWatches: each watch the client still holds fires at once if its node
+// changed after the last zxid the client saw, and is set again otherwise.
+TEST(ZkService, set_watches_fires_what_changed_since_the_clients_zxid_and_sets_the_rest) {
+  ZkService zk;
+  const SessionId s = open_session(zk, 0);
+  const SessionId other = open_session(zk, 0);
+  for (const char* path : {"/changed", "/same", "/deleted", "/parent", "/quiet"}) {
+    ASSERT_EQ(call(zk, 0, other, Create{path, ""}).code, Code::kOk);
+  }
+  const Zxid seen = zk.tree().last_zxid();
+  ASSERT_EQ(call(zk, 0, other, SetData{"/changed", "new"}).code, Code::kOk);
+  ASSERT_EQ(call(zk, 0, other, Delete{"/deleted"}).code, Code::kOk);
+  ASSERT_EQ(call(zk, 0, other, Create{"/born", ""}).code, Code::kOk);
+  ASSERT_EQ(call(zk, 0, other, Create{"/parent/child", ""}).code, Code::kOk);
+  SetWatches request{seen, {"/changed", "/same", "/deleted"}, {"/born", "/unborn"}, {"/parent", "/quiet"}};
+  const Output out = zk.handle(10, s, request);
+  EXPECT_EQ(out.response.code, Code::kOk);
+  EXPECT_EQ(out.events, (std::vector<WatchEvent>{{s, EventType::kNodeDataChanged, "/changed"},
+                                                 {s, EventType::kNodeDeleted, "/deleted"},
+                                                 {s, EventType::kNodeCreated, "/born"},
+                                                 {s, EventType::kNodeChildrenChanged, "/parent"}}));
+  EXPECT_TRUE(zk.watches().has_data_watch(s, "/same"));
+  EXPECT_TRUE(zk.watches().has_data_watch(s, "/unborn"));
+  EXPECT_TRUE(zk.watches().has_child_watch(s, "/quiet"));
+  EXPECT_FALSE(zk.watches().has_data_watch(s, "/changed")) << "a watch that fired is not set again";
+  EXPECT_EQ(zk.watches().size(), 3u);
+  // The re-set watches work as if set by a read.
+  EXPECT_EQ(testing::events_of(zk, 20, other, Create{"/unborn", ""}),
+            (std::vector<WatchEvent>{{s, EventType::kNodeCreated, "/unborn"}}));
 }
 
 // ZooKeeper recipes, "Leader Election", as the zk protocol uses it: the leader holds

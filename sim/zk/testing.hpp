@@ -13,7 +13,7 @@ namespace fl::sim::zk::testing {
 
 // Opens a session at `now` and returns its id (asserting success in the caller's test).
 inline SessionId open_session(ZkService& zk, Micros now, Micros timeout_us = 1 * kSeconds) {
-  return zk.handle(now, SessionId{0}, OpenSession{timeout_us}).response.session;
+  return zk.handle(now, SessionId{0}, OpenSession{timeout_us, SessionId{0}}).response.session;
 }
 
 // Sends one request and returns just the response.

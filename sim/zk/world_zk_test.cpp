@@ -32,10 +32,14 @@ class NoApp final : public Replicable {
 };
 
 // Opens a session at boot and registers its ephemeral node "/r<k>" once connected,
-// as a zk-protocol server does (DESIGN.md, "zk"). Records what its client reports.
+// as a zk-protocol server does (DESIGN.md, "zk"), or makes the given creates
+// instead. Records what its client reports.
 class SessionReplica final : public Replica {
  public:
-  SessionReplica(NodeId self, NodeId zk) : self_(self), zk_(zk) {}
+  SessionReplica(NodeId self, NodeId zk, std::vector<wire::Create> creates = {})
+      : self_(self), zk_(zk), creates_(std::move(creates)) {
+    if (creates_.empty()) creates_.push_back(wire::Create{"/" + replica_name(self_), "", wire::CreateMode::kEphemeral});
+  }
 
   void start(const DiskImage&, Micros now, Output& out) override {
     client_.emplace(wire::ClientConfig{zk_, kSessionTimeout, kZkTimer,
@@ -65,7 +69,7 @@ class SessionReplica final : public Replica {
         out.notes.push_back(std::string("zk session ") + wire::state_name(change->state));
         if (change->state == wire::SessionState::kConnected && !asked_) {
           asked_ = true;
-          client_->create("/" + replica_name(self_), "", wire::CreateMode::kEphemeral, now, out);
+          for (const wire::Create& c : creates_) client_->create(c.path, c.data, c.mode, now, out);
         }
       } else if (const auto* done = std::get_if<wire::Completion>(&e)) {
         if (done->kind == wire::OpKind::kCreate && done->reply.code == wire::Code::kOk) registered = true;
@@ -75,6 +79,7 @@ class SessionReplica final : public Replica {
 
   NodeId self_;
   NodeId zk_;
+  std::vector<wire::Create> creates_;
   std::optional<wire::Client> client_;
   bool asked_ = false;
   NoApp app_;
@@ -95,6 +100,9 @@ Scenario zk_scenario(Micros heal_at_us) {
 
 struct Outcome {
   bool r0_node = false, r1_node = false;
+  wire::ConnectionId r0_connection;   // at the end; the first one is 1
+  wire::SessionId r0_session;         // the client's
+  wire::SessionId r0_owner;           // the owner of /r0, if it exists
   std::vector<wire::SessionState> r0_states, r1_states;
   std::uint64_t hash = 0;
 };
@@ -115,6 +123,9 @@ Outcome run(Micros heal_at_us, std::uint64_t seed = 1) {
   EXPECT_TRUE(r0.registered);
   EXPECT_TRUE(r1.registered);
   o.r0_states = r0.states;
+  o.r0_connection = r0.client().connection();
+  o.r0_session = r0.client().session();
+  if (const auto* node = world.zk_service()->tree().find("/r0")) o.r0_owner = node->meta.ephemeral_owner;
   o.r1_states = r1.states;
   o.hash = trace.hash();
   return o;
@@ -132,6 +143,9 @@ TEST(WorldZk, short_partition_from_zk_keeps_the_session) {
   ASSERT_FALSE(o.r0_states.empty());
   EXPECT_EQ(o.r0_states.back(), S::kConnected);
   EXPECT_EQ(o.r1_states, (std::vector<S>{S::kConnected}));
+  // Its pings broke the connection; it resumed the same session on a new one.
+  EXPECT_NE(o.r0_connection, wire::ConnectionId(1));
+  EXPECT_EQ(o.r0_session, o.r0_owner);
 }
 
 TEST(WorldZk, partition_from_zk_longer_than_the_timeout_expires_the_session) {
@@ -164,6 +178,45 @@ TEST(WorldZk, star_includes_zk_so_an_isolated_replica_loses_its_session) {
   world.run();
   EXPECT_EQ(world.zk_service()->tree().find("/r0"), nullptr);
   EXPECT_NE(world.zk_service()->tree().find("/r1"), nullptr);
+}
+
+// The per-epoch invariant counts every create under /log that ZooKeeper accepts, a
+// plain one as much as one inside a multi: two sessions that each append to /log
+// without any epoch between them are two writers in one epoch.
+TEST(WorldZk, plain_creates_under_log_from_two_sessions_break_one_writer_per_epoch) {
+  Scenario scenario = zk_scenario(3 * kSeconds);
+  scenario.faults.clear();
+  Trace trace;
+  const NodeId zk(2);
+  const std::vector<wire::Create> creates{{"/log", "", wire::CreateMode::kPersistent},
+                                          {"/log/e-", "", wire::CreateMode::kPersistentSequential}};
+  World world(scenario, 1, [&](NodeId id) { return std::make_unique<SessionReplica>(id, zk, creates); }, trace);
+  world.run();
+  ASSERT_EQ(world.zk_service()->tree().find("/log")->children.size(), 2u);
+  EXPECT_EQ(world.stats().ordering_writes, 2u);
+  ASSERT_TRUE(world.stats().epoch_violation.has_value());
+  EXPECT_NE(world.stats().epoch_violation->find("both had ordering writes accepted"), std::string::npos);
+}
+
+// A ZooKeeper restart breaks every connection (the old process is gone); clients
+// resume their sessions, which the server kept, on new ones.
+TEST(WorldZk, zookeeper_restart_breaks_every_connection_and_sessions_resume) {
+  Scenario scenario = zk_scenario(3 * kSeconds);
+  scenario.faults = {TimedFault{1 * kSeconds, Crash{{"zk"}}, "faults[0]"},
+                     TimedFault{1100 * kMillis, Restart{{"zk"}}, "faults[1]"}};
+  Trace trace;
+  const NodeId zk(2);
+  World world(scenario, 1, [zk](NodeId id) { return std::make_unique<SessionReplica>(id, zk); }, trace);
+  world.run();
+  for (std::uint32_t r = 0; r < 2; ++r) {
+    const auto& replica = dynamic_cast<SessionReplica&>(*world.replica(NodeId(r)));
+    EXPECT_NE(replica.client().connection(), wire::ConnectionId(1)) << "r" << r;
+    EXPECT_EQ(replica.client().state(), S::kConnected) << "r" << r;
+    const auto* node = world.zk_service()->tree().find("/r" + std::to_string(r));
+    ASSERT_NE(node, nullptr) << "r" << r;
+    EXPECT_EQ(node->meta.ephemeral_owner, replica.client().session()) << "the same session, resumed";
+    EXPECT_EQ(std::count(replica.states.begin(), replica.states.end(), S::kExpired), 0);
+  }
 }
 
 TEST(WorldZk, same_seed_same_trace) {
