@@ -165,6 +165,23 @@ TEST(HtmlReport, log_series_keep_each_replicas_peak) {
     for (std::size_t i = 1; i < series.size(); i += 2) peak = std::max(peak, series[i].get<std::int64_t>());
   }
   EXPECT_EQ(peak, d.run.figures.max_log_held);
+  EXPECT_TRUE(data["zk_log"].is_null()) << "a paxos run has no ZooKeeper /log";
+}
+
+TEST(HtmlReport, zk_runs_carry_zookeepers_log_series) {
+  const HtmlDetail d = recorded_detail(std::string(FL_SOURCE_DIR) + "/scenarios/15-log-pressure.json", 2, "zk");
+  TimelineLimits limits;
+  limits.log_buckets = 8;
+  const json data = timeline_json(d.recording, limits);
+  ASSERT_TRUE(data["zk_log"].is_array());
+  EXPECT_LE(data["zk_log"].size() / 2, limits.log_buckets + 2) << "thinned like a replica's series";
+  std::int64_t peak = 0;
+  for (const json& series : {data["log"], json::array({data["zk_log"]})}) {
+    for (const auto& flat : series) {
+      for (std::size_t i = 1; i < flat.size(); i += 2) peak = std::max(peak, flat[i].get<std::int64_t>());
+    }
+  }
+  EXPECT_EQ(peak, d.run.figures.max_log_held) << "the chart shows the peak log_bound measured";
 }
 
 }  // namespace

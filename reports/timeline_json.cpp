@@ -12,7 +12,13 @@ namespace {
 using nlohmann::json;
 
 std::string_view node_change_name(sim::NodeChange change) {
-  return change == sim::NodeChange::kCrash ? "crash" : "restart";
+  switch (change) {
+    case sim::NodeChange::kCrash: return "crash";
+    case sim::NodeChange::kRestart: return "restart";
+    case sim::NodeChange::kPause: return "pause";
+    case sim::NodeChange::kResume: return "resume";
+  }
+  return "crash";
 }
 
 std::string_view network_fault_name(sim::NetworkFault fault) {
@@ -169,6 +175,9 @@ json timeline_json(const RunRecording& r, const TimelineLimits& limits) {
   }
   json log = json::array();
   for (const auto& samples : t.log_samples()) log.push_back(log_json(samples, t.end_us(), limits.log_buckets));
+  // ZooKeeper's /log is what log_bound measures in a zk run, so it is drawn too.
+  const bool has_zk = std::find(t.lanes().begin(), t.lanes().end(), "zk") != t.lanes().end();
+  json zk_log = has_zk ? log_json(t.zk_log_samples(), t.end_us(), limits.log_buckets) : json(nullptr);
   json network, cex;
   json nodes = faults_json(t, network);
   json ops = ops_and_cex_json(r, limits, cex);
@@ -182,6 +191,7 @@ json timeline_json(const RunRecording& r, const TimelineLimits& limits) {
           {"network", std::move(network)},
           {"leaders", std::move(leaders)},
           {"log", std::move(log)},
+          {"zk_log", std::move(zk_log)},
           {"ops", std::move(ops)},
           {"cex", std::move(cex)}};
 }

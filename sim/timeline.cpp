@@ -44,14 +44,23 @@ void Timeline::on_network(Micros now, NetworkFault fault, const std::vector<std:
   network_events_.push_back(std::move(event));
 }
 
+namespace {
+
+// Only changes are kept: a replica is stepped for every message and ZooKeeper
+// commits many multis that do not touch /log, while a log's size changes far less often.
+void add_sample(std::vector<LogSample>& samples, Micros now, std::int64_t held) {
+  if (samples.empty() || samples.back().held != held) samples.push_back({now, held});
+}
+
+}  // namespace
+
 void Timeline::on_replica(Micros now, NodeId id, std::int64_t log_held, std::optional<std::uint64_t> leader_epoch) {
   FL_ASSERT(id.value < log_samples_.size());
-  auto& samples = log_samples_[id.value];
-  // Only changes are kept: a replica is stepped for every message, its log changes
-  // far less often.
-  if (samples.empty() || samples.back().held != log_held) samples.push_back({now, log_held});
+  add_sample(log_samples_[id.value], now, log_held);
   set_leader(now, id.value, leader_epoch);
 }
+
+void Timeline::on_zk_log(Micros now, std::int64_t log_held) { add_sample(zk_log_samples_, now, log_held); }
 
 void Timeline::set_leader(Micros now, std::uint32_t node, std::optional<std::uint64_t> epoch) {
   if (leading_[node] == epoch) return;

@@ -1,6 +1,6 @@
 // A compact record of one run for pictures of it: every message with its send and
-// arrival times, crashes and restarts, network faults, leadership changes and each
-// replica's log size whenever it changes. Filled by the World as its observer, only
+// arrival times, crashes, restarts, pauses and resumes, network faults, leadership
+// changes, and each replica's (and ZooKeeper's /log) size whenever it changes. Filled by the World as its observer, only
 // when a report asks for it; the HTML report draws it (reports/html_report.hpp).
 #pragma once
 
@@ -24,6 +24,7 @@ struct TimelineMessage {
   std::uint32_t kind = 0;  // index into Timeline::kinds()
 };
 
+// A node's crash, restart, pause or resume.
 struct TimelineNodeEvent {
   Micros at_us = 0;
   std::uint32_t node = 0;
@@ -31,6 +32,7 @@ struct TimelineNodeEvent {
   std::string origin;
 };
 
+// A partition, cut, heal or change of network parameters.
 struct TimelineNetworkEvent {
   Micros at_us = 0;
   NetworkFault fault = NetworkFault::kHeal;
@@ -46,6 +48,7 @@ struct TimelineLeaderEvent {
   std::optional<std::uint64_t> epoch;
 };
 
+// How many requests a log held from `at_us` on.
 struct LogSample {
   Micros at_us = 0;
   std::int64_t held = 0;
@@ -63,6 +66,7 @@ class Timeline : public WorldObserver {
   void on_network(Micros now, NetworkFault fault, const std::vector<std::vector<NodeId>>& groups,
                   std::string_view text, std::string_view origin) override;
   void on_replica(Micros now, NodeId id, std::int64_t log_held, std::optional<std::uint64_t> leader_epoch) override;
+  void on_zk_log(Micros now, std::int64_t log_held) override;
 
   // Marks the end of the run (the last moment the pictures cover).
   void finish(Micros end_us) { end_us_ = end_us; }
@@ -79,6 +83,8 @@ class Timeline : public WorldObserver {
   const std::vector<TimelineLeaderEvent>& leader_events() const { return leader_events_; }
   // Per replica, its log size at every change (starting from its first step).
   const std::vector<std::vector<LogSample>>& log_samples() const { return log_samples_; }
+  // ZooKeeper's /log size at every change; empty in a run without ZooKeeper.
+  const std::vector<LogSample>& zk_log_samples() const { return zk_log_samples_; }
 
  private:
   std::uint32_t kind_index(std::string_view kind);
@@ -96,6 +102,7 @@ class Timeline : public WorldObserver {
   std::vector<TimelineLeaderEvent> leader_events_;
   std::vector<std::optional<std::uint64_t>> leading_;  // per replica, as last told
   std::vector<std::vector<LogSample>> log_samples_;
+  std::vector<LogSample> zk_log_samples_;
 };
 
 }  // namespace fl::sim

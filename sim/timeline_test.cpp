@@ -28,9 +28,11 @@ std::vector<std::string> trace_lines(const std::string& path) {
   return lines;
 }
 
-RunResult recorded(const Scenario& scenario, std::uint64_t seed, const std::string& trace_path = "") {
+RunResult recorded(const Scenario& scenario, std::uint64_t seed, const std::string& trace_path = "",
+                   const std::string& protocol = "") {
   RunOptions options;
   options.seed = seed;
+  options.protocol = protocol;
   options.record_timeline = true;
   options.trace_path = trace_path;
   return run_scenario(scenario, options);
@@ -55,7 +57,8 @@ TEST_P(TimelineDeterminism, recording_a_timeline_leaves_the_trace_hash_unchanged
 
 INSTANTIATE_TEST_SUITE_P(Scenarios, TimelineDeterminism,
                          ::testing::Values("07-kill-all-restart-all.json", "10-coordinator-isolated.json",
-                                           "12-one-way-cut.json", "13-nemesis-soak.json", "14-lossy-network.json"),
+                                           "12-one-way-cut.json", "13-nemesis-soak.json", "14-lossy-network.json",
+                                           "17-zk-leader-paused.json", "19-zk-zookeeper-restart.json"),
                          [](const auto& param_info) {
                            std::string name = param_info.param.substr(0, param_info.param.find('.'));
                            for (char& c : name) if (c == '-') c = '_';
@@ -72,9 +75,10 @@ TEST_P(TimelineAgreesWithTrace, faults_and_messages_match_the_trace) {
   const RunResult run = recorded(scenario, 3, path);
   const Timeline& t = *run.timeline;
 
-  std::size_t node_faults = 0, network_faults = 0, peer_drops_at_send = 0, arrivals = 0;
+  std::size_t node_faults = 0, pauses = 0, network_faults = 0, peer_drops_at_send = 0, arrivals = 0;
   for (const std::string& line : trace_lines(path)) {
     if (starts_with(line, "fault crash ") || starts_with(line, "fault restart ")) ++node_faults;
+    if (starts_with(line, "fault pause ") || starts_with(line, "fault resume ")) ++pauses;
     if (starts_with(line, "fault partition ") || starts_with(line, "fault cut ") || starts_with(line, "fault heal") ||
         starts_with(line, "fault network ")) {
       ++network_faults;
@@ -86,7 +90,15 @@ TEST_P(TimelineAgreesWithTrace, faults_and_messages_match_the_trace) {
     if (starts_with(line, "deliver ")) ++arrivals;
     if (starts_with(line, "drop ")) ++(line.find(" down") != std::string::npos ? arrivals : peer_drops_at_send);
   }
-  EXPECT_EQ(t.node_events().size(), node_faults);
+  std::size_t recorded_pauses = 0;
+  for (const auto& e : t.node_events()) {
+    recorded_pauses += e.change == NodeChange::kPause || e.change == NodeChange::kResume;
+  }
+  EXPECT_EQ(t.node_events().size() - recorded_pauses, node_faults);
+  EXPECT_EQ(recorded_pauses, pauses);
+  if (GetParam() == "17-zk-leader-paused.json") {
+    EXPECT_EQ(pauses, 2u) << "the leader is paused, then resumed";
+  }
   EXPECT_EQ(t.network_events().size(), network_faults);
 
   std::size_t recorded_drops = 0, recorded_arrivals = 0;
@@ -103,7 +115,8 @@ TEST_P(TimelineAgreesWithTrace, faults_and_messages_match_the_trace) {
 
 INSTANTIATE_TEST_SUITE_P(Scenarios, TimelineAgreesWithTrace,
                          ::testing::Values("06-crash-recover-one-then-other.json", "10-coordinator-isolated.json",
-                                           "12-one-way-cut.json", "13-nemesis-soak.json", "14-lossy-network.json"),
+                                           "12-one-way-cut.json", "13-nemesis-soak.json", "14-lossy-network.json",
+                                           "17-zk-leader-paused.json", "19-zk-zookeeper-restart.json"),
                          [](const auto& param_info) {
                            std::string name = param_info.param.substr(0, param_info.param.find('.'));
                            for (char& c : name) if (c == '-') c = '_';
@@ -134,6 +147,28 @@ TEST(Timeline, log_samples_peak_at_the_runs_max_log_held) {
     for (const auto& s : samples) peak = std::max(peak, s.held);
   }
   EXPECT_EQ(peak, run.figures.max_log_held);
+  EXPECT_TRUE(run.timeline->zk_log_samples().empty()) << "a paxos run has no ZooKeeper";
+}
+
+TEST(Timeline, zk_log_samples_record_what_log_bound_measures) {
+  // Under zk the bound is measured on ZooKeeper's /log as well as on the replicas,
+  // so the run's max_log_held is the peak over both.
+  const Scenario scenario = fl::testing::load_shipped("15-log-pressure.json");
+  const RunResult run = recorded(scenario, 2, "", "zk");
+  const auto& zk = run.timeline->zk_log_samples();
+  ASSERT_FALSE(zk.empty());
+  std::int64_t zk_peak = 0, peak = 0;
+  for (std::size_t i = 0; i < zk.size(); ++i) {
+    if (i > 0) {
+      EXPECT_NE(zk[i].held, zk[i - 1].held) << "only changes are kept";
+    }
+    zk_peak = std::max(zk_peak, zk[i].held);
+  }
+  EXPECT_GT(zk_peak, 0);
+  for (const auto& samples : run.timeline->log_samples()) {
+    for (const auto& s : samples) peak = std::max(peak, s.held);
+  }
+  EXPECT_EQ(std::max(peak, zk_peak), run.figures.max_log_held);
 }
 
 TEST(Timeline, each_new_epoch_is_one_leader_change) {

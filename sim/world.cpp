@@ -372,6 +372,7 @@ void World::observe_zk(NodeId from, const fl::zk::RequestMessage& request, const
     const zk::Znode* entry = tree.find(std::string(fl::zk::kLogPath) + "/" + child);
     if (entry != nullptr) held += fl::zk::entry_size(entry->data).value_or(0);
   }
+  if (observer_) observer_->on_zk_log(now(), held);
   if (held > stats_.max_log_held) {
     stats_.max_log_held = held;
     stats_.max_log_held_where = "zk /log at t=" + std::to_string(now());

@@ -100,6 +100,7 @@ void World::pause(NodeId id, const std::string& origin) {
   if (!node.up || node.paused) return;
   node.paused = true;
   trace_.line(now(), "fault pause " + replica_name(id) + " (" + origin + ")");
+  if (observer_) observer_->on_node(now(), id, NodeChange::kPause, origin);
 }
 
 void World::resume(NodeId id, const std::string& origin) {
@@ -111,6 +112,7 @@ void World::resume(NodeId id, const std::string& origin) {
   held_.erase(id.value);
   trace_.line(now(), "fault resume " + replica_name(id) + " (" + origin + ") with " + std::to_string(held.size()) +
                          " waiting inputs");
+  if (observer_) observer_->on_node(now(), id, NodeChange::kResume, origin);
   for (Event& event : held) dispatch(event);
 }
 

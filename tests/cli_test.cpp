@@ -2,20 +2,26 @@
 // bad input, and the shape of a run's output (seed first, trace hash last).
 #include <gtest/gtest.h>
 
-#include "tests/run_binary.hpp"
 #include <sys/wait.h>
 
 #include <array>
 #include <cstdio>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 
+#include "tests/run_binary.hpp"
+#include "tests/xml_reader.hpp"
+
 namespace {
 
+using fl::testing::all;
 using fl::testing::faultline;
+using fl::testing::parse_xml;
 using fl::testing::Ran;
+using fl::testing::XmlElement;
 
 std::string scenario(const std::string& name) { return std::string(FL_SOURCE_DIR) + "/scenarios/" + name; }
 
@@ -141,14 +147,66 @@ TEST(Cli, sweep_report_writes_json_junit_and_markdown) {
   const auto report = nlohmann::json::parse(slurp(dir + "/report.json"));
   ASSERT_EQ(report["runs"].size(), 6u);
   EXPECT_EQ(report["runs"][0]["verdict"], "fail-safety") << "failing runs come first";
-  EXPECT_TRUE(report["runs"][0].contains("reproduce"));
-  const std::string junit = slurp(dir + "/junit.xml");
-  std::size_t cases = 0, failures = 0;
-  for (auto at = junit.find("<testcase "); at != std::string::npos; at = junit.find("<testcase ", at + 1)) ++cases;
-  for (auto at = junit.find("<failure "); at != std::string::npos; at = junit.find("<failure ", at + 1)) ++failures;
-  EXPECT_EQ(cases, 6u);
-  EXPECT_EQ(failures, report["summary"]["failed"].get<std::size_t>());
-  EXPECT_NE(slurp(dir + "/summary.md").find("nemesis-soak"), std::string::npos);
+  // The reproduce command of each failing run, by its JUnit test case name.
+  std::map<std::string, std::string> reproduce;
+  for (const auto& run : report["runs"]) {
+    if (run.contains("reproduce")) {
+      reproduce["nemesis-soak protocol=paxos-bug-skip-adoption seed=" + std::to_string(run["seed"].get<int>())] =
+          run["reproduce"];
+    }
+  }
+  ASSERT_GT(reproduce.size(), 0u);
+  ASSERT_EQ(reproduce.size(), report["summary"]["failed"].get<std::size_t>());
+
+  // junit.xml read as a CI system reads it: well-formed, counted, one case per seed.
+  const XmlElement root = parse_xml(slurp(dir + "/junit.xml"));
+  ASSERT_EQ(root.name, "testsuites");
+  EXPECT_EQ(root.attributes.at("tests"), "6");
+  EXPECT_EQ(root.attributes.at("failures"), std::to_string(reproduce.size()));
+  EXPECT_EQ(root.attributes.at("errors"), "0");
+  const auto cases = all(root, "testcase");
+  ASSERT_EQ(cases.size(), 6u);
+  std::size_t failed_cases = 0;
+  for (const XmlElement* c : cases) {
+    const std::string name = c->attributes.at("name");
+    EXPECT_EQ(c->attributes.at("classname"), "faultline.nemesis-soak");
+    EXPECT_EQ(name.rfind("nemesis-soak protocol=paxos-bug-skip-adoption seed=", 0), 0u) << name;
+    const auto failures = all(*c, "failure");
+    const auto it = reproduce.find(name);
+    if (it == reproduce.end()) {
+      EXPECT_TRUE(failures.empty()) << name << " passed";
+      continue;
+    }
+    ++failed_cases;
+    ASSERT_EQ(failures.size(), 1u) << name;
+    EXPECT_EQ(failures[0]->attributes.at("type"), "safety");
+    EXPECT_FALSE(failures[0]->attributes.at("message").empty());
+    const std::string last_line = "\nreproduce: " + it->second;
+    const std::string& text = failures[0]->text;
+    ASSERT_GE(text.size(), last_line.size());
+    EXPECT_EQ(text.substr(text.size() - last_line.size()), last_line) << text;
+  }
+  EXPECT_EQ(failed_cases, reproduce.size());
+
+  // summary.md: named after the command, the protocol in its column, every failing
+  // seed's reproduce command.
+  const std::string summary = slurp(dir + "/summary.md");
+  EXPECT_EQ(summary.rfind("## faultline sweep nemesis-soak: 1 of 1 scenario/protocol pair failing", 0), 0u) << summary;
+  EXPECT_NE(summary.find("| nemesis-soak | paxos-bug-skip-adoption |"), std::string::npos) << summary;
+  for (const auto& [name, command] : reproduce) {
+    EXPECT_NE(summary.find("; reproduce: `" + command + "`\n"), std::string::npos) << name << "\n" << summary;
+  }
+}
+
+TEST(Cli, run_report_summary_names_the_scenarios_own_protocol) {
+  const std::string dir = ::testing::TempDir() + "zk-run-report";
+  const Ran r = faultline("run " + scenario("19-zk-zookeeper-restart.json") + " --seed 1 --report " + dir);
+  ASSERT_EQ(r.code, 0) << r.out;
+  const std::string summary = slurp(dir + "/summary.md");
+  EXPECT_EQ(summary.rfind("## faultline run zk-zookeeper-restart: all pass (1 scenario/protocol pair, 1 run)", 0), 0u)
+      << summary;
+  EXPECT_NE(summary.find("\n| zk-zookeeper-restart | zk | pass |"), std::string::npos) << summary;
+  EXPECT_NE(summary.find("Command: `" + std::string(FL_BINARY) + " run "), std::string::npos) << summary;
 }
 
 TEST(Cli, bench_check_judges_every_generated_history_linearizable) {

@@ -17,6 +17,10 @@
   const OPS_MAX = 5000;
   const POINTS_MAX = 5000;
   const SPAN_MIN_US = 200;
+  // Node changes: the overview's line colour and the marker drawn on the lane.
+  const NODE_COLOR = { crash: '#c62828', restart: '#2e7d32', pause: '#5e35b1', resume: '#5e35b1' };
+  const NODE_SHAPE = { crash: 'M-5,-5l10,10l-2,2l-10,-10z M5,-5l-10,10l2,2l10,-10z', restart: 'M-6,6L0,-6L6,6z',
+    pause: 'M-5,-6h3.5v12h-3.5z M1.5,-6h3.5v12h-3.5z', resume: 'M-5,-6L6,0L-5,6z' };
   const PALETTE = ['#1e88e5', '#8e24aa', '#00897b', '#f4511e', '#3949ab', '#c0ca33', '#6d4c41', '#d81b60',
     '#00acc1', '#5e35b1', '#7cb342', '#fb8c00', '#546e7a', '#e53935'];
 
@@ -29,7 +33,6 @@
 
   const endUs = Math.max(1, data.end_us);
   const lanes = data.lanes;
-  const replicaCount = lanes.filter((l) => l.kind === 'replica').length;
   const clientLanes = [];
   lanes.forEach((l, i) => { if (l.kind === 'client') clientLanes.push(i); });
   const clientRow = new Map();  // client number -> row in the history panel
@@ -59,6 +62,19 @@
     if (change === 'restart' && downSince.has(lane)) { downs.push([lane, downSince.get(lane), t]); downSince.delete(lane); }
   }
   for (const [lane, t] of downSince) downs.push([lane, t, endUs]);
+
+  // Intervals per lane while a replica is paused: from a pause to the next resume,
+  // or to a crash (a crashed replica is down, not paused).
+  const pauses = [];
+  const pausedSince = new Map();
+  for (const [t, lane, change] of data.nodes) {
+    if (change === 'pause' && !pausedSince.has(lane)) pausedSince.set(lane, t);
+    if ((change === 'resume' || change === 'crash') && pausedSince.has(lane)) {
+      pauses.push([lane, pausedSince.get(lane), t]);
+      pausedSince.delete(lane);
+    }
+  }
+  for (const [lane, t] of pausedSince) pauses.push([lane, t, endUs]);
 
   // Intervals while a replica believes it leads.
   const leads = [];
@@ -143,7 +159,7 @@
 
   const legend = html('div', { class: 'legend' }, root);
   data.kinds.forEach((k, i) => { const s = html('span', {}, legend); html('i', { style: 'background:' + kindColor(i) }, s); s.appendChild(document.createTextNode(k)); });
-  for (const [cls, text] of [['#ffcc80', 'partition / cut'], ['#fbc02d', 'leader'], ['#cfd8dc', 'down (crashed)']]) {
+  for (const [cls, text] of [['#ffcc80', 'partition / cut'], ['#fbc02d', 'leader'], ['#cfd8dc', 'down (crashed)'], ['#b39ddb', 'paused']]) {
     const s = html('span', {}, legend); html('i', { class: 'box', style: 'background:' + cls }, s); s.appendChild(document.createTextNode(text));
   }
   const sampled = data.messages.stride > 1 ? ' The run had ' + data.messages.total.toLocaleString('en') +
@@ -160,7 +176,8 @@
   const diagram = panel('diagram', 'Space-time diagram (' + lanes.length + ' lanes)');
   const history = panel('history', 'Client history (' + data.ops.total.toLocaleString('en') + ' operations' +
     (data.ops.stride > 1 ? ', every ' + data.ops.stride + 'th kept' : '') + ')');
-  const logChart = panel('log-chart', 'Log size per replica (bound ' + data.max_log_size + ')');
+  const logChart = panel('log-chart', 'Log size per replica' + (data.zk_log ? ' and of ZooKeeper\'s /log' : '') +
+    ' (bound ' + data.max_log_size + ')');
   const latencyChart = panel('latency-chart', 'Request latency by completion time');
   const cexPanel = html('div', { id: 'cex' }, root);
   if (!cex) cexPanel.style.display = 'none';
@@ -217,7 +234,7 @@
     });
     const whole = (t) => LABEL_W + t / endUs * w;
     for (const [t, , change, origin] of data.nodes) {
-      if (origin !== 'boot') el('line', { x1: whole(t), x2: whole(t), y1: 0, y2: h, stroke: change === 'crash' ? '#c62828' : '#2e7d32' }, g);
+      if (origin !== 'boot') el('line', { x1: whole(t), x2: whole(t), y1: 0, y2: h, stroke: NODE_COLOR[change] }, g);
     }
     for (const b of bands) el('rect', { class: 'net-band ' + b.fault, x: whole(b.t), y: 0, width: Math.max(1, whole(b.end) - whole(b.t)), height: h }, g);
     el('text', { class: 'chart-label', x: 4, y: 20 }, overview).textContent = 'whole run';
@@ -254,8 +271,13 @@
     });
     for (const [lane, a, b] of downs) {
       if (!inView(a, b)) continue;
-      titled(el('rect', { class: 'down', x: clampX(xOf(a)), y: laneY(lane) - LANE_H / 2 + 4, width: Math.max(1, clampX(xOf(b)) - clampX(xOf(a))), height: LANE_H - 8 }, body),
+      titled(el('rect', { class: 'down', 'data-lane': lanes[lane].name, x: clampX(xOf(a)), y: laneY(lane) - LANE_H / 2 + 4, width: Math.max(1, clampX(xOf(b)) - clampX(xOf(a))), height: LANE_H - 8 }, body),
         lanes[lane].name + ' down ' + fmt(a) + '..' + fmt(b));
+    }
+    for (const [lane, a, b] of pauses) {
+      if (!inView(a, b)) continue;
+      titled(el('rect', { class: 'paused', 'data-lane': lanes[lane].name, x: clampX(xOf(a)), y: laneY(lane) - LANE_H / 2 + 6, width: Math.max(1, clampX(xOf(b)) - clampX(xOf(a))), height: LANE_H - 12 }, body),
+        lanes[lane].name + ' paused ' + fmt(a) + '..' + fmt(b));
     }
     for (const [lane, a, b, epoch] of leads) {
       if (!inView(a, b)) continue;
@@ -321,10 +343,10 @@
       if (msg.arrive[i] < 0) {
         const y = y1 + (y2 - y1) * 0.3;
         const x = x1 + 6;
-        titled(el('line', { class: 'msg dropped', x1, y1, x2: x, y2: y, stroke: kindColor(k) }, body), label + ', dropped');
+        titled(el('line', { class: 'msg dropped', 'data-from': lanes[msg.from[i]].name, 'data-to': lanes[msg.to[i]].name, x1, y1, x2: x, y2: y, stroke: kindColor(k) }, body), label + ', dropped');
         el('path', { class: 'drop-x', d: 'M' + (x - 3) + ',' + (y - 3) + 'l6,6m0,-6l-6,6' }, body);
       } else {
-        titled(el('line', { class: 'msg', x1, y1, x2: xOf(msg.arrive[i]), y2, stroke: kindColor(k), 'marker-end': 'url(#arrow-' + k + ')' }, body),
+        titled(el('line', { class: 'msg', 'data-from': lanes[msg.from[i]].name, 'data-to': lanes[msg.to[i]].name, x1, y1, x2: xOf(msg.arrive[i]), y2, stroke: kindColor(k), 'marker-end': 'url(#arrow-' + k + ')' }, body),
           label + ', arrives ' + fmt(msg.arrive[i]));
       }
       drawn++;
@@ -339,7 +361,7 @@
     for (const [t, lane, change, origin] of data.nodes) {
       if (origin === 'boot' || !inView(t)) continue;
       const g = el('g', { class: 'fault-marker ' + change, 'data-lane': lanes[lane].name, transform: 'translate(' + xOf(t) + ',' + laneY(lane) + ')' }, body);
-      el('path', { d: change === 'crash' ? 'M-5,-5l10,10l-2,2l-10,-10z M5,-5l-10,10l2,2l10,-10z' : 'M-6,6L0,-6L6,6z' }, g);
+      el('path', { d: NODE_SHAPE[change] }, g);
       titled(g, change + ' ' + lanes[lane].name + ' at ' + fmt(t) + ' (' + origin + ')');
     }
     // Faults at the same moment (a heal and the next partition) share one label;
@@ -412,7 +434,9 @@
     const top = 8;
     const bottom = CHART_H - AXIS_H;
     let ymax = data.max_log_size;
-    for (const flat of data.log) for (let i = 1; i < flat.length; i += 2) ymax = Math.max(ymax, flat[i]);
+    const series = data.log.map((flat, r) => ({ flat, name: lanes[r].name, cls: 'log-line', color: PALETTE[r % PALETTE.length] }));
+    if (data.zk_log) series.push({ flat: data.zk_log, name: 'zk', cls: 'log-line zk', color: '#6a1b9a' });
+    for (const { flat } of series) for (let i = 1; i < flat.length; i += 2) ymax = Math.max(ymax, flat[i]);
     ymax = Math.max(1, ymax * 1.08);
     const y = (v) => bottom - v / ymax * (bottom - top);
     axis(logChart, bottom, bottom);
@@ -421,7 +445,7 @@
     titled(el('line', { class: 'log-bound', x1: LABEL_W, x2: LABEL_W + plotWidth(), y1: by, y2: by }, body), 'max_log_size ' + data.max_log_size);
     el('text', { class: 'chart-label', x: 4, y: by + 4 }, logChart).textContent = 'max ' + data.max_log_size;
     el('text', { class: 'chart-label', x: 4, y: bottom }, logChart).textContent = '0';
-    data.log.forEach((flat, r) => {
+    for (const { flat, name, cls, color } of series) {
       let d = '';
       let last = null;
       for (let i = 0; i < flat.length; i += 2) {
@@ -432,14 +456,14 @@
         d += 'H' + xOf(t) + 'V' + y(v);
         last = v;
       }
-      if (last === null) return;
+      if (last === null) continue;
       if (!d) d = 'M' + LABEL_W + ',' + y(last);
       d += 'H' + (LABEL_W + plotWidth());
-      titled(el('path', { class: 'log-line', 'data-replica': lanes[r].name, d, stroke: PALETTE[r % PALETTE.length] }, body), lanes[r].name + ' log size');
-    });
-    for (let r = 0; r < replicaCount; r++) {
-      el('text', { class: 'chart-label', x: LABEL_W + plotWidth() - 30 * (replicaCount - r), y: 12, fill: PALETTE[r % PALETTE.length] }, logChart).textContent = lanes[r].name;
+      titled(el('path', { class: cls, 'data-replica': name, d, stroke: color }, body), name === 'zk' ? 'ZooKeeper /log size' : name + ' log size');
     }
+    series.forEach(({ name, color }, r) => {
+      el('text', { class: 'chart-label', x: LABEL_W + plotWidth() - 30 * (series.length - r), y: 12, fill: color }, logChart).textContent = name;
+    });
   }
 
   function renderLatency() {

@@ -92,6 +92,19 @@ std::string reproduce_command(const std::string& program, const std::string& sce
   return command;
 }
 
+std::string command_line(int argc, char** argv) {
+  std::string line;
+  for (int i = 0; i < argc; ++i) {
+    const std::string word = argv[i];
+    const bool plain = !word.empty() && word.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                                                               "0123456789_./:=@%+,-") == std::string::npos;
+    std::string quoted = "'";
+    for (char c : word) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    line += (i ? " " : "") + (plain ? word : quoted + "'");
+  }
+  return line;
+}
+
 void apply_cassandra_options(const Args& args, sim::RunOptions& options) {
   const char* server = std::getenv("FL_CASSANDRA");
   const char* replication = std::getenv("FL_CASSANDRA_REPLICATION");

@@ -51,6 +51,10 @@ std::optional<sim::Scenario> load_or_report(const std::string& path);
 std::string reproduce_command(const std::string& program, const std::string& scenario_path, std::uint64_t seed,
                               const std::string& protocol, const std::string& store);
 
+// The whole command line as typed, each word quoted for a POSIX shell when it needs
+// it, so summary.md can say exactly which command made it.
+std::string command_line(int argc, char** argv);
+
 // Fills options.cassandra from --cassandra HOST:PORT (else the FL_CASSANDRA
 // environment variable, else 127.0.0.1:9042) and options.cassandra_replication from FL_CASSANDRA_REPLICATION.
 void apply_cassandra_options(const Args& args, sim::RunOptions& options);
@@ -96,11 +100,21 @@ struct ShownRun {
 std::optional<ShownRun> record_shown_run(const std::vector<Task>& tasks, const std::vector<RunSummary>& runs,
                                          const std::string& program);
 
+// The scenario x protocol x check table of finished runs, for the terminal.
+std::string verdict_table_text(const std::vector<RunSummary>& runs, const std::string& program);
+
+// What the reports say about the command that made them.
+struct ReportNames {
+  std::string suite;         // the JUnit suite's name and the page's title: a scenario's name, or "suite"
+  std::string title;         // summary.md's heading, e.g. "faultline sweep nemesis-soak"
+  std::string command_line;  // the command as typed (command_line()), shown under that heading
+};
+
 // Writes DIR/report.json, DIR/junit.xml, DIR/summary.md and DIR/index.html for
 // finished runs and prints where they went; index.html shows `shown`'s timeline
 // when given. Returns an error message (empty on success).
 std::string write_reports(const std::string& dir, const std::vector<RunSummary>& runs, const std::string& program,
-                          const std::string& suite_name, const std::optional<ShownRun>& shown = std::nullopt);
+                          const ReportNames& names, const std::optional<ShownRun>& shown = std::nullopt);
 
 int cmd_run(int argc, char** argv);
 int cmd_sweep(int argc, char** argv);

@@ -133,8 +133,8 @@ int cmd_run(int argc, char** argv) {
     summary.store = effective.cluster.store;
     summary.wall_s = wall_s;
     const ShownRun shown{summary, result, ""};
-    if (const std::string error = write_reports(args.get("report"), {summary}, argv[0], effective.name, shown);
-        !error.empty()) {
+    const ReportNames names{effective.name, "faultline run " + effective.name, command_line(argc, argv)};
+    if (const std::string error = write_reports(args.get("report"), {summary}, argv[0], names, shown); !error.empty()) {
       std::fprintf(stderr, "faultline: %s\n", error.c_str());
       std::printf("trace-hash: %s\n", sim::hex16(result.trace_hash).c_str());
       return kExitUsage;

@@ -7,7 +7,6 @@
 #include <iostream>
 #include <thread>
 
-#include "reports/markdown.hpp"
 #include "sim/cli/cli.hpp"
 
 namespace fl::cli {
@@ -116,12 +115,6 @@ std::vector<std::string> scenario_files(const std::vector<std::string>& position
   return files;
 }
 
-std::vector<reports::RunRow> runs_to_rows(const std::vector<RunSummary>& runs) {
-  std::vector<reports::RunRow> rows;
-  for (const auto& r : runs) rows.push_back({r.scenario_name, r.options.seed, r.exit_code, r.crash, r.checks});
-  return rows;
-}
-
 }  // namespace
 
 int cmd_sweep(int argc, char** argv) {
@@ -149,8 +142,8 @@ int cmd_sweep(int argc, char** argv) {
   list_failures(runs, argv[0]);
   if (args.has("report")) {
     const auto shown = record_shown_run(tasks, runs, argv[0]);
-    if (const std::string error = write_reports(args.get("report"), runs, argv[0], scenario->name, shown);
-        !error.empty()) {
+    const ReportNames names{scenario->name, "faultline sweep " + scenario->name, command_line(argc, argv)};
+    if (const std::string error = write_reports(args.get("report"), runs, argv[0], names, shown); !error.empty()) {
       std::fprintf(stderr, "faultline: %s\n", error.c_str());
       return kExitUsage;
     }
@@ -177,11 +170,11 @@ int cmd_suite(int argc, char** argv) {
     }
   }
   const auto runs = run_pool(tasks, jobs_of(args), "suite");
-  const reports::SuiteTable table = reports::tabulate(runs_to_rows(runs));
-  std::fputs(reports::render_text(table).c_str(), stdout);
+  std::fputs(verdict_table_text(runs, argv[0]).c_str(), stdout);
   list_failures(runs, argv[0]);
   const auto shown = record_shown_run(tasks, runs, argv[0]);
-  if (const std::string error = write_reports(args.get("report", "build/report"), runs, argv[0], "suite", shown);
+  const ReportNames names{"suite", "faultline suite", command_line(argc, argv)};
+  if (const std::string error = write_reports(args.get("report", "build/report"), runs, argv[0], names, shown);
       !error.empty()) {
     std::fprintf(stderr, "faultline: %s\n", error.c_str());
     return kExitUsage;

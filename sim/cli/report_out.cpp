@@ -57,7 +57,23 @@ reports::HtmlDetail detail_of(const ShownRun& shown, const std::string& program)
   return d;
 }
 
+// The verdict table's rows, with the same effective protocol and reproduce command
+// as report.json.
+std::vector<reports::RunRow> table_rows(const std::vector<reports::RunReportInput>& runs) {
+  std::vector<reports::RunRow> rows;
+  for (const auto& r : runs) {
+    rows.push_back({r.scenario_name, r.protocol, r.seed, r.exit_code, r.crash, r.checks, r.reproduce});
+  }
+  return rows;
+}
+
 }  // namespace
+
+std::string verdict_table_text(const std::vector<RunSummary>& runs, const std::string& program) {
+  std::vector<reports::RunReportInput> inputs;
+  for (const auto& r : runs) inputs.push_back(input_of(r, program));
+  return reports::render_text(reports::tabulate(table_rows(inputs)));
+}
 
 std::optional<ShownRun> record_shown_run(const std::vector<Task>& tasks, const std::vector<RunSummary>& runs,
                                          const std::string& program) {
@@ -86,25 +102,23 @@ std::optional<ShownRun> record_shown_run(const std::vector<Task>& tasks, const s
 }
 
 std::string write_reports(const std::string& dir, const std::vector<RunSummary>& runs, const std::string& program,
-                          const std::string& suite_name, const std::optional<ShownRun>& shown) {
+                          const ReportNames& names, const std::optional<ShownRun>& shown) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) return dir + ": cannot create report folder: " + ec.message();
   std::vector<reports::RunReportInput> inputs;
-  std::vector<reports::RunRow> rows;
-  for (const auto& r : runs) {
-    inputs.push_back(input_of(r, program));
-    rows.push_back({r.scenario_name, r.options.seed, r.exit_code, r.crash, r.checks});
-  }
+  for (const auto& r : runs) inputs.push_back(input_of(r, program));
   std::string error = reports::write_json_file(dir + "/report.json", reports::sweep_report(inputs));
-  if (error.empty()) error = reports::write_text_file(dir + "/junit.xml", reports::junit_xml(inputs, suite_name));
+  if (error.empty()) error = reports::write_text_file(dir + "/junit.xml", reports::junit_xml(inputs, names.suite));
   if (error.empty()) {
-    error = reports::write_text_file(dir + "/summary.md", reports::render_markdown(reports::tabulate(rows)));
+    const std::string summary =
+        reports::render_markdown(reports::tabulate(table_rows(inputs)), names.title, names.command_line);
+    error = reports::write_text_file(dir + "/summary.md", summary);
   }
   if (error.empty()) {
     std::optional<reports::HtmlDetail> detail;
     if (shown && shown->result.timeline) detail = detail_of(*shown, program);
-    error = reports::write_text_file(dir + "/index.html", reports::html_report(inputs, detail, suite_name));
+    error = reports::write_text_file(dir + "/index.html", reports::html_report(inputs, detail, names.suite));
   }
   if (error.empty()) std::printf("report: %s/{report.json,junit.xml,summary.md,index.html}\n", dir.c_str());
   return error;

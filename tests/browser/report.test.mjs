@@ -61,16 +61,27 @@ function expectedLanes(s, protocol) {
   return s.cluster.replicas + (protocol === 'zk' ? 1 : 0) + s.workload.clients;
 }
 
-// Fault lines of the trace, by kind, without the boot-time restarts.
-function traceFaults(path) {
+// Fault lines of the trace, by kind, without the boot-time restarts; `node` keeps
+// only the faults of that node ("zk", "r1").
+function traceFaults(path, node) {
   const counts = {};
   for (const line of readFileSync(path, 'utf8').split('\n')) {
-    const m = /^t=\d+ fault (crash|restart|partition|cut|heal|network) /.exec(line);
+    const m = /^t=\d+ fault (crash|restart|pause|resume|partition|cut|heal|network) (\S+)/.exec(line);
     if (!m || line.includes('(boot)')) continue;
+    if (node !== undefined && m[2] !== node) continue;
     const kind = m[1] === 'network' ? 'change' : m[1];
     counts[kind] = (counts[kind] || 0) + 1;
   }
   return counts;
+}
+
+// Every fault marker the diagram draws matches the trace, kind by kind.
+async function assertFaultMarkers(page, faults) {
+  const total = Object.values(faults).reduce((a, b) => a + b, 0);
+  assert.equal(await page.locator('#diagram g.fault-marker').count(), total, 'fault markers');
+  for (const [kind, n] of Object.entries(faults)) {
+    assert.equal(await page.locator(`#diagram g.fault-marker.${kind}`).count(), n, kind + ' markers');
+  }
 }
 
 // The operations the counterexample text lists after the linearizable prefix.
@@ -96,11 +107,7 @@ test('a failing run: lanes, fault markers and the counterexample are drawn', asy
 
   const faults = traceFaults(trace);
   assert.ok((faults.crash || 0) > 0 && (faults.partition || 0) + (faults.cut || 0) > 0, 'the run should have crashes and partitions');
-  const total = Object.values(faults).reduce((a, b) => a + b, 0);
-  assert.equal(await page.locator('#diagram g.fault-marker').count(), total);
-  for (const [kind, n] of Object.entries(faults)) {
-    assert.equal(await page.locator(`#diagram g.fault-marker.${kind}`).count(), n, kind + ' markers');
-  }
+  await assertFaultMarkers(page, faults);
   assert.ok(await page.locator('#diagram rect.down').count() > 0, 'crashed intervals are marked');
   assert.ok(await page.locator('#diagram g.leader-change').count() > 0, 'leader changes are marked');
 
@@ -115,6 +122,55 @@ test('a failing run: lanes, fault markers and the counterexample are drawn', asy
   assert.ok(await page.locator('#latency-chart circle.lat').count() > 0);
   assert.ok((await page.locator('#summary').innerText()).includes(report.reproduce));
   await page.screenshot({ path: join(artifacts, 'report-failing.png'), fullPage: true });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('a zk run: a ZooKeeper lane with its traffic, its crash and restart, and its /log', async () => {
+  const dir = join(work, 'zk-restart');
+  const trace = join(work, 'zk-restart.trace');
+  const s = scenario('19-zk-zookeeper-restart.json');
+  faultline(['run', 'scenarios/19-zk-zookeeper-restart.json', '--seed', '1', '--protocol', 'zk', '--trace', trace,
+    '--report', dir]);
+  const { page, errors } = await open(dir);
+  assert.equal(await page.locator('#diagram g.lane').count(), s.cluster.replicas + 1 + s.workload.clients);
+  assert.equal(await page.locator('#diagram g.lane.replica').count(), s.cluster.replicas);
+  assert.equal(await page.locator('#diagram g.lane.client').count(), s.workload.clients);
+  assert.equal(await page.locator('#diagram g.lane.zk').count(), 1);
+  assert.equal(await page.locator('#diagram g.lane.zk').getAttribute('data-lane'), 'zk');
+  assert.ok(await page.locator('#diagram line.msg[data-to="zk"]').count() > 0, 'replicas send to ZooKeeper');
+  assert.ok(await page.locator('#diagram line.msg[data-from="zk"]').count() > 0, 'ZooKeeper replies');
+
+  const zkFaults = traceFaults(trace, 'zk');
+  assert.deepEqual(zkFaults, { crash: 1, restart: 1 }, 'the scenario crashes and restarts ZooKeeper once');
+  assert.equal(await page.locator('#diagram g.fault-marker.crash[data-lane="zk"]').count(), zkFaults.crash);
+  assert.equal(await page.locator('#diagram g.fault-marker.restart[data-lane="zk"]').count(), zkFaults.restart);
+  assert.equal(await page.locator('#diagram rect.down[data-lane="zk"]').count(), 1, 'ZooKeeper is down in between');
+  await assertFaultMarkers(page, traceFaults(trace));
+
+  assert.equal(await page.locator('#log-chart path.log-line').count(), s.cluster.replicas + 1);
+  assert.equal(await page.locator('#log-chart path.log-line.zk').count(), 1, "ZooKeeper's /log is drawn");
+  await page.screenshot({ path: join(artifacts, 'report-zk-restart.png'), fullPage: true });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('a paused zk leader: the pause and resume are marked and the paused interval drawn', async () => {
+  const dir = join(work, 'zk-paused');
+  const trace = join(work, 'zk-paused.trace');
+  faultline(['run', 'scenarios/17-zk-leader-paused.json', '--seed', '1', '--trace', trace, '--report', dir]);
+  const faults = traceFaults(trace);
+  assert.equal(faults.pause, 1, 'the scenario pauses the leader once');
+  assert.equal(faults.resume, 1);
+  const { page, errors } = await open(dir);
+  assert.equal(await page.locator('#diagram g.lane.zk').count(), 1, 'the scenario runs zk');
+  await assertFaultMarkers(page, faults);
+  const paused = /^t=\d+ fault pause (\S+)/m.exec(readFileSync(trace, 'utf8'))[1];
+  assert.equal(await page.locator('#diagram g.fault-marker.pause').getAttribute('data-lane'), paused);
+  assert.equal(await page.locator('#diagram g.fault-marker.resume').getAttribute('data-lane'), paused);
+  assert.equal(await page.locator(`#diagram rect.paused[data-lane="${paused}"]`).count(), 1);
+  assert.equal(await page.locator('#diagram rect.paused').count(), 1);
+  await page.screenshot({ path: join(artifacts, 'report-zk-paused.png'), fullPage: true });
   assert.deepEqual(errors, []);
   await page.close();
 });
