@@ -167,7 +167,10 @@ void World::break_connection(NodeId replica, fl::zk::ConnectionId connection, co
   const Micros notice = now() + kStreamRetransmitUs;
   const Micros to_replica = std::max(notice, zk_->last_delivery[{zk.value, replica.value}]);
   const Micros to_zk = std::max(notice, zk_->last_delivery[{replica.value, zk.value}]);
-  queue_.push(to_replica, DeliverPeer{zk, replica, std::make_shared<fl::zk::ConnectionResetMessage>(connection)});
+  const MessagePtr reset = std::make_shared<fl::zk::ConnectionResetMessage>(connection);
+  queue_.push(to_replica, DeliverPeer{zk, replica, reset});
+  // Drawn as an arrow from ZooKeeper, so the timeline shows when the replica learns.
+  observe_send(zk, replica, *reset, Fate{{}, 1, {to_replica - now(), 0}});
   queue_.push(to_zk, ZkDisconnect{replica, connection});
 }
 
