@@ -124,7 +124,8 @@ int cmd_bench_store(int argc, char** argv) {
     settings.replication = cassandra_options.cassandra_replication.empty() ? settings.replication
                                                                            : cassandra_options.cassandra_replication;
     auto session = std::make_shared<CassandraSession>(settings);
-    CassandraStore cassandra(session, replica_keyspace("fl_bench_store", 0));
+    // The nonce: two benches on one cluster must not share (and empty) one table.
+    CassandraStore cassandra(session, replica_keyspace("fl_bench_" + session->nonce(), 0));
     measure_ops("cassandra", cassandra, ops);
   }
 

@@ -41,12 +41,18 @@ class CassandraSession {
   // Runs one statement with the configured consistency.
   cql::Result query(const std::string& cql);
   const CassandraSettings& settings() const { return settings_; }
+  // Records a keyspace to drop when the session ends.
   void remember_keyspace(const std::string& keyspace);
+  // 12 random hex digits drawn when the session is made. Keyspace names carry it,
+  // so that runs on different hosts or CI jobs sharing one cluster never meet in a
+  // keyspace (a pid and a seed repeat across machines). It never reaches a trace.
+  const std::string& nonce() const { return nonce_; }
 
  private:
   CassandraSettings settings_;
   cql::Client client_;
   std::vector<std::string> keyspaces_;
+  std::string nonce_;
 };
 
 // "<run>_r<replica>", lower case, as a valid unquoted keyspace name: letters, digits

@@ -181,5 +181,21 @@ TEST(CassandraStore, replica_keyspace_is_a_valid_cql_name) {
   EXPECT_EQ(long_name.substr(44), "_r12");
 }
 
+TEST(CassandraStore, each_session_draws_its_own_keyspace_nonce) {
+  // Nothing connects until the first query, so no server is needed here.
+  CassandraSettings settings;
+  settings.endpoint = {"127.0.0.1", 9042};
+  CassandraSession a(settings), b(settings);
+  EXPECT_NE(a.nonce(), b.nonce());
+  for (const std::string& nonce : {a.nonce(), b.nonce()}) {
+    EXPECT_EQ(nonce.size(), 12u) << nonce;
+    EXPECT_EQ(nonce.find_first_not_of("0123456789abcdef"), std::string::npos) << nonce;
+  }
+  // A nonce-led name keeps its nonce whole, whatever the rest of the run name.
+  const std::string name = replica_keyspace("fl_" + a.nonce() + "_p4194304_s18446744073709551615", 15);
+  EXPECT_LE(name.size(), 48u);
+  EXPECT_EQ(name.rfind("fl_" + a.nonce() + "_p", 0), 0u) << name;
+}
+
 }  // namespace
 }  // namespace fl::cql

@@ -60,7 +60,7 @@ TEST(CassandraGradeApp, same_responses_and_checkpoints_as_sqlite) {
   CassandraSettings settings;
   settings.endpoint = server;
   auto session = std::make_shared<CassandraSession>(settings);
-  CassandraStore cassandra(session, replica_keyspace("fl_property_test", 0));
+  CassandraStore cassandra(session, replica_keyspace("fl_property_test_" + session->nonce(), 0));
 
   const bool ok = rc::check("app over Cassandra == app over SQLite", [&] {
     const auto history = *requests();

@@ -140,7 +140,7 @@ TEST(CassandraStoreProperty, same_answers_and_final_table_as_sqlite_and_a_model)
   CassandraSettings settings;
   settings.endpoint = server;
   auto session = std::make_shared<CassandraSession>(settings);
-  CassandraStore cassandra(session, replica_keyspace("fl_store_property", 0));
+  CassandraStore cassandra(session, replica_keyspace("fl_store_property_" + session->nonce(), 0));
 
   const bool ok = rc::check("Store on Cassandra == Store on SQLite == model", [&] {
     // Up to 30 commands per case; reads and appends weigh most, clear least (a
