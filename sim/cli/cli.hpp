@@ -18,6 +18,9 @@ inline constexpr int kExitOk = 0;
 inline constexpr int kExitSafety = 1;
 inline constexpr int kExitLiveness = 2;
 inline constexpr int kExitUsage = 64;  // bad usage or bad input file (sysexits EX_USAGE)
+// The store could not serve: Cassandra unreachable, timed out or refusing a
+// statement (sysexits EX_UNAVAILABLE). Not a verdict about the protocol.
+inline constexpr int kExitUnavailable = 69;
 
 // A command line the user got wrong; printed with the command's usage line.
 class UsageError : public std::runtime_error {
@@ -64,7 +67,7 @@ struct RunSummary {
   std::string trace_hash;
   std::vector<sim::CheckResult> checks;
   sim::RunFigures figures;
-  std::string crash;  // non-empty if the child died (signal, bad exit)
+  std::string crash;  // non-empty if the child died (signal, bad exit) or its store was unavailable
   std::string protocol, store;  // effective, after overrides
   double wall_s = 0;            // how long the run took, for reports only
 };

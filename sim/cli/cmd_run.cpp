@@ -35,7 +35,7 @@ the command that reproduces the run if a check failed, and last a line
 "trace-hash: <16 hex digits>". The same seed always gives the same hash.
 
 exit codes: 0 every check passed, 1 safety violation, 2 liveness violation,
-            64 bad usage or bad input file
+            64 bad usage or bad input file, 69 store (Cassandra) unavailable
 )";
 
 void print_header(const sim::Scenario& s, const sim::RunOptions& o, const std::string& path) {

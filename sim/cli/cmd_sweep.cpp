@@ -30,7 +30,8 @@ options:
   --help            this text
 
 exit codes: 0 every seed passed, 1 some seed violated safety, 2 some seed violated
-            liveness only, 64 bad usage or bad input file
+            liveness only, 64 bad usage or bad input file, 69 the store (Cassandra)
+            was unavailable for some seed
 )";
 
 constexpr const char* kSuiteHelp = R"(usage: faultline suite [DIR|FILE...] [options]
@@ -54,10 +55,17 @@ exit codes: as for sweep, over all scenarios and seeds
 
 int default_jobs() { return static_cast<int>(std::max(1u, std::thread::hardware_concurrency())); }
 
+// Bad input first, then an unavailable store (either means the verdicts are not
+// about the protocol), then safety, then liveness.
 int worst_exit(const std::vector<RunSummary>& runs) {
   int worst = kExitOk;
   for (const auto& r : runs) {
     if (r.exit_code == kExitUsage) return kExitUsage;
+  }
+  for (const auto& r : runs) {
+    if (r.exit_code == kExitUnavailable) return kExitUnavailable;
+  }
+  for (const auto& r : runs) {
     if (r.exit_code == kExitSafety) worst = kExitSafety;
     if (r.exit_code == kExitLiveness && worst == kExitOk) worst = kExitLiveness;
   }
