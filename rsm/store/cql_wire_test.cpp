@@ -7,6 +7,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <limits>
 
 #include "rsm/store/cassandra_store.hpp"
 #include "rsm/store/cql_client.hpp"
@@ -127,6 +128,34 @@ TEST(CqlWire, truncated_or_unknown_results_are_protocol_errors) {
   EXPECT_THROW(decode_result(Body{}.i32(3).u16(10).out), ProtocolError);
   EXPECT_THROW(decode_result(Body{}.i32(4).out), ProtocolError);
   EXPECT_THROW(decode_result(""), ProtocolError);
+}
+
+TEST(CqlWire, corrupt_column_and_row_counts_are_protocol_errors_not_allocations) {
+  // Without the bound these would reserve 2^31 rows or column specs (bad_alloc),
+  // or loop two billion times; each must fail with the counts named instead.
+  const std::int32_t huge = std::numeric_limits<std::int32_t>::max();
+  const auto expect_protocol_error = [](const std::string& body, const char* says) {
+    try {
+      decode_result(body);
+      ADD_FAILURE() << "expected ProtocolError for: " << says;
+    } catch (const ProtocolError& e) {
+      EXPECT_NE(std::string(e.what()).find(says), std::string::npos) << e.what();
+    }
+  };
+  // Global table spec, then 2^31-1 column specs in a few bytes.
+  expect_protocol_error(Body{}.i32(2).i32(0x0001).i32(huge).str("ks").str("t").str("id").u16(0x0009).out,
+                        "2147483647 columns claimed");
+  // One int column, then 2^31-1 rows with one cell present.
+  expect_protocol_error(Body{}.i32(2).i32(0x0001).i32(1).str("ks").str("t").str("id").u16(0x0009).i32(huge)
+                            .cell(bytes({0, 0, 0, 1})).out,
+                        "2147483647 rows claimed");
+  // No metadata: the counts alone, with nothing after them.
+  expect_protocol_error(Body{}.i32(2).i32(0x0004).i32(huge).i32(huge).out, "rows claimed");
+  expect_protocol_error(Body{}.i32(2).i32(0x0004).i32(0).i32(huge).out, "rows without columns");
+  expect_protocol_error(Body{}.i32(2).i32(0x0004).i32(1).i32(-5).out, "negative row count");
+  // The bound is exact: a row count that the bytes do hold still decodes.
+  const auto rows = std::get<Rows>(decode_result(Body{}.i32(2).i32(0x0004).i32(1).i32(2).i32(-1).cell("x").out));
+  EXPECT_EQ(rows.rows.size(), 2u);
 }
 
 TEST(CqlWire, error_body_becomes_server_error_with_its_message) {
