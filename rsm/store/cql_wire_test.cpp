@@ -7,6 +7,9 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/read.hpp>
+#include <boost/asio/write.hpp>
+#include <thread>
 #include <limits>
 
 #include "rsm/store/cassandra_store.hpp"
@@ -200,6 +203,64 @@ TEST(CqlClient, silent_server_is_a_timeout) {
   Client client({{"127.0.0.1", acceptor.local_endpoint().port()}, 300});
   EXPECT_THROW(client.connect(), TimeoutError);
   EXPECT_FALSE(client.connected());
+}
+
+// A server that answers STARTUP with READY, reads one QUERY and then goes away
+// without answering: a server that dies mid-request.
+TEST(CqlClient, server_gone_mid_request_is_a_connection_error_then_refused_on_reconnect) {
+  namespace asio = boost::asio;
+  asio::io_context io;
+  asio::ip::tcp::acceptor acceptor(io, {asio::ip::make_address("127.0.0.1"), 0});
+  const std::uint16_t port = acceptor.local_endpoint().port();
+  std::thread server([&] {
+    asio::ip::tcp::socket socket(io);
+    acceptor.accept(socket);
+    const auto read_frame = [&] {
+      std::uint8_t head[kHeaderSize];
+      asio::read(socket, asio::buffer(head));
+      std::string body((std::size_t{head[5]} << 24) | (std::size_t{head[6]} << 16) | (head[7] << 8) | head[8], '\0');
+      asio::read(socket, asio::buffer(body));
+    };
+    read_frame();  // STARTUP
+    const std::uint8_t ready[kHeaderSize] = {kResponseVersion, 0, 0, 0, static_cast<std::uint8_t>(Opcode::kReady), 0, 0, 0, 0};
+    asio::write(socket, asio::buffer(ready));
+    read_frame();  // QUERY, never answered
+    acceptor.close();
+  });
+  Client client({{"127.0.0.1", port}, 5000});
+  try {
+    client.query("SELECT 1", Consistency::kOne);
+    ADD_FAILURE() << "expected ConnectionError";
+  } catch (const ConnectionError& e) {
+    EXPECT_NE(std::string(e.what()).find("the server closed the connection"), std::string::npos) << e.what();
+  }
+  server.join();  // the server's socket is closed once its thread ends
+  EXPECT_FALSE(client.connected());
+  // Nothing listens any more: the next query's reconnect is refused, not hung.
+  EXPECT_THROW(client.query("SELECT 1", Consistency::kOne), ConnectionError);
+}
+
+TEST(CqlClient, host_names_are_resolved_and_a_bad_one_is_a_bounded_error) {
+  // "localhost" takes the resolver path (not a numeric address) and reaches the
+  // connect, which is refused.
+  try {
+    Client({{"localhost", closed_port()}, 2000}).query("SELECT 1", Consistency::kOne);
+    ADD_FAILURE() << "expected ConnectionError";
+  } catch (const ConnectionError& e) {
+    EXPECT_NE(std::string(e.what()).find("cassandra at localhost:"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find(": connect"), std::string::npos) << e.what();
+  }
+  // .invalid never resolves (RFC 2606). Without a reachable DNS server the lookup
+  // may instead hang, which the connect timeout bounds: either way a StoreError
+  // that names the step.
+  ClientOptions options{{"faultline-test.invalid", 9042}, 20'000};
+  options.connect_timeout_ms = 1000;
+  try {
+    Client(options).query("SELECT 1", Consistency::kOne);
+    ADD_FAILURE() << "expected a StoreError";
+  } catch (const StoreError& e) {
+    EXPECT_NE(std::string(e.what()).find("resolv"), std::string::npos) << e.what();
+  }
 }
 
 TEST(CassandraStore, replica_keyspace_is_a_valid_cql_name) {
