@@ -27,8 +27,8 @@ Measures the Cassandra store against in-memory SQLite:
      store, and the slowdown; the two runs must give the same trace hash.
 
 options:
-  --cassandra HOST:PORT  the server (default $FL_CASSANDRA, else 127.0.0.1:9042;
-                         tools/cassandra start prints one)
+  --cassandra HOST:PORT  the server (default $FL_CASSANDRA, else the server
+                         tools/cassandra start is running, else 127.0.0.1:9042)
   --ops N         calls per operation kind (default 500)
   --seconds S     simulated seconds of the scenario (default 5)
   --clients N     closed-loop clients of the scenario (default 8)

@@ -54,8 +54,10 @@ std::optional<sim::Scenario> load_or_report(const std::string& path);
 std::string reproduce_command(const std::string& program, const std::string& scenario_path, std::uint64_t seed,
                               const std::string& protocol, const std::string& store);
 
-// Fills options.cassandra from --cassandra HOST:PORT (else the FL_CASSANDRA
-// environment variable, else 127.0.0.1:9042) and options.cassandra_replication from FL_CASSANDRA_REPLICATION.
+// Fills options.cassandra from --cassandra HOST:PORT, else the FL_CASSANDRA
+// environment variable, else the running server tools/cassandra start recorded
+// (its instance record, if the recorded pid is alive), else 127.0.0.1:9042; and
+// options.cassandra_replication from FL_CASSANDRA_REPLICATION.
 void apply_cassandra_options(const Args& args, sim::RunOptions& options);
 
 // The outcome of one run as the pool reports it back from a child process.

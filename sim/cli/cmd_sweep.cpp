@@ -23,7 +23,9 @@ options:
   --jobs J          parallel runs (default: the number of cores)
   --protocol NAME   override the scenario's protocol (paxos)
   --store NAME      override the scenario's store (sqlite, cassandra)
-  --cassandra HOST:PORT  the Cassandra server for --store cassandra
+  --cassandra HOST:PORT  the Cassandra server for --store cassandra (default:
+                    $FL_CASSANDRA, else the server tools/cassandra start is
+                    running, else 127.0.0.1:9042)
   --report DIR      write DIR/report.json, DIR/junit.xml, DIR/summary.md and
                     DIR/index.html (every seed, failing first, and the timeline of
                     the first failing seed, run again)
@@ -45,7 +47,9 @@ options:
   --jobs J          parallel runs (default: the number of cores)
   --protocol NAME   override every scenario's protocol
   --store NAME      override every scenario's store
-  --cassandra HOST:PORT  the Cassandra server for --store cassandra
+  --cassandra HOST:PORT  the Cassandra server for --store cassandra (default:
+                    $FL_CASSANDRA, else the server tools/cassandra start is
+                    running, else 127.0.0.1:9042)
   --report DIR      write DIR/report.json, DIR/junit.xml, DIR/summary.md and
                     DIR/index.html (default: build/report)
   --help            this text
