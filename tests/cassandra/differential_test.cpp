@@ -68,12 +68,12 @@ bool same_on_both_stores(const Scenario& scenario, const std::string& protocol, 
 struct Coverage {
   const char* scenario;
   std::vector<std::string> protocols;
-  std::uint64_t seeds;  // 1..seeds
+  std::uint64_t seeds;  // how many: 2..seeds+1, as EveryScenario runs seed 1
 };
 
 // For the test's name in ctest: the scenario, protocols and seeds, not raw bytes.
 void PrintTo(const Coverage& c, std::ostream* os) {
-  *os << c.scenario << " seeds 1.." << c.seeds << " under";
+  *os << c.scenario << " seeds 2.." << c.seeds + 1 << " under";
   for (const auto& p : c.protocols) *os << " " << p;
 }
 
@@ -86,7 +86,7 @@ TEST_P(SqliteVsCassandra, same_exit_trace_hash_and_final_tables_for_every_seed) 
   const auto session = session_on(server);
   int compared = 0;
   for (const std::string& protocol : c.protocols) {
-    for (std::uint64_t seed = 1; seed <= c.seeds; ++seed) {
+    for (std::uint64_t seed = 2; seed <= c.seeds + 1; ++seed) {
       same_on_both_stores(scenario, protocol, seed, session);
       ++compared;
     }
@@ -99,21 +99,23 @@ TEST_P(SqliteVsCassandra, same_exit_trace_hash_and_final_tables_for_every_seed) 
 // kill-all and checkpoint recovery restore every replica from its checkpoint
 // (clear, then load); partitions make replicas lag and catch up from a peer's
 // checkpoint (10-12); the nemesis soak crashes, restarts and partitions at random.
-// Both protocols wherever the scenario means something under both: 100 runs on
-// each store, about 75 s here; 09 costs about 2 s of store calls per run, so it
-// gets fewer seeds, and 10-12 (0.7 s a pair) fewer than 04-05 (0.25 s).
+// Both protocols wherever the scenario means something under both: 80 runs on
+// each store, about 65 s here; seeds are few where a pair costs most (09: about
+// 3 s; 10-12: 0.7 s; 04-05: 0.3 s), so that the cassandra label stays under
+// three minutes on a shared 2-core machine. Seed 1 is EveryScenario's, so these
+// start at 2: 120 distinct runs on each store in all.
 INSTANTIATE_TEST_SUITE_P(
     Scenarios, SqliteVsCassandra,
-    ::testing::Values(Coverage{"04-one-replica-crashed.json", {"paxos", "zk"}, 8},
-                      Coverage{"05-two-of-three-crashed.json", {"paxos", "zk"}, 8},
-                      Coverage{"06-crash-recover-one-then-other.json", {"paxos", "zk"}, 5},
-                      Coverage{"07-kill-all-restart-all.json", {"paxos", "zk"}, 6},
-                      Coverage{"08-rolling-restarts.json", {"paxos", "zk"}, 3},
-                      Coverage{"09-checkpoint-recovery.json", {"paxos", "zk"}, 3},
+    ::testing::Values(Coverage{"04-one-replica-crashed.json", {"paxos", "zk"}, 6},
+                      Coverage{"05-two-of-three-crashed.json", {"paxos", "zk"}, 6},
+                      Coverage{"06-crash-recover-one-then-other.json", {"paxos", "zk"}, 4},
+                      Coverage{"07-kill-all-restart-all.json", {"paxos", "zk"}, 4},
+                      Coverage{"08-rolling-restarts.json", {"paxos", "zk"}, 2},
+                      Coverage{"09-checkpoint-recovery.json", {"paxos", "zk"}, 2},
                       Coverage{"10-coordinator-isolated.json", {"paxos", "zk"}, 3},
                       Coverage{"11-minority-partition.json", {"paxos", "zk"}, 3},
                       Coverage{"12-one-way-cut.json", {"paxos", "zk"}, 3},
-                      Coverage{"13-nemesis-soak.json", {"paxos", "zk"}, 3},
+                      Coverage{"13-nemesis-soak.json", {"paxos", "zk"}, 2},
                       Coverage{"17-zk-leader-paused.json", {"zk"}, 5},
                       Coverage{"20-zk-fast-leader-restart.json", {"zk"}, 5}),
     [](const ::testing::TestParamInfo<Coverage>& param) {
