@@ -359,4 +359,6 @@ std::vector<Row> GradeApp::rows() { return store_->read_all(); }
 
 std::string empty_checkpoint() { return checkpoint_text({}, {}); }
 
+std::string table_checkpoint(const std::vector<Row>& rows) { return checkpoint_text(rows, {}); }
+
 }  // namespace fl

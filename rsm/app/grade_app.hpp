@@ -79,4 +79,10 @@ class GradeApp final : public Replicable {
 // executed nothing restores.
 std::string empty_checkpoint();
 
+// The checkpoint of a GradeApp whose table holds `rows` (ascending by key) and
+// whose dedup table is empty, formatted from the rows themselves rather than from
+// an app's cached text: tests compare it across stores, so that what a store
+// actually holds is what gets compared.
+std::string table_checkpoint(const std::vector<Row>& rows);
+
 }  // namespace fl

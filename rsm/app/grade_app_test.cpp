@@ -173,6 +173,16 @@ TEST(GradeAppCheckpoint, empty_checkpoint_is_that_of_a_fresh_app) {
   EXPECT_EQ(empty_checkpoint(), R"({"clients":[],"rows":[]})");
 }
 
+TEST(GradeAppCheckpoint, table_checkpoint_matches_an_app_without_clients) {
+  EXPECT_EQ(table_checkpoint({}), empty_checkpoint());
+  const std::vector<Row> rows = {{kMin, {}}, {3, {kMax, -1, 0}}};
+  EXPECT_EQ(table_checkpoint(rows), R"({"clients":[],"rows":[[-2147483648,[]],[3,[2147483647,-1,0]]]})");
+  // The same state reached through restore: checkpoint() from the cached row text.
+  auto app = make_app();
+  ASSERT_EQ(app->restore(table_checkpoint(rows)), std::nullopt);
+  EXPECT_EQ(app->checkpoint(), table_checkpoint(rows));
+}
+
 TEST(GradeAppCheckpoint, restore_of_empty_checkpoint_clears_state) {
   auto app = make_app();
   app->execute(append(1, 1, 3, 4));

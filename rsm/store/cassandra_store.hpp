@@ -41,12 +41,18 @@ class CassandraSession {
   // Runs one statement with the configured consistency.
   cql::Result query(const std::string& cql);
   const CassandraSettings& settings() const { return settings_; }
+  // Records a keyspace to drop when the session ends.
   void remember_keyspace(const std::string& keyspace);
+  // 12 random hex digits drawn when the session is made. Keyspace names carry it,
+  // so that runs on different hosts or CI jobs sharing one cluster never meet in a
+  // keyspace (a pid and a seed repeat across machines). It never reaches a trace.
+  const std::string& nonce() const { return nonce_; }
 
  private:
   CassandraSettings settings_;
   cql::Client client_;
   std::vector<std::string> keyspaces_;
+  std::string nonce_;
 };
 
 // "<run>_r<replica>", lower case, as a valid unquoted keyspace name: letters, digits
@@ -69,7 +75,8 @@ class CassandraStore final : public Store {
   std::optional<std::vector<std::int32_t>> read(std::int32_t key) override;
   // SELECT returns rows in token order, so they are sorted here by key.
   std::vector<Row> read_all() override;
-  // TRUNCATE: removes the rows without leaving tombstones behind.
+  // TRUNCATE: removes the rows without leaving tombstones behind. Skipped when a
+  // one-row read finds the table empty already, which is much cheaper.
   void clear() override;
   // One INSERT per row. Unlike SqliteStore it does not check that the table is
   // empty; restore always clears first.

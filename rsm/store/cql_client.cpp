@@ -5,8 +5,11 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/read.hpp>
 #include <boost/asio/write.hpp>
+#include <algorithm>
 #include <charconv>
 #include <chrono>
+#include <future>
+#include <thread>
 
 namespace fl::cql {
 namespace {
@@ -82,28 +85,64 @@ error_code run_bounded(asio::io_context& context, tcp::socket& socket, std::uint
   return result;
 }
 
+// Where `endpoint` is, within `timeout_ms`. A numeric address needs no lookup. A
+// name is looked up on a detached thread, abandoned on timeout: getaddrinfo cannot
+// be cancelled, and Asio's own asynchronous resolver joins its worker thread when
+// the io_context is destroyed, so a lookup stuck on an unreachable DNS server would
+// outlast any timeout. The thread shares nothing with the run but the promise.
+tcp::resolver::results_type resolve_bounded(const Endpoint& endpoint, std::uint32_t timeout_ms, error_code& ec,
+                                            bool& timed_out) {
+  timed_out = false;
+  const std::string port = std::to_string(endpoint.port);
+  if (const auto address = asio::ip::make_address(endpoint.host, ec); !ec) {
+    return tcp::resolver::results_type::create(tcp::endpoint(address, endpoint.port), endpoint.host, port);
+  }
+  using Outcome = std::pair<tcp::resolver::results_type, error_code>;
+  std::promise<Outcome> promise;
+  std::future<Outcome> outcome = promise.get_future();
+  std::thread([promise = std::move(promise), host = endpoint.host, port]() mutable {
+    asio::io_context context;
+    tcp::resolver resolver(context);
+    error_code e;
+    auto results = resolver.resolve(host, port, e);
+    promise.set_value({std::move(results), e});
+  }).detach();
+  if (outcome.wait_for(std::chrono::milliseconds(timeout_ms)) != std::future_status::ready) {
+    timed_out = true;
+    return {};
+  }
+  auto [results, e] = outcome.get();
+  ec = e;
+  return results;
+}
+
 }  // namespace
 
 void Client::connect() {
   if (connected()) return;
   Io& io = *io_;
+  const std::uint32_t timeout_ms = std::min(options_.connect_timeout_ms, options_.timeout_ms);
   error_code ec;
-  tcp::resolver resolver(io.context);
-  const auto addresses = resolver.resolve(options_.endpoint.host, std::to_string(options_.endpoint.port), ec);
+  bool resolve_timed_out = false;
+  const auto addresses = resolve_bounded(options_.endpoint, timeout_ms, ec, resolve_timed_out);
+  if (resolve_timed_out) {
+    throw TimeoutError("cassandra at " + to_string(options_.endpoint) + ": resolving the host name timed out after " +
+                       std::to_string(timeout_ms) + " ms");
+  }
   if (ec) fail_connection("resolve", ec.message());
   bool timed_out = false;
-  ec = run_bounded(io.context, io.socket, options_.timeout_ms, timed_out, [&](error_code& result) {
+  ec = run_bounded(io.context, io.socket, timeout_ms, timed_out, [&](error_code& result) {
     asio::async_connect(io.socket, addresses, [&result](const error_code& e, const tcp::endpoint&) { result = e; });
   });
   if (timed_out) {
     close();
     throw TimeoutError("cassandra at " + to_string(options_.endpoint) + ": connect timed out after " +
-                       std::to_string(options_.timeout_ms) + " ms");
+                       std::to_string(timeout_ms) + " ms");
   }
   if (ec) fail_connection("connect", ec.message());
   io.socket.set_option(tcp::no_delay(true), ec);  // one small request at a time: no Nagle delay
 
-  const Response ready = round_trip(encode_startup(kStream));
+  const Response ready = round_trip(encode_startup(kStream), timeout_ms);
   if (ready.opcode == Opcode::kError) {
     close();
     throw decode_error(ready.body);
@@ -134,15 +173,15 @@ bool Client::stale() const {
   return !alive;
 }
 
-Response Client::round_trip(const std::string& frame) {
+Response Client::round_trip(const std::string& frame, std::uint32_t timeout_ms) {
   Io& io = *io_;
   bool timed_out = false;
   const auto bounded = [&](const char* what, auto start) {
-    const error_code ec = run_bounded(io.context, io.socket, options_.timeout_ms, timed_out, start);
+    const error_code ec = run_bounded(io.context, io.socket, timeout_ms, timed_out, start);
     if (timed_out) {
       close();
       throw TimeoutError("cassandra at " + to_string(options_.endpoint) + ": no answer to " + what + " within " +
-                         std::to_string(options_.timeout_ms) + " ms");
+                         std::to_string(timeout_ms) + " ms");
     }
     if (ec) fail_connection(what, ec == asio::error::eof ? "the server closed the connection" : ec.message());
   };
@@ -174,7 +213,7 @@ Result Client::query_page(std::string_view cql, Consistency consistency,
                           const std::optional<std::string>& paging_state) {
   if (connected() && stale()) close();
   connect();
-  Response response = round_trip(encode_query(kStream, cql, consistency, kPageSize, paging_state));
+  Response response = round_trip(encode_query(kStream, cql, consistency, kPageSize, paging_state), options_.timeout_ms);
   warnings_ = std::move(response.warnings);
   if (response.opcode == Opcode::kError) throw decode_error(response.body);
   if (response.opcode != Opcode::kResult) {

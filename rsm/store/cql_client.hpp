@@ -29,9 +29,13 @@ std::string to_string(const Endpoint& endpoint);
 
 struct ClientOptions {
   Endpoint endpoint;
-  // Bounds each connect, send and receive. Schema changes take the longest
+  // Bounds each send and receive of a query. Schema changes take the longest
   // (hundreds of milliseconds on one node), so the default is generous.
   std::uint32_t timeout_ms = 20'000;
+  // Bounds each step of opening the connection: resolving the host name, the TCP
+  // connect and the STARTUP/READY exchange. Shorter than timeout_ms and never
+  // longer than it, so a server that is down or unroutable is reported in seconds.
+  std::uint32_t connect_timeout_ms = 5'000;
 };
 
 // One connection, used by one thread, one request at a time. It connects on the
@@ -64,7 +68,7 @@ class Client {
  private:
   struct Io;  // Boost.Asio state, kept out of this header
 
-  Response round_trip(const std::string& frame);
+  Response round_trip(const std::string& frame, std::uint32_t timeout_ms);
   Result query_page(std::string_view cql, Consistency consistency, const std::optional<std::string>& paging_state);
   bool stale() const;
   [[noreturn]] void fail_connection(const std::string& what, const std::string& why);

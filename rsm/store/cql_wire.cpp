@@ -93,6 +93,7 @@ class Reader {
   }
   void skip_option() { skip_option_value(u16()); }
   std::string_view rest() const { return rest_; }
+  std::size_t remaining() const { return rest_.size(); }
 
  private:
   std::string_view take(std::size_t n) {
@@ -108,6 +109,18 @@ constexpr std::int32_t kFlagGlobalTableSpec = 0x0001;
 constexpr std::int32_t kFlagHasMorePages = 0x0002;
 constexpr std::int32_t kFlagNoMetadata = 0x0004;
 
+// Counts come from the frame, so a corrupt one must be a ProtocolError, not a
+// loop or an allocation of billions of entries: each count is checked against the
+// bytes left, as every column spec takes at least 4 bytes (name and type id; 8 with
+// its own keyspace and table) and every cell at least 4 (its length).
+void check_count(std::int64_t count, std::size_t bytes_each, const Reader& in, const char* what) {
+  if (count < 0) throw ProtocolError(std::string("cql: negative ") + what + " count");
+  if (static_cast<std::uint64_t>(count) * bytes_each > in.remaining()) {
+    throw ProtocolError("cql: " + std::to_string(count) + " " + what + "s claimed but only " +
+                        std::to_string(in.remaining()) + " bytes left in the message");
+  }
+}
+
 Rows decode_rows(Reader& in) {
   Rows rows;
   const std::int32_t flags = in.i32();
@@ -120,6 +133,7 @@ Rows decode_rows(Reader& in) {
       keyspace = in.string();
       table = in.string();
     }
+    check_count(columns, (flags & kFlagGlobalTableSpec) ? 4 : 8, in, "column");
     for (std::int32_t i = 0; i < columns; ++i) {
       Column c;
       c.keyspace = keyspace;
@@ -136,6 +150,11 @@ Rows decode_rows(Reader& in) {
   }
   const std::int32_t count = in.i32();
   if (count < 0) throw ProtocolError("cql: negative row count");
+  // A row of no columns takes no bytes, so the byte bound alone would let a corrupt
+  // count through; no query this client sends selects zero columns.
+  if (count > 0 && columns == 0) throw ProtocolError("cql: rows without columns");
+  check_count(count, 4 * static_cast<std::size_t>(columns), in, "row");
+  rows.rows.reserve(static_cast<std::size_t>(count));
   for (std::int32_t r = 0; r < count; ++r) {
     std::vector<std::optional<std::string>> row;
     row.reserve(static_cast<std::size_t>(columns));

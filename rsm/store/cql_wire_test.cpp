@@ -7,6 +7,10 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/read.hpp>
+#include <boost/asio/write.hpp>
+#include <thread>
+#include <limits>
 
 #include "rsm/store/cassandra_store.hpp"
 #include "rsm/store/cql_client.hpp"
@@ -129,6 +133,34 @@ TEST(CqlWire, truncated_or_unknown_results_are_protocol_errors) {
   EXPECT_THROW(decode_result(""), ProtocolError);
 }
 
+TEST(CqlWire, corrupt_column_and_row_counts_are_protocol_errors_not_allocations) {
+  // Without the bound these would reserve 2^31 rows or column specs (bad_alloc),
+  // or loop two billion times; each must fail with the counts named instead.
+  const std::int32_t huge = std::numeric_limits<std::int32_t>::max();
+  const auto expect_protocol_error = [](const std::string& body, const char* says) {
+    try {
+      decode_result(body);
+      ADD_FAILURE() << "expected ProtocolError for: " << says;
+    } catch (const ProtocolError& e) {
+      EXPECT_NE(std::string(e.what()).find(says), std::string::npos) << e.what();
+    }
+  };
+  // Global table spec, then 2^31-1 column specs in a few bytes.
+  expect_protocol_error(Body{}.i32(2).i32(0x0001).i32(huge).str("ks").str("t").str("id").u16(0x0009).out,
+                        "2147483647 columns claimed");
+  // One int column, then 2^31-1 rows with one cell present.
+  expect_protocol_error(Body{}.i32(2).i32(0x0001).i32(1).str("ks").str("t").str("id").u16(0x0009).i32(huge)
+                            .cell(bytes({0, 0, 0, 1})).out,
+                        "2147483647 rows claimed");
+  // No metadata: the counts alone, with nothing after them.
+  expect_protocol_error(Body{}.i32(2).i32(0x0004).i32(huge).i32(huge).out, "rows claimed");
+  expect_protocol_error(Body{}.i32(2).i32(0x0004).i32(0).i32(huge).out, "rows without columns");
+  expect_protocol_error(Body{}.i32(2).i32(0x0004).i32(1).i32(-5).out, "negative row count");
+  // The bound is exact: a row count that the bytes do hold still decodes.
+  const auto rows = std::get<Rows>(decode_result(Body{}.i32(2).i32(0x0004).i32(1).i32(2).i32(-1).cell("x").out));
+  EXPECT_EQ(rows.rows.size(), 2u);
+}
+
 TEST(CqlWire, error_body_becomes_server_error_with_its_message) {
   const ServerError e = decode_error(Body{}.i32(kSyntaxError).str("line 1:0 no viable alternative").out);
   EXPECT_EQ(e.code(), kSyntaxError);
@@ -173,12 +205,86 @@ TEST(CqlClient, silent_server_is_a_timeout) {
   EXPECT_FALSE(client.connected());
 }
 
+// A server that answers STARTUP with READY, reads one QUERY and then goes away
+// without answering: a server that dies mid-request.
+TEST(CqlClient, server_gone_mid_request_is_a_connection_error_then_refused_on_reconnect) {
+  namespace asio = boost::asio;
+  asio::io_context io;
+  asio::ip::tcp::acceptor acceptor(io, {asio::ip::make_address("127.0.0.1"), 0});
+  const std::uint16_t port = acceptor.local_endpoint().port();
+  std::thread server([&] {
+    asio::ip::tcp::socket socket(io);
+    acceptor.accept(socket);
+    const auto read_frame = [&] {
+      std::uint8_t head[kHeaderSize];
+      asio::read(socket, asio::buffer(head));
+      std::string body((std::size_t{head[5]} << 24) | (std::size_t{head[6]} << 16) | (head[7] << 8) | head[8], '\0');
+      asio::read(socket, asio::buffer(body));
+    };
+    read_frame();  // STARTUP
+    const std::uint8_t ready[kHeaderSize] = {kResponseVersion, 0, 0, 0, static_cast<std::uint8_t>(Opcode::kReady), 0, 0, 0, 0};
+    asio::write(socket, asio::buffer(ready));
+    read_frame();  // QUERY, never answered
+    acceptor.close();
+  });
+  Client client({{"127.0.0.1", port}, 5000});
+  try {
+    client.query("SELECT 1", Consistency::kOne);
+    ADD_FAILURE() << "expected ConnectionError";
+  } catch (const ConnectionError& e) {
+    EXPECT_NE(std::string(e.what()).find("the server closed the connection"), std::string::npos) << e.what();
+  }
+  server.join();  // the server's socket is closed once its thread ends
+  EXPECT_FALSE(client.connected());
+  // Nothing listens any more: the next query's reconnect is refused, not hung.
+  EXPECT_THROW(client.query("SELECT 1", Consistency::kOne), ConnectionError);
+}
+
+TEST(CqlClient, host_names_are_resolved_and_a_bad_one_is_a_bounded_error) {
+  // "localhost" takes the resolver path (not a numeric address) and reaches the
+  // connect, which is refused.
+  try {
+    Client({{"localhost", closed_port()}, 2000}).query("SELECT 1", Consistency::kOne);
+    ADD_FAILURE() << "expected ConnectionError";
+  } catch (const ConnectionError& e) {
+    EXPECT_NE(std::string(e.what()).find("cassandra at localhost:"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find(": connect"), std::string::npos) << e.what();
+  }
+  // .invalid never resolves (RFC 2606). Without a reachable DNS server the lookup
+  // may instead hang, which the connect timeout bounds: either way a StoreError
+  // that names the step.
+  ClientOptions options{{"faultline-test.invalid", 9042}, 20'000};
+  options.connect_timeout_ms = 1000;
+  try {
+    Client(options).query("SELECT 1", Consistency::kOne);
+    ADD_FAILURE() << "expected a StoreError";
+  } catch (const StoreError& e) {
+    EXPECT_NE(std::string(e.what()).find("resolv"), std::string::npos) << e.what();
+  }
+}
+
 TEST(CassandraStore, replica_keyspace_is_a_valid_cql_name) {
   EXPECT_EQ(replica_keyspace("Leader-Isolated", 2), "leader_isolated_r2");
   EXPECT_EQ(replica_keyspace("7up", 0), "fl_7up_r0");
   const std::string long_name = replica_keyspace(std::string(100, 'a'), 12);
   EXPECT_EQ(long_name.size(), 48u);
   EXPECT_EQ(long_name.substr(44), "_r12");
+}
+
+TEST(CassandraStore, each_session_draws_its_own_keyspace_nonce) {
+  // Nothing connects until the first query, so no server is needed here.
+  CassandraSettings settings;
+  settings.endpoint = {"127.0.0.1", 9042};
+  CassandraSession a(settings), b(settings);
+  EXPECT_NE(a.nonce(), b.nonce());
+  for (const std::string& nonce : {a.nonce(), b.nonce()}) {
+    EXPECT_EQ(nonce.size(), 12u) << nonce;
+    EXPECT_EQ(nonce.find_first_not_of("0123456789abcdef"), std::string::npos) << nonce;
+  }
+  // A nonce-led name keeps its nonce whole, whatever the rest of the run name.
+  const std::string name = replica_keyspace("fl_" + a.nonce() + "_p4194304_s18446744073709551615", 15);
+  EXPECT_LE(name.size(), 48u);
+  EXPECT_EQ(name.rfind("fl_" + a.nonce() + "_p", 0), 0u) << name;
 }
 
 }  // namespace

@@ -1,6 +1,10 @@
+#include <signal.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <charconv>
 #include <cstdlib>
+#include <fstream>
 #include <iostream>
 
 #include "sim/cli/cli.hpp"
@@ -17,6 +21,30 @@ std::optional<std::uint64_t> to_u64(const std::string& text) {
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
   if (ec != std::errc() || end != text.data() + text.size() || text.empty()) return std::nullopt;
   return v;
+}
+
+// Where tools/cassandra records the instance it started, by the same rule as the
+// script: $FL_CASSANDRA_INSTANCE, else $FL_CASSANDRA_CACHE/instance, else the
+// cache in the source tree this binary was built from.
+std::string instance_record_path() {
+  if (const char* record = std::getenv("FL_CASSANDRA_INSTANCE"); record != nullptr && *record != '\0') return record;
+  if (const char* cache = std::getenv("FL_CASSANDRA_CACHE"); cache != nullptr && *cache != '\0') {
+    return std::string(cache) + "/instance";
+  }
+  return FL_CASSANDRA_CACHE_DIR "/instance";
+}
+
+// The endpoint in tools/cassandra's record (lines: pid, HOST:PORT, data directory)
+// if the recorded process is alive; a record left by a server that died is ignored.
+std::optional<std::string> recorded_cassandra() {
+  std::ifstream in(instance_record_path());
+  std::string pid_text, endpoint;
+  if (!std::getline(in, pid_text) || !std::getline(in, endpoint) || endpoint.empty()) return std::nullopt;
+  const auto pid = to_u64(pid_text);
+  if (!pid || *pid == 0 || *pid > 0x7fffffff) return std::nullopt;
+  // Signal 0 only asks whether the process exists; EPERM means it does, as another user's.
+  if (::kill(static_cast<pid_t>(*pid), 0) != 0 && errno != EPERM) return std::nullopt;
+  return endpoint;
 }
 
 }  // namespace
@@ -108,7 +136,15 @@ std::string command_line(int argc, char** argv) {
 void apply_cassandra_options(const Args& args, sim::RunOptions& options) {
   const char* server = std::getenv("FL_CASSANDRA");
   const char* replication = std::getenv("FL_CASSANDRA_REPLICATION");
-  options.cassandra = args.get("cassandra", server != nullptr && *server != '\0' ? server : "127.0.0.1:9042");
+  if (args.has("cassandra")) {
+    options.cassandra = args.get("cassandra");
+  } else if (server != nullptr && *server != '\0') {
+    options.cassandra = server;
+  } else {
+    // tools/cassandra picks a free port, so Cassandra's own default would miss the
+    // server it started; that one is the likeliest meant.
+    options.cassandra = recorded_cassandra().value_or("127.0.0.1:9042");
+  }
   if (replication != nullptr) options.cassandra_replication = replication;
 }
 

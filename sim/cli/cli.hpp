@@ -18,6 +18,9 @@ inline constexpr int kExitOk = 0;
 inline constexpr int kExitSafety = 1;
 inline constexpr int kExitLiveness = 2;
 inline constexpr int kExitUsage = 64;  // bad usage or bad input file (sysexits EX_USAGE)
+// The store could not serve: Cassandra unreachable, timed out or refusing a
+// statement (sysexits EX_UNAVAILABLE). Not a verdict about the protocol.
+inline constexpr int kExitUnavailable = 69;
 
 // A command line the user got wrong; printed with the command's usage line.
 class UsageError : public std::runtime_error {
@@ -55,8 +58,10 @@ std::string reproduce_command(const std::string& program, const std::string& sce
 // it, so summary.md can say exactly which command made it.
 std::string command_line(int argc, char** argv);
 
-// Fills options.cassandra from --cassandra HOST:PORT (else the FL_CASSANDRA
-// environment variable, else 127.0.0.1:9042) and options.cassandra_replication from FL_CASSANDRA_REPLICATION.
+// Fills options.cassandra from --cassandra HOST:PORT, else the FL_CASSANDRA
+// environment variable, else the running server tools/cassandra start recorded
+// (its instance record, if the recorded pid is alive), else 127.0.0.1:9042; and
+// options.cassandra_replication from FL_CASSANDRA_REPLICATION.
 void apply_cassandra_options(const Args& args, sim::RunOptions& options);
 
 // The outcome of one run as the pool reports it back from a child process.
@@ -68,7 +73,7 @@ struct RunSummary {
   std::string trace_hash;
   std::vector<sim::CheckResult> checks;
   sim::RunFigures figures;
-  std::string crash;  // non-empty if the child died (signal, bad exit)
+  std::string crash;  // non-empty if the child died (signal, bad exit) or its store was unavailable
   std::string protocol, store;  // effective, after overrides
   double wall_s = 0;            // how long the run took, for reports only
 };

@@ -20,9 +20,9 @@ options:
   --protocol NAME   override the scenario's protocol (paxos)
   --store NAME      override the scenario's store (sqlite, cassandra)
   --cassandra HOST:PORT  the Cassandra server for --store cassandra (default:
-                    $FL_CASSANDRA, else 127.0.0.1:9042; tools/cassandra start
-                    prints one); $FL_CASSANDRA_REPLICATION sets the keyspaces'
-                    replication map
+                    $FL_CASSANDRA, else the server tools/cassandra start is
+                    running, else 127.0.0.1:9042); $FL_CASSANDRA_REPLICATION sets
+                    the keyspaces' replication map
   --trace FILE      write every trace line to FILE
   --report DIR      write DIR/report.json, DIR/junit.xml, DIR/summary.md and
                     DIR/index.html (the verdicts and a timeline of the run)
@@ -35,7 +35,7 @@ the command that reproduces the run if a check failed, and last a line
 "trace-hash: <16 hex digits>". The same seed always gives the same hash.
 
 exit codes: 0 every check passed, 1 safety violation, 2 liveness violation,
-            64 bad usage or bad input file
+            64 bad usage or bad input file, 69 store (Cassandra) unavailable
 )";
 
 void print_header(const sim::Scenario& s, const sim::RunOptions& o, const std::string& path) {

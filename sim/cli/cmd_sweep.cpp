@@ -22,14 +22,17 @@ options:
   --jobs J          parallel runs (default: the number of cores)
   --protocol NAME   override the scenario's protocol (paxos)
   --store NAME      override the scenario's store (sqlite, cassandra)
-  --cassandra HOST:PORT  the Cassandra server for --store cassandra
+  --cassandra HOST:PORT  the Cassandra server for --store cassandra (default:
+                    $FL_CASSANDRA, else the server tools/cassandra start is
+                    running, else 127.0.0.1:9042)
   --report DIR      write DIR/report.json, DIR/junit.xml, DIR/summary.md and
                     DIR/index.html (every seed, failing first, and the timeline of
                     the first failing seed, run again)
   --help            this text
 
 exit codes: 0 every seed passed, 1 some seed violated safety, 2 some seed violated
-            liveness only, 64 bad usage or bad input file
+            liveness only, 64 bad usage or bad input file, 69 the store (Cassandra)
+            was unavailable for some seed
 )";
 
 constexpr const char* kSuiteHelp = R"(usage: faultline suite [DIR|FILE...] [options]
@@ -43,7 +46,9 @@ options:
   --jobs J          parallel runs (default: the number of cores)
   --protocol NAME   override every scenario's protocol
   --store NAME      override every scenario's store
-  --cassandra HOST:PORT  the Cassandra server for --store cassandra
+  --cassandra HOST:PORT  the Cassandra server for --store cassandra (default:
+                    $FL_CASSANDRA, else the server tools/cassandra start is
+                    running, else 127.0.0.1:9042)
   --report DIR      write DIR/report.json, DIR/junit.xml, DIR/summary.md and
                     DIR/index.html (default: build/report)
   --help            this text
@@ -53,10 +58,17 @@ exit codes: as for sweep, over all scenarios and seeds
 
 int default_jobs() { return static_cast<int>(std::max(1u, std::thread::hardware_concurrency())); }
 
+// Bad input first, then an unavailable store (either means the verdicts are not
+// about the protocol), then safety, then liveness.
 int worst_exit(const std::vector<RunSummary>& runs) {
   int worst = kExitOk;
   for (const auto& r : runs) {
     if (r.exit_code == kExitUsage) return kExitUsage;
+  }
+  for (const auto& r : runs) {
+    if (r.exit_code == kExitUnavailable) return kExitUnavailable;
+  }
+  for (const auto& r : runs) {
     if (r.exit_code == kExitSafety) worst = kExitSafety;
     if (r.exit_code == kExitLiveness && worst == kExitOk) worst = kExitLiveness;
   }

@@ -27,7 +27,7 @@ commands:
 Run "faultline COMMAND --help" for a command's options.
 
 exit codes: 0 all checks passed, 1 safety violation, 2 liveness violation,
-            64 bad usage or bad input file
+            64 bad usage or bad input file, 69 store unavailable (Cassandra)
 )";
 
 }  // namespace
@@ -65,7 +65,7 @@ int main(int argc, char** argv) {
     // A store that cannot serve (Cassandra unreachable, timed out, refused a
     // statement) is an unavailable service, not a bug in faultline.
     std::fprintf(stderr, "faultline %s: store failed: %s\n", command.c_str(), e.what());
-    return 69;  // EX_UNAVAILABLE
+    return kExitUnavailable;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "faultline %s: internal error: %s\n", command.c_str(), e.what());
     return 70;  // EX_SOFTWARE

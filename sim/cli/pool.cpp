@@ -12,6 +12,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "rsm/store/store.hpp"
 #include "sim/cli/cli.hpp"
 #include "sim/trace.hpp"
 
@@ -72,6 +73,11 @@ void from_json(const json& j, RunSummary& s) {
   } catch (const sim::BadRunOption& e) {
     line = json{{"bad", e.what()}}.dump() + "\n";
     code = kExitUsage;
+  } catch (const StoreError& e) {
+    // Caught here rather than left to terminate the child: an unreachable server
+    // is not an assertion failure, and unwinding drops the run's keyspaces.
+    line = json{{"unavailable", e.what()}}.dump() + "\n";
+    code = kExitUnavailable;
   }
   std::size_t off = 0;
   while (off < line.size()) {
@@ -102,6 +108,11 @@ void finish(RunSummary& summary, const std::string& output, int status) {
     if (j.contains("bad")) {
       summary.exit_code = kExitUsage;
       summary.crash = j["bad"].get<std::string>();
+      return;
+    }
+    if (j.contains("unavailable")) {
+      summary.exit_code = kExitUnavailable;
+      summary.crash = "store unavailable: " + j["unavailable"].get<std::string>();
       return;
     }
     from_json(j, summary);

@@ -7,6 +7,7 @@
 #include "reports/json_report.hpp"
 #include "reports/junit.hpp"
 #include "reports/markdown.hpp"
+#include "rsm/store/store.hpp"
 #include "sim/cli/cli.hpp"
 #include "sim/lin/counterexample.hpp"
 #include "sim/trace.hpp"
@@ -89,6 +90,8 @@ std::optional<ShownRun> record_shown_run(const std::vector<Task>& tasks, const s
       shown.result = sim::run_scenario(tasks[i].scenario, options);
     } catch (const sim::BadRunOption&) {
       continue;
+    } catch (const StoreError&) {
+      return std::nullopt;  // the store went away since the sweep: no timeline, and no point trying the next run
     }
     shown.note = runs[i].exit_code != 0 ? "The first failing run in the table, run again here with a timeline."
                                         : "Every run passed; this is the first one, run again here with a timeline.";

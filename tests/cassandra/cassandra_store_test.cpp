@@ -20,7 +20,7 @@ class CassandraStoreTest : public ::testing::Test {
     CassandraSettings settings;
     settings.endpoint = server;
     session_ = std::make_shared<CassandraSession>(settings);
-    store_ = std::make_unique<CassandraStore>(session_, replica_keyspace("fl_store_test", 0));
+    store_ = std::make_unique<CassandraStore>(session_, replica_keyspace("fl_store_test_" + session_->nonce(), 0));
   }
 
   std::shared_ptr<CassandraSession> session_;

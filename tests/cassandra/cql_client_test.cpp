@@ -1,6 +1,6 @@
 // The CQL client against a real Cassandra: every RESULT kind it decodes, a server
-// error surfaced with the server's message, and a new connection after the server
-// restarts (native_protocol_v4.spec §4.1.1, §4.1.4, §4.2.1, §4.2.5).
+// error surfaced with the server's message, a connection error while the server is
+// down and a new connection once it is back (native_protocol_v4.spec §4.1.1, §4.1.4, §4.2.1, §4.2.5).
 #include <gtest/gtest.h>
 
 #include "rsm/store/cql_client.hpp"
@@ -121,13 +121,26 @@ TEST_F(CqlClientTest, errors_are_store_errors) {
   EXPECT_THROW(client_->query("DROP TABLE fl_no_such_keyspace.t", kOne), StoreError);
 }
 
-TEST_F(CqlClientTest, reconnects_after_the_server_restarts) {
+TEST_F(CqlClientTest, a_query_while_the_server_is_down_is_a_connection_error_and_a_restart_is_picked_up) {
   create_schema();
   client_->query(std::string("INSERT INTO ") + kKeyspace + ".t (id) VALUES (1)", kOne);
+  const Endpoint endpoint = client_->options().endpoint;
   std::string why;
-  ASSERT_TRUE(testing::restart_cassandra(client_->options().endpoint, why)) << why;
-  // The old connection is dead; the next query notices before sending, and opens a
-  // new one. The restarted server has a fresh data directory.
+  ASSERT_TRUE(testing::stop_cassandra(why)) << why;
+  // The old connection is dead and nothing listens: the query fails with the
+  // endpoint and the reason, and the client is left closed, not half-open.
+  try {
+    client_->query("SELECT release_version FROM system.local", kOne);
+    ADD_FAILURE() << "expected ConnectionError with the server down";
+  } catch (const ConnectionError& e) {
+    EXPECT_NE(std::string(e.what()).find("cassandra at " + to_string(endpoint) + ": connect"), std::string::npos)
+        << e.what();
+  }
+  EXPECT_FALSE(client_->connected());
+  const bool started = testing::start_cassandra(endpoint, why);
+  ASSERT_TRUE(started) << why;
+  // The next query opens a new connection. The restarted server has a fresh data
+  // directory.
   const Result result = client_->query("SELECT release_version FROM system.local", kOne);
   EXPECT_EQ(std::get<Rows>(result).rows.size(), 1u);
   EXPECT_TRUE(client_->connected());

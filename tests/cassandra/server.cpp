@@ -27,17 +27,30 @@ std::optional<cql::Endpoint> cassandra_server(std::string& why) {
   return endpoint;
 }
 
-bool restart_cassandra(const cql::Endpoint& endpoint, std::string& why) {
-  if (std::getenv("FL_CASSANDRA_INSTANCE") == nullptr) {
-    why = "the server was not started by the fixture, so it cannot be restarted";
-    return false;
-  }
-  const std::string tool = std::string(FL_SOURCE_DIR) + "/tools/cassandra";
-  if (std::system((tool + " stop >/dev/null").c_str()) != 0) {
+namespace {
+
+bool fixture_started(std::string& why) {
+  if (std::getenv("FL_CASSANDRA_INSTANCE") != nullptr) return true;
+  why = "the server was not started by the fixture, so this test cannot stop or start it";
+  return false;
+}
+
+std::string tool() { return std::string(FL_SOURCE_DIR) + "/tools/cassandra"; }
+
+}  // namespace
+
+bool stop_cassandra(std::string& why) {
+  if (!fixture_started(why)) return false;
+  if (std::system((tool() + " stop >/dev/null").c_str()) != 0) {
     why = "tools/cassandra stop failed";
     return false;
   }
-  const std::string start = "FL_CASSANDRA_PORT=" + std::to_string(endpoint.port) + " " + tool + " start >/dev/null";
+  return true;
+}
+
+bool start_cassandra(const cql::Endpoint& endpoint, std::string& why) {
+  if (!fixture_started(why)) return false;
+  const std::string start = "FL_CASSANDRA_PORT=" + std::to_string(endpoint.port) + " " + tool() + " start >/dev/null";
   if (std::system(start.c_str()) != 0) {
     why = "tools/cassandra start failed";
     return false;

@@ -15,10 +15,11 @@ namespace fl::testing {
 // test run that was meant to reach Cassandra must not pass without it.
 std::optional<cql::Endpoint> cassandra_server(std::string& why);
 
-// Stops the fixture's server and starts it again on the same port (tools/cassandra
-// with the same instance record). Returns false, with the reason, when the server
-// is not the fixture's or a command failed.
-bool restart_cassandra(const cql::Endpoint& endpoint, std::string& why);
+// Stops the fixture's server (tools/cassandra stop with its instance record), and
+// starts it again on the same port. Each returns false, with the reason, when the
+// server is not the fixture's or the command failed.
+bool stop_cassandra(std::string& why);
+bool start_cassandra(const cql::Endpoint& endpoint, std::string& why);
 
 }  // namespace fl::testing
 
