@@ -98,6 +98,7 @@ std::string error_text(const std::string& path, int error) { return path + ": " 
 }  // namespace
 
 RunVerdict run_verdict(const RunReportInput& run) {
+  if (run.exit_code == kExitStoreUnavailable) return RunVerdict::kStoreUnavailable;
   if (!run.crash.empty()) return RunVerdict::kCrashed;
   switch (run.exit_code) {
     case 0: return RunVerdict::kPass;
@@ -113,6 +114,7 @@ std::string_view run_verdict_name(RunVerdict verdict) {
     case RunVerdict::kFailSafety: return "fail-safety";
     case RunVerdict::kFailLiveness: return "fail-liveness";
     case RunVerdict::kCrashed: return "crashed";
+    case RunVerdict::kStoreUnavailable: return "store-unavailable";
   }
   return "unknown";
 }

@@ -33,13 +33,18 @@ struct RunReportInput {
 };
 
 // The outcome of a run as reports name it.
-enum class RunVerdict { kPass, kFailSafety, kFailLiveness, kCrashed };
+// The exit code of a run whose store could not be reached (sysexits EX_UNAVAILABLE),
+// as the faultline command returns it.
+inline constexpr int kExitStoreUnavailable = 69;
 
-// Crash text wins; otherwise the exit code decides (0 pass, 1 safety, 2 liveness).
-// Any other exit code means the run ended without a verdict of its own: crashed.
+enum class RunVerdict { kPass, kFailSafety, kFailLiveness, kCrashed, kStoreUnavailable };
+
+// Exit code 69 is a store that could not be reached (no verdict about the protocol);
+// otherwise crash text wins, then the exit code decides (0 pass, 1 safety, 2
+// liveness). Any other exit code means the run ended without a verdict: crashed.
 RunVerdict run_verdict(const RunReportInput& run);
 
-// "pass", "fail-safety", "fail-liveness" or "crashed".
+// "pass", "fail-safety", "fail-liveness", "crashed" or "store-unavailable".
 std::string_view run_verdict_name(RunVerdict verdict);
 
 // The report of one run. "reproduce" is present only when the run did not pass and

@@ -130,6 +130,18 @@ TEST(JsonReport, crash_text_wins_over_exit_code_and_unknown_exit_codes_are_crash
   EXPECT_EQ(run_verdict(run), RunVerdict::kPass);
 }
 
+// A store that could not be reached says nothing about the protocol: its own verdict,
+// not a crash, even though the pool records why in the crash text.
+TEST(JsonReport, unreachable_store_is_its_own_verdict) {
+  RunReportInput run = crashed_run();
+  run.exit_code = kExitStoreUnavailable;
+  run.crash = "store unavailable: cassandra at 127.0.0.1:1: connect: Connection refused";
+  const json r = run_report(run);
+  EXPECT_EQ(r["verdict"], "store-unavailable");
+  EXPECT_EQ(r["crash"], run.crash);
+  EXPECT_TRUE(r.contains("reproduce"));
+}
+
 TEST(JsonReport, unenforced_and_skipped_checks_are_reported_as_such) {
   RunReportInput run = passing_run();
   run.checks.push_back(sim::CheckResult{"log_bound", sim::Verdict::kFail, sim::Severity::kSafety, false, "held 500"});

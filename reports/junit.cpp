@@ -64,7 +64,7 @@ Totals totals(const std::vector<RunReportInput>& runs) {
     const RunVerdict verdict = run_verdict(run);
     ++t.tests;
     if (verdict == RunVerdict::kFailSafety || verdict == RunVerdict::kFailLiveness) ++t.failures;
-    if (verdict == RunVerdict::kCrashed) ++t.errors;
+    if (verdict == RunVerdict::kCrashed || verdict == RunVerdict::kStoreUnavailable) ++t.errors;
     if (std::isfinite(run.wall_s) && run.wall_s > 0) t.time_s += run.wall_s;
   }
   return t;
@@ -102,11 +102,12 @@ std::string failure_xml(const RunReportInput& run, RunVerdict verdict) {
          text(failure_body(run)) + "</failure>\n";
 }
 
-std::string error_xml(const RunReportInput& run) {
+std::string error_xml(const RunReportInput& run, RunVerdict verdict) {
   const std::string first_line = run.crash.substr(0, run.crash.find('\n'));
   const std::string message = first_line.empty() ? "exit code " + std::to_string(run.exit_code) : first_line;
   const std::string body = run.crash.empty() ? message : run.crash;
-  return "      <error message=\"" + attr(message) + "\" type=\"crash\">" +
+  const char* type = verdict == RunVerdict::kStoreUnavailable ? "store-unavailable" : "crash";
+  return "      <error message=\"" + attr(message) + "\" type=\"" + type + "\">" +
          text(body + "\nreproduce: " + run.reproduce) + "</error>\n";
 }
 
@@ -124,7 +125,7 @@ std::string testcase_xml(const RunReportInput& run) {
                     "\" time=\"" + seconds_text(run.wall_s) + "\">\n";
   const RunVerdict verdict = run_verdict(run);
   if (verdict == RunVerdict::kFailSafety || verdict == RunVerdict::kFailLiveness) xml += failure_xml(run, verdict);
-  if (verdict == RunVerdict::kCrashed) xml += error_xml(run);
+  if (verdict == RunVerdict::kCrashed || verdict == RunVerdict::kStoreUnavailable) xml += error_xml(run, verdict);
   return xml + system_out_xml(run) + "    </testcase>\n";
 }
 

@@ -140,6 +140,17 @@ TEST(Junit, crash_is_an_error_with_its_first_line_as_message) {
             "reproduce: faultline run scenarios/basic.json --seed 7");
 }
 
+TEST(Junit, unreachable_store_is_an_error_of_its_own_type) {
+  RunReportInput run = crash(8);
+  run.exit_code = 69;
+  run.crash = "store unavailable: cassandra at 127.0.0.1:1: connect: Connection refused";
+  const XmlElement root = parse_xml(junit_xml({run}, "s"));
+  const auto errors = all(root, "error");
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0]->attributes.at("type"), "store-unavailable");
+  EXPECT_EQ(errors[0]->attributes.at("message"), run.crash);
+}
+
 // The control character cannot travel in XML 1.0 at all, so it arrives spelled out.
 constexpr std::string_view kNasty = "a<b> && \"double\" 'single' \x01 cr\r\n ]]> end";
 constexpr std::string_view kNastyRead = "a<b> && \"double\" 'single' \\x01 cr\r\n ]]> end";

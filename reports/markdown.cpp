@@ -5,6 +5,8 @@
 #include <sstream>
 #include <utility>
 
+#include "reports/json_report.hpp"
+
 namespace fl::reports {
 namespace {
 
@@ -12,7 +14,9 @@ namespace {
 // checks that failed.
 std::string failure_text(const RunRow& run) {
   // One line, and not a whole crash dump: the full text is in report.json.
-  if (!run.crash.empty()) return "crashed: " + run.crash.substr(0, std::min<std::size_t>(run.crash.find('\n'), 200));
+  const std::string first_line = run.crash.substr(0, std::min<std::size_t>(run.crash.find('\n'), 200));
+  if (run.exit_code == kExitStoreUnavailable) return first_line.empty() ? "store unavailable" : first_line;
+  if (!run.crash.empty()) return "crashed: " + first_line;
   std::string names;
   for (const auto& c : run.checks) {
     if (c.enforced && c.verdict == sim::Verdict::kFail) names += (names.empty() ? "" : ", ") + c.name;

@@ -139,6 +139,16 @@ TEST(Summary, lists_each_failing_run_with_its_reproduce_command) {
   EXPECT_EQ(count(md, "reproduce: `"), 2u);
 }
 
+TEST(Summary, unreachable_store_is_named_as_such_not_as_a_crash) {
+  RunRow down = run("d", "paxos", 4);
+  down.exit_code = 69;
+  down.crash = "store unavailable: cassandra at 127.0.0.1:1: connect: Connection refused";
+  down.checks.clear();
+  const std::string md = render_markdown(tabulate({down}), "faultline sweep");
+  EXPECT_NE(md.find("seed 4: store unavailable: cassandra at 127.0.0.1:1"), std::string::npos) << md;
+  EXPECT_EQ(md.find("crashed"), std::string::npos) << md;
+}
+
 TEST(Summary, failure_list_is_capped_and_says_how_many_more) {
   std::vector<RunRow> runs;
   const std::size_t failing = kFailuresListedMax + 5;

@@ -91,8 +91,10 @@ class ScopedEnv {
 };
 
 // An instance record as tools/cassandra writes it: pid, HOST:PORT, data directory.
+// The file name carries this process's pid: ctest runs these tests in parallel, each
+// in its own process, and one must not read another's record.
 std::string write_record(const std::string& name, long pid, const std::string& endpoint) {
-  const std::string path = ::testing::TempDir() + name;
+  const std::string path = ::testing::TempDir() + std::to_string(::getpid()) + "-" + name;
   std::ofstream(path) << pid << "\n" << endpoint << "\n/tmp/faultline-cassandra.none\n";
   return path;
 }

@@ -112,24 +112,27 @@ std::optional<sim::Scenario> load_or_report(const std::string& path) {
   return std::get<sim::Scenario>(std::move(loaded));
 }
 
+std::string shell_word(const std::string& word) {
+  const bool plain = !word.empty() && word.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                                                             "0123456789_./:=@%+,-") == std::string::npos;
+  if (plain) return word;
+  std::string quoted = "'";
+  for (char c : word) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return quoted + "'";
+}
+
 std::string reproduce_command(const std::string& program, const std::string& scenario_path, std::uint64_t seed,
-                              const std::string& protocol, const std::string& store) {
-  std::string command = program + " run " + scenario_path + " --seed " + std::to_string(seed);
-  if (!protocol.empty()) command += " --protocol " + protocol;
-  if (!store.empty()) command += " --store " + store;
+                              const std::string& protocol, const std::string& store, const std::string& cassandra) {
+  std::string command = shell_word(program) + " run " + shell_word(scenario_path) + " --seed " + std::to_string(seed);
+  if (!protocol.empty()) command += " --protocol " + shell_word(protocol);
+  if (!store.empty()) command += " --store " + shell_word(store);
+  if (store == "cassandra" && !cassandra.empty()) command += " --cassandra " + shell_word(cassandra);
   return command;
 }
 
 std::string command_line(int argc, char** argv) {
   std::string line;
-  for (int i = 0; i < argc; ++i) {
-    const std::string word = argv[i];
-    const bool plain = !word.empty() && word.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-                                                               "0123456789_./:=@%+,-") == std::string::npos;
-    std::string quoted = "'";
-    for (char c : word) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    line += (i ? " " : "") + (plain ? word : quoted + "'");
-  }
+  for (int i = 0; i < argc; ++i) line += (i ? " " : "") + shell_word(argv[i]);
   return line;
 }
 

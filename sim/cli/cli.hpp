@@ -49,10 +49,14 @@ std::pair<std::uint64_t, std::uint64_t> parse_seed_range(const std::string& text
 // Loads a scenario file, or prints "FILE: FIELD: REASON" and returns nullopt.
 std::optional<sim::Scenario> load_or_report(const std::string& path);
 
-// The exact command that reproduces one run; `--protocol` and `--store` are added
-// only when given (empty means the scenario's own).
+// `word` as one word for a POSIX shell: as it is when that is safe, else quoted.
+std::string shell_word(const std::string& word);
+
+// The exact command that reproduces one run, shell-quoted; `--protocol` and
+// `--store` are added only when given (empty means the scenario's own), and the
+// Cassandra endpoint with the cassandra store, so the rerun reaches the same server.
 std::string reproduce_command(const std::string& program, const std::string& scenario_path, std::uint64_t seed,
-                              const std::string& protocol, const std::string& store);
+                              const std::string& protocol, const std::string& store, const std::string& cassandra);
 
 // The whole command line as typed, each word quoted for a POSIX shell when it needs
 // it, so summary.md can say exactly which command made it.

@@ -110,7 +110,11 @@ int cmd_run(int argc, char** argv) {
               static_cast<long long>(f.max_log_held), sim::format_duration(f.simulated_us).c_str(), wall_s);
   const int code = result.exit_code();
   std::printf("verdict: %s\n", code == 0 ? "PASS" : code == 1 ? "FAIL (safety)" : "FAIL (liveness)");
-  if (code != 0) std::printf("reproduce: %s\n", reproduce_command(argv[0], path, options.seed, effective.cluster.protocol, effective.cluster.store).c_str());
+  if (code != 0) {
+    const std::string again = reproduce_command(argv[0], path, options.seed, effective.cluster.protocol,
+                                                effective.cluster.store, options.cassandra);
+    std::printf("reproduce: %s\n", again.c_str());
+  }
   if (args.has("history")) {
     const std::string history_path = args.get("history");
     const auto format = sim::lin::history_format_of_path(history_path);

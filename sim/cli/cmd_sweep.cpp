@@ -89,7 +89,7 @@ void list_failures(const std::vector<RunSummary>& runs, const std::string& progr
     if (r.exit_code == kExitOk) continue;
     std::printf("FAIL %s seed %llu: %s\n  reproduce: %s\n", r.scenario_name.c_str(),
                 static_cast<unsigned long long>(r.options.seed), failed_checks(r).c_str(),
-                reproduce_command(program, r.scenario_path, r.options.seed, r.options.protocol, r.options.store).c_str());
+                reproduce_command(program, r.scenario_path, r.options.seed, r.protocol, r.store, r.options.cassandra).c_str());
   }
 }
 

@@ -33,7 +33,7 @@ reports::RunReportInput input_of(const RunSummary& r, const std::string& program
   in.trace_hash = r.trace_hash;
   in.figures = r.figures;
   in.wall_s = r.wall_s;
-  in.reproduce = reproduce_command(program, r.scenario_path, r.options.seed, r.protocol, r.store);
+  in.reproduce = reproduce_command(program, r.scenario_path, r.options.seed, r.protocol, r.store, r.options.cassandra);
   return in;
 }
 
