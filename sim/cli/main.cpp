@@ -22,11 +22,13 @@ commands:
   sweep SCENARIO.json --seeds A..B   many seeds in parallel; lists failing seeds and how to reproduce them
   suite [DIR]                        every scenario in DIR (default: scenarios) x seeds, as a verdict table
   bench                              throughput of the simulator on a fixed 3-replica workload, paxos and zk
+  bench check | bench store          the linearizability checker's speed; each store operation's latency
   check HISTORY --model M            is a history file (Jepsen EDN or JSON events) linearizable?
 
 Run "faultline COMMAND --help" for a command's options.
 
-exit codes: 0 all checks passed, 1 safety violation, 2 liveness violation,
+exit codes: 0 all checks passed, 1 safety violation (check: not linearizable),
+            2 liveness violation (check: unknown),
             64 bad usage or bad input file, 69 store unavailable (Cassandra)
 )";
 
