@@ -397,7 +397,8 @@ void ZkReplica::read_log(Micros now, Output& out) {
   }
   log_reading_ = true;
   log_again_ = false;
-  call(client_->get_children(std::string(kLogPath), true, now, out), LogChildren{log_round_, doubts_});
+  const std::string known = entry_sizes_.empty() ? std::string() : entry_sizes_.rbegin()->first;
+  call(client_->get_children(std::string(kLogPath), true, now, out), LogChildren{log_round_, doubts_, known});
 }
 
 void ZkReplica::on_log_children(const LogChildren& p, const Reply& r, Micros now, Output& out) {
@@ -407,7 +408,8 @@ void ZkReplica::on_log_children(const LogChildren& p, const Reply& r, Micros now
   }
   // The snapshot is read after the listing, so its `collected` is at least as new as
   // the listing: entries after it, and in the listing, still exist.
-  call(client_->get(std::string(kSnapshotPath), false, now, out), SnapshotRead{p.round, p.doubts, r.children});
+  call(client_->get(std::string(kSnapshotPath), false, now, out),
+       SnapshotRead{p.round, p.doubts, r.children, p.known});
 }
 
 void ZkReplica::on_snapshot(const SnapshotRead& p, const Reply& r, Micros now, Output& out) {
@@ -444,12 +446,16 @@ void ZkReplica::on_snapshot(const SnapshotRead& p, const Reply& r, Micros now, O
     call(client_->get(entry_path(child), false, now, out), EntryData{log_round_, child});
     requested_ = child;
   }
-  // Entries newer than the listing (created by our own ordering writes since) stay.
-  if (!p.children.empty()) {
-    for (auto it = entry_sizes_.upper_bound(p.children.back()); it != entry_sizes_.end(); ++it) sizes.insert(*it);
-  } else {
-    sizes.insert(entry_sizes_.begin(), entry_sizes_.end());
-  }
+  // Entries newer than both the listing and what we knew when we asked for it were
+  // created by our own ordering writes since, and stay. Any other entry the listing
+  // lacks is gone: counting it would hold a full log that a collection can never
+  // free (its deletes fail with NoNode), and the leader would stop ordering for good.
+  // So are entries the snapshot (read after the listing) says were collected.
+  std::string newest = p.known;
+  if (!p.children.empty()) newest = std::max(newest, p.children.back());
+  if (snapshot) newest = std::max(newest, snapshot->collected);
+  for (auto it = entry_sizes_.upper_bound(newest); it != entry_sizes_.end(); ++it) sizes.insert(*it);
+  if (snapshot) sizes.erase(sizes.begin(), sizes.upper_bound(snapshot->collected));
   entry_sizes_ = std::move(sizes);
   // Sent after every lost ordering write, so ZooKeeper had handled them (FIFO): the
   // listing holds those that made it.

@@ -110,8 +110,16 @@ class ZkReplica final : public Replica {
   struct ClaimLeader {};                 // multi[create(/leader), setData(/epoch)]
   struct DropStale {};                   // delete a /leader or member of our previous session
   struct BumpEpoch {};                   // setData(/epoch)
-  struct LogChildren { std::uint64_t round; std::uint64_t doubts; };
-  struct SnapshotRead { std::uint64_t round; std::uint64_t doubts; std::vector<std::string> children; };
+  // `known` is the newest /log entry this replica knew of when it asked for the
+  // listing: the listing was taken after ZooKeeper handled its creation (FIFO), so an
+  // entry up to it that the listing lacks is gone.
+  struct LogChildren { std::uint64_t round; std::uint64_t doubts; std::string known; };
+  struct SnapshotRead {
+    std::uint64_t round;
+    std::uint64_t doubts;
+    std::vector<std::string> children;
+    std::string known;
+  };
   struct EntryData { std::uint64_t round; std::string name; };
   struct Order { std::int64_t requests; };
   struct Ack { std::string position; };                      // setData(/members/<self>)
