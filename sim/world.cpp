@@ -140,7 +140,15 @@ void World::send_stream(NodeId from, NodeId to, const MessagePtr& message) {
   FL_ASSERT(on != nullptr, "a message to or from ZooKeeper outside a connection: " + message->describe());
   const NodeId replica = from == *zk_address() ? to : from;
   const bool broken = zk_->broken[{replica.value, on->connection.value}];
-  const Fate fate = broken ? Fate{"reset", 0, {0, 0}} : network_.send_stream(from, to);
+  // A new connection needs the TCP handshake to cross both ways: under a one-way cut
+  // the server never sees the ConnectRequest, so it cannot renew the session (as
+  // it would if the request got through and only the reply were lost).
+  const auto* request = dynamic_cast<const fl::zk::RequestMessage*>(message.get());
+  const bool opens = request != nullptr && std::holds_alternative<fl::zk::Connect>(request->body);
+  const bool no_handshake = !broken && opens && network_.blocked(to, from);
+  const Fate fate = broken         ? Fate{"reset", 0, {0, 0}}
+                    : no_handshake ? Fate{"handshake", 0, {0, 0}}
+                                   : network_.send_stream(from, to);
   if (fate.copies == 0) {
     ++stats_.dropped;
     trace_.line(now(), "drop " + node_name(from) + "->" + node_name(to) + " " + std::string(fate.drop_reason) + " " +
