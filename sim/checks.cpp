@@ -75,7 +75,11 @@ using Positions = std::unordered_map<std::int32_t, std::pair<std::int32_t, std::
 // among later positions: O(n log n) rather than comparing every pair.
 std::optional<std::string> order_violation(const std::vector<const Operation*>& acked, const Positions& where) {
   std::map<std::int32_t, std::vector<std::pair<std::size_t, const Operation*>>> by_key;
-  for (const Operation* op : acked) by_key[op->request.key].emplace_back(where.at(op->request.value).second, op);
+  for (const Operation* op : acked) {
+    // Only those this table holds: one still missing from a lagging replica has no place.
+    const auto it = where.find(op->request.value);
+    if (it != where.end() && it->second.first == op->request.key) by_key[op->request.key].emplace_back(it->second.second, op);
+  }
   for (auto& [key, ops] : by_key) {
     std::sort(ops.begin(), ops.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
     const Operation* earliest_later = nullptr;
@@ -139,6 +143,28 @@ CheckResult check_converged(const RunFacts& facts) {
   return r;
 }
 
+namespace {
+
+// value -> (key, position) in one replica's table.
+Positions positions_of(const ReplicaTable& table) {
+  Positions where;
+  for (const auto& [key, events] : table.rows) {
+    for (std::size_t i = 0; i < events.size(); ++i) where[events[i]] = {key, i};
+  }
+  return where;
+}
+
+bool holds(const Positions& where, const Operation& op) {
+  auto it = where.find(op.request.value);
+  return it != where.end() && it->second.first == op.request.key;
+}
+
+}  // namespace
+
+// An acknowledged append missing from a replica that merely lags another replica
+// which holds it is not lost, only not applied there yet: a liveness failure, as
+// `converged` judges the same tables. Missing from every replica that is ahead, it
+// is lost: a safety failure.
 CheckResult check_durable(const RunFacts& facts) {
   if (facts.live_tables.empty()) return skipped("durable", Severity::kSafety, "no replica is up at the end");
   CheckResult r = make("durable", Severity::kSafety);
@@ -146,26 +172,38 @@ CheckResult check_durable(const RunFacts& facts) {
   for (const Operation& op : *facts.history) {
     if (op.outcome == Outcome::kOk && op.request.op == OpKind::kAppend) acked.push_back(&op);
   }
-  for (const ReplicaTable& table : facts.live_tables) {
-    // value -> (key, position) in this replica's table
-    Positions where;
-    for (const auto& [key, events] : table.rows) {
-      for (std::size_t i = 0; i < events.size(); ++i) where[events[i]] = {key, i};
-    }
+  const auto& tables = facts.live_tables;
+  std::vector<Positions> where;
+  for (const ReplicaTable& table : tables) where.push_back(positions_of(table));
+  std::optional<std::string> lagging;
+  for (std::size_t t = 0; t < tables.size(); ++t) {
     for (const Operation* op : acked) {
-      auto it = where.find(op->request.value);
-      if (it == where.end() || it->second.first != op->request.key) {
+      if (holds(where[t], *op)) continue;
+      const std::string missing = "acknowledged " + describe(op->request) + " (completed t=" +
+                                  std::to_string(op->complete_us) + ") is missing from " + replica_name(tables[t].id);
+      std::optional<std::size_t> ahead;
+      for (std::size_t u = 0; u < tables.size() && !ahead; ++u) {
+        if (u != t && holds(where[u], *op) && lags_behind(tables[t].rows, tables[u].rows)) ahead = u;
+      }
+      if (!ahead) {
         r.verdict = Verdict::kFail;
-        r.detail = "acknowledged " + describe(op->request) + " (completed t=" + std::to_string(op->complete_us) +
-                   ") is missing from " + replica_name(table.id);
+        r.detail = missing;
         return r;
       }
+      if (!lagging) lagging = missing + ", which lags " + replica_name(tables[*ahead].id) + " (it holds it)";
+      break;
     }
-    if (auto violation = order_violation(acked, where)) {
+    if (auto violation = order_violation(acked, where[t])) {
       r.verdict = Verdict::kFail;
-      r.detail = *violation + " in " + replica_name(table.id);
+      r.detail = *violation + " in " + replica_name(tables[t].id);
       return r;
     }
+  }
+  if (lagging) {
+    r.verdict = Verdict::kFail;
+    r.severity = Severity::kLiveness;
+    r.detail = *lagging;
+    return r;
   }
   r.detail = std::to_string(acked.size()) + " acknowledged appends present in order";
   return r;

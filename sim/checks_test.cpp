@@ -147,9 +147,29 @@ TEST(Checks, durable_without_live_replicas_is_skipped) {
   EXPECT_EQ(check_durable(facts_of(h, {})).verdict, Verdict::kSkip);
 }
 
-TEST(Checks, durable_acknowledged_append_missing_fails) {
+TEST(Checks, durable_acknowledged_append_missing_everywhere_is_a_safety_failure) {
+  const History h = {append(1, 10, 0, 100), append(1, 11, 200, 300)};
+  const CheckResult r = check_durable(facts_of(h, {table(0, {{1, {10}}}), table(1, {{1, {10}}})}));
+  EXPECT_EQ(r.verdict, Verdict::kFail);
+  EXPECT_EQ(r.severity, Severity::kSafety);
+  EXPECT_TRUE(contains(r.detail, "missing from r0")) << r.detail;
+}
+
+// r1 has not applied 11 yet, but r0, which r1 lags, holds it: not lost, only late,
+// as `converged` calls the same tables.
+TEST(Checks, durable_acknowledged_append_missing_only_from_a_lagging_replica_is_liveness) {
   const History h = {append(1, 10, 0, 100), append(1, 11, 200, 300)};
   const CheckResult r = check_durable(facts_of(h, {table(0, {{1, {10, 11}}}), table(1, {{1, {10}}})}));
+  EXPECT_EQ(r.verdict, Verdict::kFail);
+  EXPECT_EQ(r.severity, Severity::kLiveness);
+  EXPECT_TRUE(contains(r.detail, "missing from r1, which lags r0")) << r.detail;
+}
+
+// Missing from a replica that does not merely lag the one holding it (they diverge)
+// is lost there for good: safety.
+TEST(Checks, durable_acknowledged_append_missing_from_a_diverged_replica_is_safety) {
+  const History h = {append(1, 10, 0, 100), append(1, 11, 200, 300)};
+  const CheckResult r = check_durable(facts_of(h, {table(0, {{1, {10, 11}}}), table(1, {{1, {10, 12}}})}));
   EXPECT_EQ(r.verdict, Verdict::kFail);
   EXPECT_EQ(r.severity, Severity::kSafety);
   EXPECT_TRUE(contains(r.detail, "missing from r1")) << r.detail;
