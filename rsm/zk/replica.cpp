@@ -431,15 +431,9 @@ void ZkReplica::on_snapshot(const SnapshotRead& p, const Reply& r, Micros now, O
       acknowledge(now, out);
     }
   }
-  // Names below the listing's first are gone for good: no later listing holds them.
-  if (p.children.empty()) {
-    deleted_.clear();
-  } else {
-    deleted_.erase(deleted_.begin(), deleted_.lower_bound(p.children.front()));
-  }
   std::map<std::string, std::int64_t> sizes;  // what is listed now; collected entries go
   for (const std::string& child : p.children) {
-    if (!log_seq(child) || deleted_.contains(child)) continue;
+    if (!log_seq(child)) continue;
     const auto it = entry_sizes_.find(child);
     sizes.emplace(child, it != entry_sizes_.end() ? it->second : -1);
     if (child <= requested_) continue;
@@ -450,7 +444,9 @@ void ZkReplica::on_snapshot(const SnapshotRead& p, const Reply& r, Micros now, O
   // created by our own ordering writes since, and stay. Any other entry the listing
   // lacks is gone: counting it would hold a full log that a collection can never
   // free (its deletes fail with NoNode), and the leader would stop ordering for good.
-  // So are entries the snapshot (read after the listing) says were collected.
+  // So are entries the snapshot (read after the listing) says were collected, even
+  // if listed: a listing taken before one of our own collections committed still
+  // names what that collection deleted.
   std::string newest = p.known;
   if (!p.children.empty()) newest = std::max(newest, p.children.back());
   if (snapshot) newest = std::max(newest, snapshot->collected);
@@ -674,10 +670,7 @@ void ZkReplica::on_collected(const Collect& p, const Reply& r, Micros now, Outpu
   }
   const std::size_t set_at = config_.mutation != ZkMutation::kNoFence ? 1 : 0;
   if (set_at < r.results.size() && r.results[set_at].stat) snapshot_version_ = r.results[set_at].stat->version;
-  for (const std::string& name : p.deleted) {
-    entry_sizes_.erase(name);
-    deleted_.insert(name);
-  }
+  for (const std::string& name : p.deleted) entry_sizes_.erase(name);
   collected_ = p.collected;
   snapshot_through_ = p.through;
   order(now, out);

@@ -37,7 +37,6 @@
 #include <map>
 #include <memory>
 #include <optional>
-#include <set>
 #include <string>
 #include <variant>
 #include <vector>
@@ -227,9 +226,6 @@ class ZkReplica final : public Replica {
   std::optional<CollectRound> collect_round_;
   std::uint64_t collect_rounds_ = 0;
   Micros collect_idle_until_ = 0;         // after a round that could free nothing
-  // Entries our own collections deleted, so that a listing taken before one of them
-  // committed (and used after) does not bring them back: names are never reused.
-  std::set<std::string> deleted_;
 
   // Requests a client sent here, answered once applied: the latest id per client
   // (clients have one request outstanding), so it stays as small as the client set.
