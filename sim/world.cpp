@@ -122,15 +122,16 @@ void World::send_peer(NodeId from, NodeId to, const MessagePtr& message) {
     return;
   }
   const Fate fate = network_.send(from, to);
-  if (fate.copies == 0) {
-    ++stats_.dropped;
-    trace_.line(now(), "drop " + node_name(from) + "->" + node_name(to) + " " + std::string(fate.drop_reason) + " " +
-                           message->describe());
-    observe_send(from, to, *message, fate);
-    return;
-  }
+  if (fate.copies == 0) return drop_at_send(from, to, *message, fate);
   for (int i = 0; i < fate.copies; ++i) queue_.push(now() + fate.delays_us[i], DeliverPeer{from, to, message});
   observe_send(from, to, *message, fate);
+}
+
+void World::drop_at_send(NodeId from, NodeId to, const Message& message, const Fate& fate) {
+  ++stats_.dropped;
+  trace_.line(now(), "drop " + node_name(from) + "->" + node_name(to) + " " + std::string(fate.drop_reason) + " " +
+                         message.describe());
+  observe_send(from, to, message, fate);
 }
 
 // A ZooKeeper session runs over TCP: on one connection a message arrives once, in
@@ -150,10 +151,7 @@ void World::send_stream(NodeId from, NodeId to, const MessagePtr& message) {
                     : no_handshake ? Fate{"handshake", 0, {0, 0}}
                                    : network_.send_stream(from, to);
   if (fate.copies == 0) {
-    ++stats_.dropped;
-    trace_.line(now(), "drop " + node_name(from) + "->" + node_name(to) + " " + std::string(fate.drop_reason) + " " +
-                           message->describe());
-    observe_send(from, to, *message, fate);
+    drop_at_send(from, to, *message, fate);
     if (!broken) break_connection(replica, on->connection, std::string(fate.drop_reason));
     return;
   }
@@ -352,16 +350,18 @@ void World::observe_zk(NodeId from, const fl::zk::RequestMessage& request, const
   if (reply == nullptr || reply->reply.code != fl::zk::Code::kOk) return;
   const auto ordering = [](const std::string& path) { return path.starts_with(fl::zk::kLogEntryPrefix); };
   std::uint64_t creates = 0;
-  if (const auto* create = std::get_if<fl::zk::Create>(&request.body)) {
-    creates = ordering(create->path) ? 1 : 0;
-  } else if (const auto* multi = std::get_if<fl::zk::Multi>(&request.body)) {
-    for (const fl::zk::Op& op : multi->ops) {
-      const auto* c = std::get_if<fl::zk::Create>(&op);
-      if (c != nullptr && ordering(c->path)) ++creates;
-    }
+  bool deletes = false;  // of /log entries: what /log holds changes, no ordering write
+  const auto count = [&](const auto& op) {
+    using T = std::decay_t<decltype(op)>;
+    if constexpr (std::is_same_v<T, fl::zk::Create>) creates += ordering(op.path) ? 1 : 0;
+    if constexpr (std::is_same_v<T, fl::zk::Delete>) deletes = deletes || ordering(op.path);
+  };
+  if (const auto* multi = std::get_if<fl::zk::Multi>(&request.body)) {
+    for (const fl::zk::Op& op : multi->ops) std::visit(count, op);
   } else {
-    return;  // reads, pings, sessions: no change to /log
+    std::visit(count, request.body);
   }
+  if (creates == 0 && !deletes) return;  // /log is as it was: nothing to check or measure
   const zk::DataTree& tree = zk_->node.service().tree();
   if (creates > 0) {
     stats_.ordering_writes += creates;

@@ -123,6 +123,8 @@ class World {
   void handle(ZkExpiry& e);
   void handle(ZkDisconnect& e);
   void deliver_to_zk(const DeliverPeer& e);
+  // Counts, traces and shows a message the network dropped as it was sent.
+  void drop_at_send(NodeId from, NodeId to, const Message& message, const Fate& fate);
   // Sends on a replica's connection to ZooKeeper, or from ZooKeeper on one.
   void send_stream(NodeId from, NodeId to, const MessagePtr& message);
   // Breaks a connection to ZooKeeper: nothing more is delivered on it, and each end
