@@ -36,9 +36,9 @@ std::variant<std::vector<HistoryOp>, HistoryError> load_history(const std::strin
 // reply gets an :info at the end. A client's ops after one without a reply are
 // written under a new process (client + n * clients), because a Jepsen process
 // with an :info never invokes again. An :ok with status stale becomes a :fail.
-std::vector<HistValue> history_events(const History& history);
-// Writes the events to `out`, one EDN map or one JSON object per line, building one
-// event at a time (a long run's history need not fit in memory as values).
+// write_history writes them to `out`, one EDN map or one JSON object per line,
+// building one event at a time (a long run's history need not fit in memory as
+// values).
 void write_history(std::ostream& out, const History& history, HistoryFormat format);
 // The events as text, as write_history writes them.
 std::string format_history(const History& history, HistoryFormat format);

@@ -113,42 +113,34 @@ std::vector<Pending> event_order(const History& history) {
   return timed;
 }
 
-HistValue event_value(const Operation& o, std::int64_t process, const Pending& p, std::size_t index) {
-  HistValue map;
-  switch (p.type) {
-    case EventType::kInvoke: map = event_map(o, process, "invoke", invoke_value(o.request), p.time_us); break;
-    case EventType::kOk: map = event_map(o, process, "ok", ok_value(o), p.time_us); break;
-    case EventType::kFail: map = event_map(o, process, "fail", invoke_value(o.request), p.time_us); break;
-    case EventType::kInfo: map = event_map(o, process, "info", invoke_value(o.request), p.time_us); break;
+const char* type_name(EventType type) {
+  switch (type) {
+    case EventType::kInvoke: return "invoke";
+    case EventType::kOk: return "ok";
+    case EventType::kFail: return "fail";
+    case EventType::kInfo: return "info";
   }
+  return "?";
+}
+
+HistValue event_value(const Operation& o, std::int64_t process, const Pending& p, std::size_t index) {
+  HistValue value = p.type == EventType::kOk ? ok_value(o) : invoke_value(o.request);
+  HistValue map = event_map(o, process, type_name(p.type), std::move(value), p.time_us);
   map.items.push_back(make_keyword("index"));
   map.items.push_back(make_int(static_cast<std::int64_t>(index)));
   return map;
 }
 
-// Calls `emit` with each event in order, built one at a time.
-template <class Emit>
-void for_each_event(const History& history, Emit emit) {
+}  // namespace
+
+void write_history(std::ostream& out, const History& history, HistoryFormat format) {
   const std::vector<std::int64_t> process = processes_of(history);
   const std::vector<Pending> order = event_order(history);
   for (std::size_t i = 0; i < order.size(); ++i) {
     const Pending& p = order[i];
-    emit(event_value(history[p.op], process[p.op], p, i));
-  }
-}
-
-}  // namespace
-
-std::vector<HistValue> history_events(const History& history) {
-  std::vector<HistValue> out;
-  for_each_event(history, [&](HistValue event) { out.push_back(std::move(event)); });
-  return out;
-}
-
-void write_history(std::ostream& out, const History& history, HistoryFormat format) {
-  for_each_event(history, [&](const HistValue& event) {
+    const HistValue event = event_value(history[p.op], process[p.op], p, i);
     out << (format == HistoryFormat::kEdn ? to_edn(event) : to_json(event)) << '\n';
-  });
+  }
 }
 
 std::string format_history(const History& history, HistoryFormat format) {
