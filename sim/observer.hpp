@@ -39,8 +39,8 @@ class WorldObserver {
   // After every step of replica `id`: the most requests it holds in memory or on
   // disk, and its epoch if it believes it may order requests.
   virtual void on_replica(Micros now, NodeId id, std::int64_t log_held, std::optional<std::uint64_t> leader_epoch) = 0;
-  // After every multi ZooKeeper commits (zk runs only): the requests its /log holds,
-  // the figure the log_bound check measures for the zk protocol.
+  // After every request ZooKeeper commits that creates or deletes a /log entry (zk
+  // runs only): the requests its /log holds, the figure log_bound measures for zk.
   virtual void on_zk_log(Micros now, std::int64_t log_held) = 0;
 };
 

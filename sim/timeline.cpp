@@ -46,8 +46,8 @@ void Timeline::on_network(Micros now, NetworkFault fault, const std::vector<std:
 
 namespace {
 
-// Only changes are kept: a replica is stepped for every message and ZooKeeper
-// commits many multis that do not touch /log, while a log's size changes far less often.
+// Only changes are kept: a replica is stepped for every message, and its log's size
+// changes far less often.
 void add_sample(std::vector<LogSample>& samples, Micros now, std::int64_t held) {
   if (samples.empty() || samples.back().held != held) samples.push_back({now, held});
 }
