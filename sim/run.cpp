@@ -21,6 +21,7 @@ int RunResult::exit_code() const {
 Scenario effective_scenario(const Scenario& scenario, const RunOptions& options) {
   Scenario s = scenario;
   if (!options.protocol.empty()) s.cluster.protocol = options.protocol;
+  s.cluster.protocol = variant_protocol(s.cluster.protocol, options.variant);
   if (!options.store.empty()) s.cluster.store = options.store;
   return s;
 }

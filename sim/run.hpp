@@ -29,6 +29,9 @@ class BadRunOption : public std::runtime_error {
 struct RunOptions {
   std::uint64_t seed = 1;
   std::string protocol;    // overrides the scenario's when not empty
+  // A planted bug of the (effective) protocol, e.g. "skip-adoption" (see
+  // `faultline variants`); empty runs the protocol as it is.
+  std::string variant;
   std::string store;       // overrides the scenario's when not empty
   std::string trace_path;  // writes every trace line there when not empty
   std::string cassandra;   // HOST:PORT of the server for the cassandra store

@@ -24,17 +24,9 @@
 #include "rsm/core/replica.hpp"
 #include "rsm/paxos/durable.hpp"
 #include "rsm/paxos/messages.hpp"
+#include "rsm/paxos/variants.hpp"
 
 namespace fl::paxos {
-
-// Deliberate protocol bugs, used only by tests to prove that the checkers catch a
-// broken replica (mutation testing); real runs always use kNone.
-enum class Mutation : std::uint8_t {
-  kNone,
-  kSkipValueAdoption,  // a new leader ignores the values reported in promises (breaks P2c)
-  kNeverSync,          // never asks for a sync: replies go out before anything is durable
-  kLocalReads,         // answers reads from the local copy without ordering them (stale reads)
-};
 
 // What a replica is told about its cluster and its limits.
 struct Config {

@@ -45,15 +45,9 @@
 #include "rsm/core/replica.hpp"
 #include "rsm/zk/client.hpp"
 #include "rsm/zk/layout.hpp"
+#include "rsm/zk/variants.hpp"
 
 namespace fl::zk {
-
-// Deliberate protocol bugs, used only by tests and demonstrations to prove that the
-// checks catch them; real runs use kNone.
-enum class ZkMutation : std::uint8_t {
-  kNone,
-  kNoFence,  // never steps down and orders without checking /epoch: a replaced leader keeps ordering
-};
 
 struct ReplicaConfig {
   NodeId self;

@@ -8,6 +8,7 @@
 #include <iostream>
 
 #include "sim/cli/cli.hpp"
+#include "sim/protocols.hpp"
 
 namespace fl::cli {
 namespace {
@@ -124,7 +125,12 @@ std::string shell_word(const std::string& word) {
 std::string reproduce_command(const std::string& program, const std::string& scenario_path, std::uint64_t seed,
                               const std::string& protocol, const std::string& store, const std::string& cassandra) {
   std::string command = shell_word(program) + " run " + shell_word(scenario_path) + " --seed " + std::to_string(seed);
-  if (!protocol.empty()) command += " --protocol " + shell_word(protocol);
+  // A planted bug runs as "<protocol>-bug-<name>"; it is asked for as --variant.
+  if (const auto [base, variant] = sim::split_protocol(protocol); !variant.empty()) {
+    command += " --protocol " + shell_word(base) + " --variant " + shell_word(variant);
+  } else if (!protocol.empty()) {
+    command += " --protocol " + shell_word(protocol);
+  }
   if (!store.empty()) command += " --store " + shell_word(store);
   if (store == "cassandra" && !cassandra.empty()) command += " --cassandra " + shell_word(cassandra);
   return command;

@@ -136,5 +136,7 @@ int cmd_bench_store(int argc, char** argv);
 sim::Scenario bench_scenario(int clients, int seconds, const std::string& protocol);
 // `faultline check FILE --model M`: the linearizability checker on a history file.
 int cmd_check(int argc, char** argv);
+// `faultline variants`: lists the planted bugs of every protocol.
+int cmd_variants(int argc, char** argv);
 
 }  // namespace fl::cli

@@ -17,7 +17,8 @@ Runs one deterministic simulation of SCENARIO.json and checks it.
 
 options:
   --seed N          the run's seed (default: a fresh random seed, printed first)
-  --protocol NAME   override the scenario's protocol (paxos)
+  --protocol NAME   override the scenario's protocol (paxos, zk)
+  --variant NAME    run a planted bug of the protocol (see: faultline variants)
   --store NAME      override the scenario's store (sqlite, cassandra)
   --cassandra HOST:PORT  the Cassandra server for --store cassandra (default:
                     $FL_CASSANDRA, else the server tools/cassandra start is
@@ -73,7 +74,7 @@ void print_checks(const std::vector<sim::CheckResult>& checks) {
 }  // namespace
 
 int cmd_run(int argc, char** argv) {
-  const Args args = parse_args(argc, argv, 2, {"seed", "protocol", "store", "trace", "report", "history", "cassandra"}, {"help"});
+  const Args args = parse_args(argc, argv, 2, {"seed", "protocol", "variant", "store", "trace", "report", "history", "cassandra"}, {"help"});
   if (args.has("help")) {
     std::fputs(kRunHelp, stdout);
     return kExitOk;
@@ -88,6 +89,7 @@ int cmd_run(int argc, char** argv) {
   // printed before anything else, so the run can always be reproduced.
   options.seed = args.has("seed") ? args.get_u64("seed", 0) : std::random_device{}();
   options.protocol = args.get("protocol");
+  options.variant = args.get("variant");
   options.store = args.get("store");
   options.trace_path = args.get("trace");
   apply_cassandra_options(args, options);

@@ -20,7 +20,8 @@ J at a time, and lists the failing seeds with the command that reproduces each.
 options:
   --seeds A..B      seeds to run (required), e.g. 1..200
   --jobs J          parallel runs (default: the number of cores)
-  --protocol NAME   override the scenario's protocol (paxos)
+  --protocol NAME   override the scenario's protocol (paxos, zk)
+  --variant NAME    run a planted bug of the protocol (see: faultline variants)
   --store NAME      override the scenario's store (sqlite, cassandra)
   --cassandra HOST:PORT  the Cassandra server for --store cassandra (default:
                     $FL_CASSANDRA, else the server tools/cassandra start is
@@ -45,6 +46,7 @@ options:
   --seeds A..B      seeds per scenario (default 1..3)
   --jobs J          parallel runs (default: the number of cores)
   --protocol NAME   override every scenario's protocol
+  --variant NAME    run a planted bug of each scenario's protocol (see: faultline variants)
   --store NAME      override every scenario's store
   --cassandra HOST:PORT  the Cassandra server for --store cassandra (default:
                     $FL_CASSANDRA, else the server tools/cassandra start is
@@ -96,6 +98,7 @@ void list_failures(const std::vector<RunSummary>& runs, const std::string& progr
 sim::RunOptions base_options(const Args& args) {
   sim::RunOptions o;
   o.protocol = args.get("protocol");
+  o.variant = args.get("variant");
   o.store = args.get("store");
   apply_cassandra_options(args, o);
   return o;
@@ -130,7 +133,7 @@ std::vector<std::string> scenario_files(const std::vector<std::string>& position
 }  // namespace
 
 int cmd_sweep(int argc, char** argv) {
-  const Args args = parse_args(argc, argv, 2, {"seeds", "jobs", "protocol", "store", "report", "cassandra"}, {"help"});
+  const Args args = parse_args(argc, argv, 2, {"seeds", "jobs", "protocol", "variant", "store", "report", "cassandra"}, {"help"});
   if (args.has("help")) {
     std::fputs(kSweepHelp, stdout);
     return kExitOk;
@@ -164,7 +167,7 @@ int cmd_sweep(int argc, char** argv) {
 }
 
 int cmd_suite(int argc, char** argv) {
-  const Args args = parse_args(argc, argv, 2, {"seeds", "jobs", "protocol", "store", "report", "cassandra"}, {"help"});
+  const Args args = parse_args(argc, argv, 2, {"seeds", "jobs", "protocol", "variant", "store", "report", "cassandra"}, {"help"});
   if (args.has("help")) {
     std::fputs(kSuiteHelp, stdout);
     return kExitOk;

@@ -24,6 +24,7 @@ commands:
   bench                              throughput of the simulator on a fixed 3-replica workload, paxos and zk
   bench check | bench store          the linearizability checker's speed; each store operation's latency
   check HISTORY --model M            is a history file (Jepsen EDN or JSON events) linearizable?
+  variants                           the planted bugs (--variant NAME) of each protocol, one line each
 
 Run "faultline COMMAND --help" for a command's options.
 
@@ -55,6 +56,7 @@ int main(int argc, char** argv) {
     if (command == "suite") return cmd_suite(argc, argv);
     if (command == "bench") return cmd_bench(argc, argv);
     if (command == "check") return cmd_check(argc, argv);
+    if (command == "variants") return cmd_variants(argc, argv);
     std::fprintf(stderr, "faultline: unknown command '%s'\n\n%s", command.c_str(), kHelp);
     return kExitUsage;
   } catch (const UsageError& e) {
