@@ -117,6 +117,8 @@ class Client {
   std::size_t pending() const { return pending_.size(); }
   // The connection in use (or being opened).
   ConnectionId connection() const { return connection_; }
+  // When the server was last heard from, on any connection of this session.
+  Micros last_heard_us() const { return last_heard_us_; }
   // The newest zxid seen in a reply on any connection of this session.
   Zxid last_zxid() const { return last_zxid_; }
   // Watches the server set for us and has not fired yet, as SetWatches would send

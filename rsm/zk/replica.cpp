@@ -107,6 +107,15 @@ void ZkReplica::on_timer(std::uint32_t timer, Micros now, Output& out) {
     open_session(now, out);
     return;
   }
+  // ZooKeeper expires a session a timeout after it last heard from the client, which
+  // was no earlier than we last heard from it: after a whole timeout of silence our
+  // session is gone or about to be, and a successor may lead. Fencing stops our
+  // writes either way, but a leader that never notices keeps claiming leadership to
+  // its peers and clients (Curator's LeaderLatch gives it up on connection loss too).
+  if (leading_ && client_->state() != SessionState::kConnected &&
+      now - client_->last_heard_us() >= client_->timeout_us()) {
+    step_down("no word from ZooKeeper for a session timeout", out);
+  }
   if (client_->state() != SessionState::kConnected) return;
   if (leading_) {
     order(now, out);
@@ -172,7 +181,8 @@ void ZkReplica::on_session(const SessionChange& s, Micros now, Output& out) {
       return;
     case SessionState::kConnecting:
       // Connection lost: pending calls failed with ConnectionLoss. A leader keeps its
-      // role; if its session expires meanwhile, the fence stops its writes.
+      // role while the session may still be alive (the tick gives it up after a
+      // session timeout of silence); if it expires sooner, the fence stops its writes.
       electing_ = false;
       log_reading_ = false;
       acking_ = false;
