@@ -238,17 +238,6 @@ CheckResult check_log_bound(const RunFacts& facts, std::int64_t max_log_size) {
   return r;
 }
 
-CheckResult check_slot_agreement(const RunFacts& facts) {
-  CheckResult r = make("slot_agreement", Severity::kSafety);
-  if (facts.slot_violation) {
-    r.verdict = Verdict::kFail;
-    r.detail = *facts.slot_violation;
-  } else {
-    r.detail = "every slot applied the same requests on every replica";
-  }
-  return r;
-}
-
 CheckResult check_liveness(const RunFacts& facts, Progress progress, Micros bound_us) {
   if (progress == Progress::kNone) return skipped("liveness", Severity::kLiveness, "scenario requires no progress");
   CheckResult r = make("liveness", Severity::kLiveness);
@@ -281,23 +270,10 @@ CheckResult check_liveness(const RunFacts& facts, Progress progress, Micros boun
   return r;
 }
 
-CheckResult check_one_writer_per_epoch(const RunFacts& facts) {
-  CheckResult r = make("one_writer_per_epoch", Severity::kSafety);
-  if (facts.epoch_violation) {
-    r.verdict = Verdict::kFail;
-    r.detail = *facts.epoch_violation;
-    return r;
-  }
-  r.detail = std::to_string(facts.ordering_writes.value_or(0)) +
-             " creates under /log accepted, each epoch's from one session (checked after every ZooKeeper request)";
-  return r;
-}
-
 std::vector<CheckResult> run_checks(const RunFacts& facts, const Scenario& scenario) {
   const Expectations& e = scenario.expect;
   std::vector<CheckResult> results;
-  results.push_back(check_slot_agreement(facts));
-  if (facts.ordering_writes) results.push_back(check_one_writer_per_epoch(facts));
+  results = facts.invariants;
   if (facts.history) {
     results.push_back(check_linearizable(*facts.history));
     results.back().enforced = e.linearizable;

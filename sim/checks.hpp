@@ -40,11 +40,9 @@ struct RunFacts {
   std::vector<ReplicaTable> live_tables;  // replicas up at the end, in id order
   std::int64_t max_log_held = 0;
   std::string max_log_held_where;
-  std::optional<std::string> slot_violation;
-  // zk runs only: set when the per-epoch invariant was checked (see World):
-  // creates under /log that ZooKeeper accepted, and the first violation.
-  std::optional<std::uint64_t> ordering_writes;
-  std::optional<std::string> epoch_violation;
+  // The invariants judged during the run (sim/invariants/), in report order: they
+  // come first in the report and are always enforced.
+  std::vector<CheckResult> invariants;
   Micros last_fault_us = 0;
   Micros end_us = 0;
   Micros duration_us = 0;
@@ -61,16 +59,11 @@ CheckResult check_durable(const RunFacts& facts);
 CheckResult check_exactly_once(const RunFacts& facts);
 // No replica ever held more than `max_log_size` requests in memory or on disk.
 CheckResult check_log_bound(const RunFacts& facts, std::int64_t max_log_size);
-// No two replicas applied different requests at the same log position.
-CheckResult check_slot_agreement(const RunFacts& facts);
-// zk runs: at most one session had ordering writes (creates under /log, alone or in
-// a multi) accepted per /epoch version. The World checks it after every request
-// ZooKeeper handles, the only events that can add to /log; this reports the result.
-CheckResult check_one_writer_per_epoch(const RunFacts& facts);
 // Requests complete within the bound: always, after the last fault, or not required.
 CheckResult check_liveness(const RunFacts& facts, Progress progress, Micros bound_us);
 
-// All checks of a run, in report order, with `enforced` set from the expectations.
+// All checks of a run, in report order (the invariants first), with `enforced` set
+// from the expectations.
 std::vector<CheckResult> run_checks(const RunFacts& facts, const Scenario& scenario);
 
 }  // namespace fl::sim

@@ -2,6 +2,7 @@
 
 #include "rsm/app/replicable.hpp"
 #include "rsm/core/assert.hpp"
+#include "sim/invariants/invariant.hpp"
 #include "sim/protocols.hpp"
 #include "sim/trace.hpp"
 #include "sim/world.hpp"
@@ -28,7 +29,7 @@ Scenario effective_scenario(const Scenario& scenario, const RunOptions& options)
 
 namespace {
 
-RunFacts gather(World& world, const Scenario& scenario) {
+RunFacts gather(World& world, const Scenario& scenario, const std::vector<std::unique_ptr<Invariant>>& invariants) {
   RunFacts facts;
   facts.history = &world.workload().history();
   for (int r = 0; r < world.replicas(); ++r) {
@@ -38,11 +39,7 @@ RunFacts gather(World& world, const Scenario& scenario) {
   const WorldStats& stats = world.stats();
   facts.max_log_held = stats.max_log_held;
   facts.max_log_held_where = stats.max_log_held_where;
-  facts.slot_violation = stats.slot_violation;
-  if (world.zk_service() != nullptr) {
-    facts.ordering_writes = stats.ordering_writes;
-    facts.epoch_violation = stats.epoch_violation;
-  }
+  for (const auto& invariant : invariants) facts.invariants.push_back(invariant->result());
   facts.last_fault_us = stats.last_fault_us;
   facts.end_us = scenario.duration_us + scenario.quiesce_us;
   facts.duration_us = scenario.duration_us;
@@ -73,6 +70,16 @@ std::vector<std::string> lane_names(const World& world) {
   return names;
 }
 
+InvariantContext invariant_context(const Scenario& scenario) {
+  InvariantContext c;
+  c.protocol = scenario.cluster.protocol;
+  c.zk = is_zk_protocol(scenario.cluster.protocol);
+  c.replicas = scenario.cluster.replicas;
+  c.max_log_size = scenario.cluster.max_log_size;
+  if (c.zk) c.session_timeout_us = zk_config(scenario.cluster, NodeId(0)).session_timeout_us;
+  return c;
+}
+
 }  // namespace
 
 RunResult run_scenario(const Scenario& original, const RunOptions& options) {
@@ -89,17 +96,20 @@ RunResult run_scenario_with(const Scenario& original, const RunOptions& options,
                     scenario.cluster.protocol + " replicas " + std::to_string(scenario.cluster.replicas));
 
   World world(scenario, options.seed, std::move(factory), trace);
+  const auto invariants = make_invariants(invariant_context(scenario));
+  for (const auto& invariant : invariants) world.subscribe(invariant.get());
   std::shared_ptr<Timeline> timeline;
   if (options.record_timeline) {
     timeline = std::make_shared<Timeline>(lane_names(world), world.replicas(), scenario.cluster.max_log_size);
     world.set_observer(timeline.get());
   }
   world.run();
+  for (const auto& invariant : invariants) invariant->finish(world.now());
   if (timeline) timeline->finish(scenario.duration_us + scenario.quiesce_us);
 
   RunResult result;
   result.seed = options.seed;
-  RunFacts facts = gather(world, scenario);
+  RunFacts facts = gather(world, scenario, invariants);
   result.final_tables = facts.live_tables;
   result.checks = run_checks(facts, scenario);
   result.figures = figures_of(world, trace);

@@ -6,6 +6,8 @@
 #include "rsm/core/assert.hpp"
 #include "rsm/zk/layout.hpp"
 #include "sim/protocols.hpp"
+#include "sim/zk/log_changes.hpp"
+#include "sim/zk/tree.hpp"
 
 namespace fl::sim {
 namespace {
@@ -22,7 +24,7 @@ std::vector<NodeId> resolve_targets(const std::vector<std::string>& names) {
   return ids;
 }
 
-constexpr std::int64_t kIndexSpan = 1 << 16;
+constexpr std::int64_t kIndexSpan = 1 << 16;  // requests per slot the positions can tell apart
 
 // The "zk" protocol runs with a simulated ZooKeeper node on the network.
 bool has_zk(const Scenario& scenario) { return is_zk_protocol(scenario.cluster.protocol); }
@@ -101,6 +103,7 @@ void World::execute(NodeId id, Output& out) {
   if (out.sync) node.disk.sync();
   for (auto& [to, message] : out.messages) send_peer(id, to, message);
   for (auto& reply : out.replies) {
+    publish(ev::Replied{id, reply});
     const NodeId to = client_address(reply.client);
     const Fate fate = network_.send(id, to);
     for (int i = 0; i < fate.copies; ++i) queue_.push(now() + fate.delays_us[i], DeliverReply{id, reply});
@@ -111,7 +114,14 @@ void World::execute(NodeId id, Output& out) {
     const std::uint64_t generation = ++node.timer_generation[t.timer];
     queue_.push(now() + std::max<Micros>(0, t.after_us), TimerFire{id, node.incarnation, t.timer, generation});
   }
-  for (const auto& a : out.applied) observe(id, a);
+  // Restores and applies in the order they happened.
+  std::size_t restored = 0;
+  for (std::size_t i = 0; i <= out.applied.size(); ++i) {
+    for (; restored < out.restored.size() && out.restored[restored].first <= i; ++restored) {
+      publish(ev::StateRestored{id, out.restored[restored].second});
+    }
+    if (i < out.applied.size()) observe(id, out.applied[i]);
+  }
   for (const auto& note : out.notes) trace_.line(now(), "note " + replica_name(id) + " " + note);
   sample(id);
 }
@@ -206,14 +216,7 @@ void World::observe(NodeId id, const Applied& a) {
   ++stats_.applied;
   trace_.line(now(), "apply " + replica_name(id) + " s=" + std::to_string(a.slot.value) + "." +
                          std::to_string(a.index) + " " + describe(a.request));
-  const std::int64_t key = a.slot.value * kIndexSpan + a.index;
-  auto [it, fresh] = applied_at_.try_emplace(key, a.request, id);
-  if (!fresh && !(it->second.first == a.request) && !stats_.slot_violation) {
-    stats_.slot_violation = "slot " + std::to_string(a.slot.value) + "." + std::to_string(a.index) + ": " +
-                            replica_name(it->second.second) + " applied " + describe(it->second.first) + " but " +
-                            replica_name(id) + " applied " + describe(a.request) + " (t=" + std::to_string(now()) +
-                            ")";
-  }
+  publish(ev::Executed{id, a});
 }
 
 void World::sample(NodeId id) {
@@ -225,6 +228,7 @@ void World::sample(NodeId id) {
   }
   if (observer_) observer_->on_replica(now(), id, held, node.replica ? node.replica->leader_epoch() : std::nullopt);
   if (!node.replica) return;
+  publish(ev::Stepped{id, *node.replica});
   if (auto epoch = node.replica->leader_epoch(); epoch && *epoch > leader_epoch_seen_) {
     leader_epoch_seen_ = *epoch;
     ++stats_.leader_changes;
@@ -255,6 +259,7 @@ void World::handle(DeliverPeer& e) {
   if (hold_if_paused(e.to, e)) return;
   ++stats_.delivered;
   trace_.line(now(), "deliver " + node_name(e.from) + "->" + node_name(e.to) + " " + e.message->describe());
+  publish(ev::Delivered{e.from, e.to, *e.message});
   step(e.to, [&](Replica& r, Output& out) { r.on_message(e.from, *e.message, now(), out); });
 }
 
@@ -268,6 +273,7 @@ void World::handle(DeliverRequest& e) {
   ++stats_.delivered;
   trace_.line(now(), "deliver c" + std::to_string(e.client.value) + "->" + replica_name(e.to) + " " +
                          describe(e.request));
+  publish(ev::RequestArrived{e.client, e.to, e.request});
   step(e.to, [&](Replica& r, Output& out) { r.on_client_request(e.request, now(), out); });
 }
 
@@ -332,13 +338,9 @@ void World::deliver_to_zk(const DeliverPeer& e) {
   zk_output(output);
 }
 
-// The zk protocol's invariant: at most one session gets ordering writes (creates
-// under /log, alone or in a multi) accepted per version of /epoch. Checked after
-// every request ZooKeeper handles, which are the only events that change its tree
-// apart from session expiry (which deletes ephemerals only, never /log entries), so
-// no state that breaks it goes unseen. It reads the service's own state, not what
-// replicas claim. Also measures how many requests /log holds, against max_log_size
-// like a replica's log.
+// Publishes what ZooKeeper committed (the one_writer_per_epoch invariant judges
+// it), and measures how many requests /log holds, against max_log_size like a
+// replica's log, after every request that created or deleted a /log entry.
 void World::observe_zk(NodeId from, const fl::zk::RequestMessage& request, const zk::NodeOutput& output) {
   const auto* reply = [&]() -> const fl::zk::ReplyMessage* {
     for (const auto& send : output.sends) {
@@ -347,35 +349,11 @@ void World::observe_zk(NodeId from, const fl::zk::RequestMessage& request, const
     }
     return nullptr;
   }();
-  if (reply == nullptr || reply->reply.code != fl::zk::Code::kOk) return;
-  const auto ordering = [](const std::string& path) { return path.starts_with(fl::zk::kLogEntryPrefix); };
-  std::uint64_t creates = 0;
-  bool deletes = false;  // of /log entries: what /log holds changes, no ordering write
-  const auto count = [&](const auto& op) {
-    using T = std::decay_t<decltype(op)>;
-    if constexpr (std::is_same_v<T, fl::zk::Create>) creates += ordering(op.path) ? 1 : 0;
-    if constexpr (std::is_same_v<T, fl::zk::Delete>) deletes = deletes || ordering(op.path);
-  };
-  if (const auto* multi = std::get_if<fl::zk::Multi>(&request.body)) {
-    for (const fl::zk::Op& op : multi->ops) std::visit(count, op);
-  } else {
-    std::visit(count, request.body);
-  }
-  if (creates == 0 && !deletes) return;  // /log is as it was: nothing to check or measure
   const zk::DataTree& tree = zk_->node.service().tree();
-  if (creates > 0) {
-    stats_.ordering_writes += creates;
-    const zk::Znode* epoch = tree.find(fl::zk::kEpochPath);
-    const std::int32_t version = epoch != nullptr ? epoch->meta.version : -1;
-    auto [it, fresh] = epoch_writer_.try_emplace(version, request.session.value, from);
-    if (!fresh && it->second.first != request.session.value && !stats_.epoch_violation) {
-      stats_.epoch_violation = "epoch version " + std::to_string(version) + ": session " +
-                               std::to_string(it->second.first) + " (" + replica_name(it->second.second) +
-                               ") and session " + std::to_string(request.session.value) + " (" +
-                               replica_name(from) + ") both had ordering writes accepted (t=" +
-                               std::to_string(now()) + ")";
-    }
-  }
+  publish(ev::ZkHandled{from, request, reply, tree});
+  if (reply == nullptr || reply->reply.code != fl::zk::Code::kOk) return;
+  const zk::LogChanges changes = zk::log_changes(request);
+  if (changes.creates == 0 && !changes.deletes) return;  // /log is as it was: nothing to measure
   const zk::Znode* log = tree.find(fl::zk::kLogPath);
   if (log == nullptr) return;
   std::int64_t held = 0;
@@ -406,6 +384,7 @@ void World::zk_output(const zk::NodeOutput& output) {
     std::string ids;
     for (const auto& s : output.expired) ids += " s" + std::to_string(s.value);
     trace_.line(now(), "zk expired" + ids);
+    publish(ev::ZkExpired{output.expired, zk_->node.service().tree()});
   }
   for (const auto& [to, message] : output.sends) send_peer(*zk_address(), to, message);
   arm_zk_expiry();

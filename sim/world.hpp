@@ -10,13 +10,13 @@
 #include <memory>
 #include <optional>
 #include <string>
-#include <unordered_map>
 #include <variant>
 #include <vector>
 
 #include "rsm/core/replica.hpp"
 #include "sim/disk.hpp"
 #include "sim/event_queue.hpp"
+#include "sim/events.hpp"
 #include "sim/nemesis.hpp"
 #include "sim/network.hpp"
 #include "sim/observer.hpp"
@@ -42,10 +42,6 @@ struct WorldStats {
   std::int64_t max_log_held = 0;          // over all replicas and all moments
   std::string max_log_held_where;         // "r1 at t=..."
   Micros last_fault_us = 0;               // when the last fault (or heal) fired
-  std::optional<std::string> slot_violation;  // first disagreement on a slot's contents
-  // zk runs: the first epoch in which two sessions got an ordering write accepted.
-  std::optional<std::string> epoch_violation;
-  std::uint64_t ordering_writes = 0;          // zk runs: accepted /log creates
 };
 
 class World {
@@ -57,6 +53,9 @@ class World {
   void run();
   // Reports what happens to `observer` (not owned; null for none). Set before run().
   void set_observer(WorldObserver* observer) { observer_ = observer; }
+  // Publishes every fact of the run (sim/events.hpp) to `sink` (not owned), after
+  // those subscribed before it. Set before run().
+  void subscribe(EventSink* sink) { sinks_.push_back(sink); }
 
   const WorldStats& stats() const { return stats_; }
   const Workload& workload() const { return workload_; }
@@ -145,6 +144,9 @@ class World {
   void send_peer(NodeId from, NodeId to, const MessagePtr& message);
   void send_request(const ClientSend& send);
   void observe(NodeId id, const Applied& applied);
+  void publish(const RunEvent& event) {
+    for (EventSink* sink : sinks_) sink->on_event(now(), event);
+  }
   void sample(NodeId id);
   // Tell the observer, if any, about a send and its fate (world_observe.cpp).
   void observe_send(NodeId from, NodeId to, std::string_view kind, const Fate& fate);
@@ -177,14 +179,10 @@ class World {
   Output out_;
   WorldStats stats_;
   WorldObserver* observer_ = nullptr;
+  std::vector<EventSink*> sinks_;
   std::uint64_t leader_epoch_seen_ = 0;
-  // zk runs: the session that got the first ordering write accepted in each /epoch
-  // version, and the node it came from.
-  std::map<std::int32_t, std::pair<std::int64_t, NodeId>> epoch_writer_;
   // Inputs that reached a paused replica, in arrival order, by replica.
   std::map<std::uint32_t, std::vector<Event>> held_;
-  // (slot, index) -> the request first applied there, and by whom.
-  std::unordered_map<std::int64_t, std::pair<Request, NodeId>> applied_at_;
 };
 
 }  // namespace fl::sim

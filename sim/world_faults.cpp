@@ -89,6 +89,7 @@ void World::crash(NodeId id, const std::string& origin) {
   held_.erase(id.value);
   node.timer_generation.clear();
   trace_.line(now(), "fault crash " + replica_name(id) + " (" + origin + ")");
+  publish(ev::Crashed{id});
   // Its kernel closes its sockets: ZooKeeper hears of it (the session lives on).
   if (zk_) break_connections(id, "replica crashed");
   if (observer_) observer_->on_node(now(), id, NodeChange::kCrash, origin);
@@ -100,6 +101,7 @@ void World::pause(NodeId id, const std::string& origin) {
   if (!node.up || node.paused) return;
   node.paused = true;
   trace_.line(now(), "fault pause " + replica_name(id) + " (" + origin + ")");
+  publish(ev::Paused{id});
   if (observer_) observer_->on_node(now(), id, NodeChange::kPause, origin);
 }
 
@@ -113,6 +115,7 @@ void World::resume(NodeId id, const std::string& origin) {
   trace_.line(now(), "fault resume " + replica_name(id) + " (" + origin + ") with " + std::to_string(held.size()) +
                          " waiting inputs");
   if (observer_) observer_->on_node(now(), id, NodeChange::kResume, origin);
+  publish(ev::Resumed{id});
   for (Event& event : held) dispatch(event);
 }
 
@@ -128,6 +131,7 @@ void World::restart(NodeId id, const std::string& origin) {
   ++node.incarnation;
   trace_.line(now(), "fault restart " + replica_name(id) + " (" + origin + ")");
   if (observer_) observer_->on_node(now(), id, NodeChange::kRestart, origin);
+  publish(ev::Booted{id, node.incarnation});
   const DiskImage image = node.disk.durable();
   step(id, [&](Replica& r, Output& out) { r.start(image, now(), out); });
 }
@@ -139,6 +143,7 @@ void World::crash_zk(const std::string& origin) {
   zk_->up = false;
   ++zk_->expiry_generation;
   trace_.line(now(), "fault crash zk (" + origin + ")");
+  publish(ev::ZkDown{});
   break_connections(std::nullopt, "zk crashed");
   if (observer_) observer_->on_node(now(), *zk_address(), NodeChange::kCrash, origin);
 }
@@ -151,6 +156,7 @@ void World::restart_zk(const std::string& origin) {
   zk_->up = true;
   zk_->node.restart(now(), /*keep_sessions=*/true);
   trace_.line(now(), "fault restart zk (" + origin + ")");
+  publish(ev::ZkUp{});
   if (observer_) observer_->on_node(now(), *zk_address(), NodeChange::kRestart, origin);
   arm_zk_expiry();
 }

@@ -93,8 +93,9 @@ namespace {
 
 // A zk leader that never believes it was replaced and orders without the /epoch
 // check. The client history stays linearizable (ZooKeeper still orders one log), so
-// only the per-epoch invariant can see it: this proves that check is not blind.
-TEST(ZkMutation, unfenced_leader_is_caught_by_one_writer_per_epoch_only) {
+// only the internal invariants can see it: two writers in one epoch, and a leader
+// that outlives its session. This proves they are not blind.
+TEST(ZkMutation, unfenced_leader_is_caught_by_internal_invariants_only) {
   const Scenario s = fl::testing::load_shipped("17-zk-leader-paused.json");
   RunOptions options;
   options.seed = 1;
@@ -107,6 +108,9 @@ TEST(ZkMutation, unfenced_leader_is_caught_by_one_writer_per_epoch_only) {
     if (c.name == "one_writer_per_epoch") {
       EXPECT_EQ(c.verdict, Verdict::kFail);
       EXPECT_NE(c.detail.find("both had ordering writes accepted"), std::string::npos) << c.detail;
+    } else if (c.name == "stale_leader_steps_down") {
+      EXPECT_EQ(c.verdict, Verdict::kFail);
+      EXPECT_NE(c.detail.find("still leads"), std::string::npos) << c.detail;
     } else if (c.enforced && c.severity == Severity::kSafety) {
       EXPECT_NE(c.verdict, Verdict::kFail) << c.name << ": " << c.detail;
     }

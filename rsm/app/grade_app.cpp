@@ -258,6 +258,23 @@ Response status_only(Status status) {
   return response;
 }
 
+// splitmix64's finaliser: spreads every input bit over the whole word, so sums of
+// mixed values do not cancel by accident.
+std::uint64_t mix(std::uint64_t x) {
+  x += 0x9e3779b97f4a7c15ULL;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+  return x ^ (x >> 31);
+}
+
+// A row's list hash starts from its key and folds in each appended value.
+std::uint64_t empty_row_hash(std::int32_t key) { return mix(static_cast<std::uint32_t>(key)); }
+std::uint64_t fold(std::uint64_t h, std::int32_t value) { return mix(h ^ static_cast<std::uint32_t>(value)); }
+std::uint64_t row_term(std::int32_t key, std::uint64_t h) { return mix(h + static_cast<std::uint32_t>(key)); }
+std::uint64_t dedup_term(ClientId client, RequestId id) {
+  return mix(0x5bd1e995ULL ^ (std::uint64_t{client.value} << 32) ^ mix(static_cast<std::uint64_t>(id.value)));
+}
+
 }  // namespace
 
 GradeApp::GradeApp(std::unique_ptr<Store> store) : store_(std::move(store)) {
@@ -272,6 +289,7 @@ Response GradeApp::execute(const Request& request) {
     if (request.id < found->second.last_id) return status_only(Status::kStale);
   }
   Response response = apply(request);
+  note_dedup(request.client, found != dedup_.end() ? std::optional(found->second.last_id) : std::nullopt, request.id);
   dedup_.insert_or_assign(request.client,
                           DedupEntry{request.id, read_only ? status_only(response.status) : response});
   return response;
@@ -305,13 +323,37 @@ Response GradeApp::apply(const Request& request) {
   panic(__FILE__, __LINE__, "valid op", "request " + describe(request));
 }
 
-void GradeApp::note_insert(std::int32_t key) { row_text_.emplace(key, open_row_text(key, {})); }
+void GradeApp::note_insert(std::int32_t key) {
+  row_text_.emplace(key, open_row_text(key, {}));
+  if (row_hash_.emplace(key, empty_row_hash(key)).second) digest_ += row_term(key, empty_row_hash(key));
+}
 
 void GradeApp::note_append(std::int32_t key, std::int32_t value) {
   auto it = row_text_.find(key);
   if (it == row_text_.end()) it = row_text_.emplace(key, open_row_text(key, {})).first;
   if (it->second.back() != '[') it->second += ',';
   put_int(it->second, value);
+  auto [h, fresh] = row_hash_.try_emplace(key, empty_row_hash(key));
+  if (!fresh) digest_ -= row_term(key, h->second);
+  h->second = fold(h->second, value);
+  digest_ += row_term(key, h->second);
+}
+
+void GradeApp::note_dedup(ClientId client, std::optional<RequestId> before, RequestId after) {
+  if (before) digest_ -= dedup_term(client, *before);
+  digest_ += dedup_term(client, after);
+}
+
+void GradeApp::rebuild_digest(const std::vector<Row>& rows) {
+  digest_ = 0;
+  row_hash_.clear();
+  for (const auto& [key, events] : rows) {
+    std::uint64_t h = empty_row_hash(key);
+    for (const std::int32_t v : events) h = fold(h, v);
+    row_hash_.emplace(key, h);
+    digest_ += row_term(key, h);
+  }
+  for (const auto& [client, entry] : dedup_) digest_ += dedup_term(client, entry.last_id);
 }
 
 void GradeApp::rebuild_row_text(const std::vector<Row>& rows) {
@@ -352,6 +394,7 @@ std::optional<std::string> GradeApp::restore(std::string_view text) {
   store_->load(state->rows);
   rebuild_row_text(state->rows);
   dedup_ = std::move(state->dedup);
+  rebuild_digest(state->rows);
   return std::nullopt;
 }
 

@@ -57,6 +57,11 @@ class GradeApp final : public Replicable {
   // The table without the dedup table, ascending by key, for convergence checks.
   std::vector<Row> rows() override;
 
+  // Kept up to date on every change, O(1) per request: a sum over rows of a hash of
+  // (key, list) and over clients of a hash of (client, last id), so it does not
+  // depend on the order in which rows were written.
+  std::uint64_t state_digest() override { return digest_; }
+
  private:
   // Runs a request that passed the dedup check.
   Response apply(const Request& request);
@@ -65,6 +70,9 @@ class GradeApp final : public Replicable {
   void note_insert(std::int32_t key);
   void note_append(std::int32_t key, std::int32_t value);
   void rebuild_row_text(const std::vector<Row>& rows);
+  // Keeps digest_ in step with a change of a client's dedup entry.
+  void note_dedup(ClientId client, std::optional<RequestId> before, RequestId after);
+  void rebuild_digest(const std::vector<Row>& rows);
 
   std::unique_ptr<Store> store_;
   std::map<ClientId, DedupEntry> dedup_;  // ordered: checkpoints list clients sorted
@@ -73,6 +81,9 @@ class GradeApp final : public Replicable {
   // table's text instead of formatting every int again: a replica checkpoints every
   // few hundred requests, and re-formatting made checkpoints quadratic in run length.
   std::map<std::int32_t, std::string> row_text_;
+  // Each row's running list hash, and the digest over rows and dedup entries.
+  std::map<std::int32_t, std::uint64_t> row_hash_;
+  std::uint64_t digest_ = 0;
 };
 
 // The checkpoint of a GradeApp over an empty store: what a replica that has

@@ -3,6 +3,7 @@
 // can save and load its whole state as a checkpoint.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -29,6 +30,12 @@ class Replicable {
 
   // The table alone, in ascending key order, for convergence checks.
   virtual std::vector<Row> rows() = 0;
+
+  // A 64-bit digest of the whole state (what checkpoint() holds): equal states give
+  // equal digests. Invariant checkers compare it across replicas after every
+  // request, so an app should keep it up to date cheaply; this default hashes the
+  // checkpoint text, which is correct but costs a checkpoint per call.
+  virtual std::uint64_t state_digest();
 };
 
 }  // namespace fl

@@ -53,18 +53,37 @@ struct ClientReply {
   Response response;
 };
 
-// Observation: this replica executed `request` as the `index`-th request of `slot`.
-// Checkers use it to verify that all replicas apply the same sequence.
+// Observation: this replica executed `request` as the `index`-th request of `slot`,
+// and its app's state digest (Replicable::state_digest) was `state_digest` after.
+// Invariant checkers use it to verify that all replicas apply the same sequence,
+// each position once and in order, and reach the same state.
 struct Applied {
   Slot slot;
   std::uint32_t index = 0;
   Request request;
+  std::uint64_t state_digest = 0;
+};
+
+// Where a restored state came from.
+enum class RestoreSource : std::uint8_t {
+  kOwnCheckpoint,   // the replica's own disk, at start (an empty state on first boot)
+  kPeerCheckpoint,  // another replica's checkpoint, or a snapshot the leader published
+};
+
+// Observation: the app's whole state was replaced by the state after `slot` (a slot
+// before the protocol's first one: the empty state), digest `state_digest`;
+// execution resumes after `slot`.
+struct Restored {
+  Slot slot;
+  RestoreSource source = RestoreSource::kOwnCheckpoint;
+  std::uint64_t state_digest = 0;
 };
 
 // Everything one input produced. The runner must apply it in this order:
 //   1. `writes` to the disk, then `sync` them if set (persist before send);
 //   2. `messages` and `replies` to the network;
-//   3. `timers`, `applied` and `notes` in any order (they are not externally visible).
+//   3. `timers`, `applied`, `restored` and `notes` in any order (they are not
+//      externally visible; `applied` and `restored` keep their relative order).
 struct Output {
   std::vector<DiskWrite> writes;
   bool sync = false;
@@ -72,6 +91,9 @@ struct Output {
   std::vector<ClientReply> replies;
   std::vector<TimerSet> timers;
   std::vector<Applied> applied;
+  // State replacements, each placed before the applies that follow it: the index
+  // into `applied` at which it happened.
+  std::vector<std::pair<std::size_t, Restored>> restored;
   // Protocol events worth a trace line, e.g. "leader ballot=4.1".
   std::vector<std::string> notes;
 
@@ -82,6 +104,7 @@ struct Output {
     replies.clear();
     timers.clear();
     applied.clear();
+    restored.clear();
     notes.clear();
   }
 };

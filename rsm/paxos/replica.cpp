@@ -63,6 +63,8 @@ void PaxosReplica::start(const DiskImage& disk, Micros now, Output& out) {
     FL_ASSERT(!error, "own checkpoint does not restore: " + error.value_or(""));
     checkpoint_ = std::move(r.checkpoint);
   }
+  out.restored.emplace_back(out.applied.size(),
+                            Restored{Slot(checkpoint_slot_), RestoreSource::kOwnCheckpoint, app_->state_digest()});
   log_ = std::move(r.log);
   held_ = 0;
   for (const auto& [slot, entry] : log_) held_ += weight(entry.batch);
@@ -521,7 +523,7 @@ void PaxosReplica::execute_ready(Output& out) {
     for (std::uint32_t i = 0; i < batch.size(); ++i) {
       const Request& request = batch[i];
       Response response = app_->execute(request);
-      out.applied.push_back(Applied{Slot(it->first), i, request});
+      out.applied.push_back(Applied{Slot(it->first), i, request, app_->state_digest()});
       auto waiting = awaiting_.find(request.client);
       if (waiting != awaiting_.end() && waiting->second == request.id) {
         out.replies.push_back(ClientReply{request.client, request.id, std::move(response)});
@@ -564,6 +566,7 @@ void PaxosReplica::maybe_checkpoint(Output& out) {
 void PaxosReplica::install(std::int64_t slot, const std::string& state, Output& out) {
   const auto error = app_->restore(state);
   FL_ASSERT(!error, "peer checkpoint does not restore: " + error.value_or(""));
+  out.restored.emplace_back(out.applied.size(), Restored{Slot(slot), RestoreSource::kPeerCheckpoint, app_->state_digest()});
   executed_ = checkpoint_slot_ = slot;
   checkpoint_ = state;
   executed_since_checkpoint_ = 0;

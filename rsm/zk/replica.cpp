@@ -26,6 +26,15 @@ std::optional<std::uint32_t> parse_id(std::string_view text) {
   return id;
 }
 
+// The slot of a /log entry name, as Applied reports it; -1 before the first entry
+// (sequence numbers start at 0).
+Slot position(const std::string& entry_name) {
+  if (entry_name.empty()) return Slot(-1);
+  const auto seq = log_seq(entry_name);
+  FL_ASSERT(seq.has_value(), "not a /log entry name: " + entry_name);
+  return Slot(*seq);
+}
+
 }  // namespace
 
 std::string ForwardMessage::describe() const { return "Forward " + fl::describe(request); }
@@ -43,6 +52,8 @@ void ZkReplica::start(const DiskImage& disk, Micros now, Output& out) {
     FL_ASSERT(!error, "local checkpoint does not restore");
     out.notes.push_back("restored local checkpoint through " + (applied_.empty() ? "(none)" : applied_));
   }
+  out.restored.emplace_back(out.applied.size(),
+                            Restored{position(applied_), RestoreSource::kOwnCheckpoint, app_->state_digest()});
   requested_ = applied_;
   open_session(now, out);
   out.timers.push_back({kZkTickTimer, config_.tick_us});
@@ -435,6 +446,9 @@ void ZkReplica::on_snapshot(const SnapshotRead& p, const Reply& r, Micros now, O
       const auto error = app_->restore(snapshot->state);
       FL_ASSERT(!error, "the /snapshot state does not restore");
       out.notes.push_back("restored /snapshot through " + snapshot->through);
+      out.restored.emplace_back(
+          out.applied.size(),
+          Restored{position(snapshot->through), RestoreSource::kPeerCheckpoint, app_->state_digest()});
       applied_ = snapshot->through;
       requested_ = std::max(requested_, applied_);
       save_checkpoint(out);
@@ -496,7 +510,7 @@ void ZkReplica::apply(const std::string& name, const LogEntry& entry, Output& ou
   for (std::size_t i = 0; i < entry.requests.size(); ++i) {
     const Request& request = entry.requests[i];
     const Response response = app_->execute(request);
-    out.applied.push_back(Applied{slot, static_cast<std::uint32_t>(i), request});
+    out.applied.push_back(Applied{slot, static_cast<std::uint32_t>(i), request, app_->state_digest()});
     if (const auto it = awaiting_.find(request.client.value); it != awaiting_.end() && it->second == request.id.value) {
       awaiting_.erase(it);
       out.replies.push_back(ClientReply{request.client, request.id, response});

@@ -12,6 +12,7 @@
 #include "rsm/app/replicable.hpp"
 #include "rsm/zk/client.hpp"
 #include "sim/trace.hpp"
+#include "sim/invariants/invariant.hpp"
 #include "sim/world.hpp"
 
 namespace fl::sim {
@@ -191,11 +192,13 @@ TEST(WorldZk, plain_creates_under_log_from_two_sessions_break_one_writer_per_epo
   const std::vector<wire::Create> creates{{"/log", "", wire::CreateMode::kPersistent},
                                           {"/log/e-", "", wire::CreateMode::kPersistentSequential}};
   World world(scenario, 1, [&](NodeId id) { return std::make_unique<SessionReplica>(id, zk, creates); }, trace);
+  const auto invariant = make_one_writer_per_epoch();
+  world.subscribe(invariant.get());
   world.run();
   ASSERT_EQ(world.zk_service()->tree().find("/log")->children.size(), 2u);
-  EXPECT_EQ(world.stats().ordering_writes, 2u);
-  ASSERT_TRUE(world.stats().epoch_violation.has_value());
-  EXPECT_NE(world.stats().epoch_violation->find("both had ordering writes accepted"), std::string::npos);
+  EXPECT_EQ(invariant->judged(), 2u);
+  ASSERT_TRUE(invariant->violation().has_value());
+  EXPECT_NE(invariant->violation()->evidence.find("both had ordering writes accepted"), std::string::npos);
 }
 
 // A ZooKeeper restart breaks every connection (the old process is gone); clients
