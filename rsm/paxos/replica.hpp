@@ -163,6 +163,10 @@ class PaxosReplica final : public Replica {
   void collect_through(std::int64_t slot, Output& out);
   std::int64_t election_deadline_us() const;
   int quorum() const { return config_.replicas / 2 + 1; }
+  // The promises a candidate and the acceptances a proposal need, counted apart as
+  // in Flexible Paxos; both are quorum() unless a planted bug miscounts one of them.
+  int phase1_quorum() const;
+  int phase2_quorum() const;
 
   Config config_;
   std::unique_ptr<Replicable> app_;
