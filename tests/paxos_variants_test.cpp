@@ -27,17 +27,18 @@ struct Catch {
 // Measured with `faultline suite scenarios --seeds 1..5` and the nemesis soak for
 // seeds 1..100 (each row is the cheapest catching run found there).
 constexpr Catch kCatches[] = {
-    {"phase1-quorum-half", "11-minority-partition.json", 3, "slot_agreement", Severity::kSafety},
+    {"phase1-quorum-half", "11-minority-partition.json", 5, "slot_agreement", Severity::kSafety},
     {"phase2-quorum-half", "12-one-way-cut.json", 2, "slot_agreement", Severity::kSafety},
-    {"adopt-first-report", "13-nemesis-soak.json", 20, "slot_agreement", Severity::kSafety},
-    {"execute-on-send", "12-one-way-cut.json", 4, "slot_agreement", Severity::kSafety},
+    {"adopt-first-report", "13-nemesis-soak.json", 31, "slot_agreement", Severity::kSafety},
+    {"execute-on-send", "12-one-way-cut.json", 1, "slot_agreement", Severity::kSafety},
     {"restart-skips-first-slot", "07-kill-all-restart-all.json", 1, "durable", Severity::kSafety},
     // A checkpoint that keeps its last slot in the log leaves no room in a two-request log.
     {"checkpoint-slot-behind", "24-zk-tiny-log-leader-handover.json", 3, "liveness", Severity::kLiveness},
-    {"catchup-from-next", "07-kill-all-restart-all.json", 1, "converged", Severity::kLiveness},
-    {"snapshot-slot-low", "13-nemesis-soak.json", 8, "converged", Severity::kLiveness},
+    {"catchup-from-next", "14-lossy-network.json", 1, "converged", Severity::kLiveness},
+    {"snapshot-slot-low", "14-lossy-network.json", 1, "converged", Severity::kLiveness},
     // With batch_size_max 1 every batch is full, so every request is dropped.
     {"batch-drops-last", "24-zk-tiny-log-leader-handover.json", 1, "liveness", Severity::kLiveness},
+    {"retransmit-pending-batch", "15-log-pressure.json", 1, "liveness", Severity::kLiveness},
 };
 
 RunResult run_variant(const Catch& c, const std::string& variant) {
@@ -83,7 +84,7 @@ TEST(PaxosVariants, each_caught_bug_fails_its_check_where_the_correct_protocol_p
 TEST(PaxosVariants, collecting_past_the_checkpoint_trips_the_leaders_own_assertion) {
   // The leader erases the proposal it still has in flight; when the quorum forms it
   // cannot find it and the always-on assertion aborts the run (a sweep lists the seed).
-  const std::string scenario = std::string(FL_SOURCE_DIR) + "/scenarios/09-checkpoint-recovery.json";
+  const std::string scenario = std::string(FL_SOURCE_DIR) + "/scenarios/15-log-pressure.json";
   const auto ran = fl::testing::faultline("run " + scenario + " --seed 2 --protocol paxos --variant collect-past-checkpoint");
   EXPECT_EQ(ran.code, 128 + 6) << ran.out;  // SIGABRT
   EXPECT_NE(ran.out.find("leader lost its own proposal"), std::string::npos) << ran.out;

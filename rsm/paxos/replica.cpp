@@ -29,6 +29,7 @@ PaxosReplica::PaxosReplica(Config config, std::unique_ptr<Replicable> app)
   FL_ASSERT(config_.replicas >= 1 && config_.replicas <= 64, "bitmasks hold at most 64 replicas");
   FL_ASSERT(config_.checkpoint_interval < config_.max_log_size, "the log must have room beyond a checkpoint");
   FL_ASSERT(app_ != nullptr);
+  heard_from_us_.assign(static_cast<std::size_t>(config_.replicas), -config_.election_timeout_us);
 }
 
 std::optional<std::uint64_t> PaxosReplica::leader_epoch() const {
@@ -79,6 +80,7 @@ void PaxosReplica::start(const DiskImage& disk, Micros now, Output& out) {
   for (const auto& [slot, entry] : log_) held_ += weight(entry.batch);
   role_ = Follower{};
   heard_us_ = now;
+  heard_from_us_.assign(static_cast<std::size_t>(config_.replicas), now - config_.election_timeout_us);
   out.notes.push_back("recovered ckpt=" + std::to_string(checkpoint_slot_) + " log=" + std::to_string(log_.size()) +
                       " promised=" + promised_.describe());
   execute_ready(out);  // replays decided slots above the checkpoint
@@ -88,6 +90,7 @@ void PaxosReplica::start(const DiskImage& disk, Micros now, Output& out) {
 // --- inputs ------------------------------------------------------------------------
 
 void PaxosReplica::on_message(NodeId from, const Message& message, Micros now, Output& out) {
+  if (from.value < heard_from_us_.size()) heard_from_us_[from.value] = now;  // any message is a sign of life
   dispatch(from, message, now, out);
   if (config_.mutation == Mutation::kNeverSync) out.sync = false;
 }
@@ -102,6 +105,7 @@ void PaxosReplica::dispatch(NodeId from, const Message& message, Micros now, Out
     case Kind::kAccepted: return on_accepted(from, static_cast<const Accepted&>(m), out);
     case Kind::kDecide: return on_decide(static_cast<const Decide&>(m), now, out);
     case Kind::kHeartbeat: return on_heartbeat(from, static_cast<const Heartbeat&>(m), now, out);
+    case Kind::kHeartbeatAck: return;  // on_message noted that the sender hears us
     case Kind::kForward: return on_forward(static_cast<const Forward&>(m), out);
     case Kind::kCatchupRequest: return on_catchup(from, static_cast<const CatchupRequest&>(m), out);
     case Kind::kSnapshot: return on_snapshot(static_cast<const Snapshot&>(m), out);
@@ -118,6 +122,14 @@ void PaxosReplica::on_timer(std::uint32_t timer, Micros now, Output& out) {
 void PaxosReplica::tick(Micros now, Output& out) {
   out.timers.push_back({kTickTimer, config_.heartbeat_us});
   if (auto* l = std::get_if<Leader>(&role_)) {
+    if (!hears_quorum(now)) {
+      // Check-quorum (Raft thesis §6.2): a leader no majority has answered for an
+      // election timeout may be cut off from it one way only, its heartbeats still
+      // holding the others back from electing; stepping down frees them.
+      out.notes.push_back("step down b=" + l->ballot.describe() + ": no majority heard");
+      follow(std::nullopt, l->ballot, now);
+      return;
+    }
     broadcast(make<Heartbeat>(l->ballot, Slot(executed_)), out);
     // Retransmit undecided proposals to whoever has not accepted them: the network
     // may have lost the Accept or the Accepted.
@@ -220,6 +232,7 @@ void PaxosReplica::campaign(Micros now, Output& out) {
 
 void PaxosReplica::on_prepare(NodeId from, const Prepare& m, Micros now, Output& out) {
   highest_round_seen_ = std::max(highest_round_seen_, m.ballot.round);
+  if (in_lease(from, now)) return;
   // Paxos Made Simple §2.3: promise only ballots at least as high as any promised.
   const bool stale = config_.mutation == Mutation::kPromiseRoundOnly ? m.ballot.round < promised_.round
                                                                      : m.ballot < promised_;
@@ -467,16 +480,37 @@ void PaxosReplica::broadcast(const MessagePtr& message, Output& out) const {
 // --- following and catching up ---------------------------------------------------
 
 void PaxosReplica::follow(std::optional<NodeId> leader, Ballot ballot, Micros now) {
-  if (!std::holds_alternative<Follower>(role_)) role_ = Follower{};
+  // The election timer restarts on a sign of life from a leader and when this
+  // replica stops leading or campaigning, not on a rival's Prepare alone: a
+  // candidate whose promises never reach it (a one-way cut) would otherwise hold
+  // back every other campaign for as long as it keeps trying.
+  if (!std::holds_alternative<Follower>(role_)) {
+    role_ = Follower{};
+    heard_us_ = now;
+  }
   auto& f = std::get<Follower>(role_);
   if (leader) {
     f.leader = leader;
     f.leader_ballot = ballot;
+    heard_us_ = now;
   } else if (f.leader_ballot < ballot) {
     f.leader.reset();  // a newer campaign runs: whoever we followed is deposed
     f.leader_ballot = ballot;
   }
-  heard_us_ = now;
+}
+
+bool PaxosReplica::hears_quorum(Micros now) const {
+  int heard = 1;  // itself
+  for (std::uint32_t i = 0; i < static_cast<std::uint32_t>(config_.replicas); ++i) {
+    if (i != config_.self.value && now - heard_from_us_[i] < config_.election_timeout_us) ++heard;
+  }
+  return heard >= quorum();
+}
+
+bool PaxosReplica::in_lease(NodeId from, Micros now) const {
+  if (std::holds_alternative<Leader>(role_)) return hears_quorum(now);
+  const auto* f = std::get_if<Follower>(&role_);
+  return f && f->leader && *f->leader != from && now - heard_us_ < config_.election_timeout_us;
 }
 
 void PaxosReplica::on_heartbeat(NodeId from, const Heartbeat& m, Micros now, Output& out) {
@@ -487,6 +521,7 @@ void PaxosReplica::on_heartbeat(NodeId from, const Heartbeat& m, Micros now, Out
   }
   if (const auto* l = std::get_if<Leader>(&role_); l && !(l->ballot < m.ballot)) return;
   follow(from, m.ballot, now);
+  out.messages.emplace_back(from, make<HeartbeatAck>(m.ballot));
   const auto next = log_.find(executed_ + 1);
   if (m.executed.value > executed_ && (next == log_.end() || !next->second.decided)) {
     out.messages.emplace_back(from, make<CatchupRequest>(Slot(executed_ + 1)));

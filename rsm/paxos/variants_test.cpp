@@ -61,13 +61,15 @@ struct Node {
     return out;
   }
   Output receive(NodeId from, const Message& m) {
-    return run([&](Output& out) { replica.on_message(from, m, 0, out); });
+    return run([&](Output& out) { replica.on_message(from, m, now, out); });
   }
   // Campaigns (its election timeout has long passed) and returns the ballot.
   Ballot campaign() {
-    run([&](Output& out) { replica.on_timer(kTickTimer, 10 * kSeconds, out); });
+    now = 10 * kSeconds;
+    run([&](Output& out) { replica.on_timer(kTickTimer, now, out); });
     return replica.promised();
   }
+  Micros now = 0;
 };
 
 template <class M>
@@ -138,9 +140,10 @@ TEST(PaxosVariant, retransmit_pending_batch_resends_a_slot_with_other_requests) 
     const Ballot ballot = n.campaign();
     n.receive(NodeId(1), Promise(ballot, Slot(0), {}));
     ASSERT_TRUE(n.replica.is_leader());
-    n.run([&](Output& out) { n.replica.on_client_request(append(1, 1, 10), 0, out); });
-    n.run([&](Output& out) { n.replica.on_client_request(append(2, 1, 20), 0, out); });
-    const Output out = n.run([&](Output& o) { n.replica.on_timer(kTickTimer, 10 * kSeconds, o); });
+    n.run([&](Output& out) { n.replica.on_client_request(append(1, 1, 10), n.now, out); });
+    n.run([&](Output& out) { n.replica.on_client_request(append(2, 1, 20), n.now, out); });
+    // A heartbeat later: r1's promise still counts as hearing a majority (check-quorum).
+    const Output out = n.run([&](Output& o) { n.replica.on_timer(kTickTimer, 10 * kSeconds + 50 * kMillis, o); });
     const auto accepts = sent<Accept>(out, Kind::kAccept);
     ASSERT_EQ(accepts.size(), 2u);  // slot 1, to r1 and r2
     EXPECT_EQ(accepts[0]->slot, Slot(1));
@@ -156,7 +159,7 @@ TEST(PaxosVariant, checkpoint_slot_behind_replays_a_slot_the_checkpoint_holds) {
     n.campaign();
     ASSERT_TRUE(n.replica.is_leader());
     for (std::uint64_t i = 1; i <= 12; ++i) {
-      n.run([&](Output& out) { n.replica.on_client_request(append(1, i, static_cast<std::int32_t>(i)), 0, out); });
+      n.run([&](Output& out) { n.replica.on_client_request(append(1, i, static_cast<std::int32_t>(i)), n.now, out); });
     }
     ASSERT_EQ(n.app().executed.size(), 12u);
     EXPECT_EQ(n.replica.checkpoint_slot(), Slot(m == Mutation::kNone ? 10 : 9));
