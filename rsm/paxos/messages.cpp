@@ -45,6 +45,8 @@ std::string Heartbeat::describe() const {
   return "heartbeat b=" + ballot.describe() + " executed=" + slot_text(executed);
 }
 
+std::string HeartbeatAck::describe() const { return "heartbeat-ack b=" + ballot.describe(); }
+
 std::string Forward::describe() const { return "forward " + fl::describe(request); }
 
 std::string CatchupRequest::describe() const { return "catchup from=" + slot_text(from); }

@@ -46,6 +46,7 @@ enum class Kind : std::uint8_t {
   kAccepted,
   kDecide,
   kHeartbeat,
+  kHeartbeatAck,
   kForward,
   kCatchupRequest,
   kSnapshot,
@@ -128,6 +129,14 @@ struct Heartbeat final : PaxosMessage {
   std::string describe() const override;
   Ballot ballot;
   Slot executed;
+};
+
+// A follower heard the heartbeat of the leader of `ballot`. It is how a leader with
+// nothing to propose still learns that a majority hears it (check-quorum).
+struct HeartbeatAck final : PaxosMessage {
+  explicit HeartbeatAck(Ballot b) : PaxosMessage(Kind::kHeartbeatAck), ballot(b) {}
+  std::string describe() const override;
+  Ballot ballot;
 };
 
 // A client request that entered at a non-leader, passed on to the leader.

@@ -29,6 +29,7 @@ PaxosReplica::PaxosReplica(Config config, std::unique_ptr<Replicable> app)
   FL_ASSERT(config_.replicas >= 1 && config_.replicas <= 64, "bitmasks hold at most 64 replicas");
   FL_ASSERT(config_.checkpoint_interval < config_.max_log_size, "the log must have room beyond a checkpoint");
   FL_ASSERT(app_ != nullptr);
+  heard_from_us_.assign(static_cast<std::size_t>(config_.replicas), -config_.election_timeout_us);
 }
 
 std::optional<std::uint64_t> PaxosReplica::leader_epoch() const {
@@ -49,6 +50,16 @@ std::int64_t PaxosReplica::election_deadline_us() const {
          static_cast<Micros>(config_.self.value) * config_.election_timeout_us / config_.replicas;
 }
 
+int PaxosReplica::phase1_quorum() const {
+  if (config_.mutation == Mutation::kPhase1QuorumHalf) return config_.replicas / 2;
+  return quorum();
+}
+
+int PaxosReplica::phase2_quorum() const {
+  if (config_.mutation == Mutation::kPhase2QuorumHalf) return config_.replicas / 2;
+  return quorum();
+}
+
 // --- start-up and recovery ---------------------------------------------------------
 
 void PaxosReplica::start(const DiskImage& disk, Micros now, Output& out) {
@@ -56,6 +67,7 @@ void PaxosReplica::start(const DiskImage& disk, Micros now, Output& out) {
   promised_ = r.promised;
   highest_round_seen_ = promised_.round;
   checkpoint_slot_ = executed_ = r.checkpoint_slot.value;
+  if (config_.mutation == Mutation::kRestartSkipsFirstSlot) executed_ = checkpoint_slot_ + 1;
   if (r.checkpoint.empty()) {
     checkpoint_ = app_->checkpoint();
   } else {
@@ -70,6 +82,7 @@ void PaxosReplica::start(const DiskImage& disk, Micros now, Output& out) {
   for (const auto& [slot, entry] : log_) held_ += weight(entry.batch);
   role_ = Follower{};
   heard_us_ = now;
+  heard_from_us_.assign(static_cast<std::size_t>(config_.replicas), now - config_.election_timeout_us);
   out.notes.push_back("recovered ckpt=" + std::to_string(checkpoint_slot_) + " log=" + std::to_string(log_.size()) +
                       " promised=" + promised_.describe());
   execute_ready(out);  // replays decided slots above the checkpoint
@@ -79,6 +92,7 @@ void PaxosReplica::start(const DiskImage& disk, Micros now, Output& out) {
 // --- inputs ------------------------------------------------------------------------
 
 void PaxosReplica::on_message(NodeId from, const Message& message, Micros now, Output& out) {
+  if (from.value < heard_from_us_.size()) heard_from_us_[from.value] = now;  // any message is a sign of life
   dispatch(from, message, now, out);
   if (config_.mutation == Mutation::kNeverSync) out.sync = false;
 }
@@ -93,6 +107,7 @@ void PaxosReplica::dispatch(NodeId from, const Message& message, Micros now, Out
     case Kind::kAccepted: return on_accepted(from, static_cast<const Accepted&>(m), out);
     case Kind::kDecide: return on_decide(static_cast<const Decide&>(m), now, out);
     case Kind::kHeartbeat: return on_heartbeat(from, static_cast<const Heartbeat&>(m), now, out);
+    case Kind::kHeartbeatAck: return;  // on_message noted that the sender hears us
     case Kind::kForward: return on_forward(static_cast<const Forward&>(m), out);
     case Kind::kCatchupRequest: return on_catchup(from, static_cast<const CatchupRequest&>(m), out);
     case Kind::kSnapshot: return on_snapshot(static_cast<const Snapshot&>(m), out);
@@ -109,11 +124,23 @@ void PaxosReplica::on_timer(std::uint32_t timer, Micros now, Output& out) {
 void PaxosReplica::tick(Micros now, Output& out) {
   out.timers.push_back({kTickTimer, config_.heartbeat_us});
   if (auto* l = std::get_if<Leader>(&role_)) {
+    if (!hears_quorum(now)) {
+      // Check-quorum (Raft thesis §6.2): a leader no majority has answered for an
+      // election timeout may be cut off from it one way only, its heartbeats still
+      // holding the others back from electing; stepping down frees them.
+      out.notes.push_back("step down b=" + l->ballot.describe() + ": no majority heard");
+      follow(std::nullopt, l->ballot, now);
+      return;
+    }
     broadcast(make<Heartbeat>(l->ballot, Slot(executed_)), out);
     // Retransmit undecided proposals to whoever has not accepted them: the network
     // may have lost the Accept or the Accepted.
     for (const auto& [slot, p] : l->inflight) {
       MessagePtr accept = make<Accept>(l->ballot, Slot(slot), p.batch);
+      if (config_.mutation == Mutation::kRetransmitPendingBatch) {
+        const auto n = std::min<std::size_t>(l->pending.size(), static_cast<std::size_t>(config_.batch_size_max));
+        accept = make<Accept>(l->ballot, Slot(slot), Batch(l->pending.begin(), l->pending.begin() + n));
+      }
       for (std::uint32_t i = 0; i < static_cast<std::uint32_t>(config_.replicas); ++i) {
         if (!(p.accepted_by & bit(NodeId(i)))) out.messages.emplace_back(NodeId(i), accept);
       }
@@ -202,13 +229,16 @@ void PaxosReplica::campaign(Micros now, Output& out) {
   role_ = Candidate{open_round(ballot, executed_ + 1, now)};
   out.notes.push_back("campaign b=" + ballot.describe());
   send_round(std::get<Candidate>(role_).round, out);
-  if (quorum() == 1) complete_round(out);
+  if (phase1_quorum() == 1) complete_round(out);
 }
 
 void PaxosReplica::on_prepare(NodeId from, const Prepare& m, Micros now, Output& out) {
   highest_round_seen_ = std::max(highest_round_seen_, m.ballot.round);
+  if (in_lease(from, now)) return;
   // Paxos Made Simple §2.3: promise only ballots at least as high as any promised.
-  if (m.ballot < promised_) {
+  const bool stale = config_.mutation == Mutation::kPromiseRoundOnly ? m.ballot.round < promised_.round
+                                                                     : m.ballot < promised_;
+  if (stale) {
     out.messages.emplace_back(from, make<Nack>(promised_));
     return;
   }
@@ -247,14 +277,16 @@ void PaxosReplica::on_promise(NodeId from, const Promise& m, Micros now, Output&
     if (r.slot.value <= executed_) continue;
     if (config_.mutation == Mutation::kSkipValueAdoption) break;
     auto [it, fresh] = round->merged.try_emplace(r.slot.value, r);
-    if (fresh || it->second.decided) continue;
+    if (fresh || it->second.decided || config_.mutation == Mutation::kAdoptFirstReport) continue;
     // A decided value is final; otherwise adopt the value of the highest ballot
     // (Paxos Made Simple §2.2, P2c).
-    if (r.decided || r.ballot > it->second.ballot) it->second = r;
+    const bool newer = config_.mutation == Mutation::kAdoptLowestBallot ? r.ballot < it->second.ballot
+                                                                        : r.ballot > it->second.ballot;
+    if (r.decided || newer) it->second = r;
   }
   round->cut = std::min(round->cut, m.truncated_at.value);
   round->promised_by |= bit(from);
-  if (std::popcount(round->promised_by) >= quorum()) complete_round(out);
+  if (std::popcount(round->promised_by) >= phase1_quorum()) complete_round(out);
 }
 
 void PaxosReplica::complete_round(Output& out) {
@@ -332,7 +364,7 @@ void PaxosReplica::on_accept(NodeId from, const Accept& m, Micros now, Output& o
     out.messages.emplace_back(from, make<CatchupRequest>(Slot(executed_ + 1)));
     return;
   }
-  out.sync = true;  // the accepted value is durable before Accepted leaves
+  if (config_.mutation != Mutation::kAcceptUnsynced) out.sync = true;  // durable before Accepted leaves
   out.messages.emplace_back(from, make<Accepted>(m.ballot, m.slot));
 }
 
@@ -342,7 +374,7 @@ void PaxosReplica::on_accepted(NodeId from, const Accepted& m, Output& out) {
   auto it = l->inflight.find(m.slot.value);
   if (it == l->inflight.end()) return;  // decided already
   it->second.accepted_by |= bit(from);
-  if (std::popcount(it->second.accepted_by) >= quorum()) decide(m.slot.value, out);
+  if (std::popcount(it->second.accepted_by) >= phase2_quorum()) decide(m.slot.value, out);
 }
 
 void PaxosReplica::decide(std::int64_t slot, Output& out) {
@@ -405,7 +437,7 @@ void PaxosReplica::propose_pending(Output& out) {
       Phase1 round = open_round(l->ballot, std::max(l->recovery->from, executed_ + 1), 0);
       l->recovery = std::move(round);
       send_round(*l->recovery, out);
-      if (quorum() == 1) complete_round(out);
+      if (phase1_quorum() == 1) complete_round(out);
     }
     return;
   }
@@ -416,6 +448,7 @@ void PaxosReplica::propose_pending(Output& out) {
     const std::int64_t n = std::min<std::int64_t>({config_.batch_size_max, room, weight(l->pending)});
     if (n <= 0) return;
     Batch batch(l->pending.begin(), l->pending.begin() + n);
+    if (config_.mutation == Mutation::kBatchDropsLast && n == config_.batch_size_max) batch.pop_back();
     l->pending.erase(l->pending.begin(), l->pending.begin() + n);
     propose(*l, l->next_slot++, std::move(batch), out);
     if (!std::holds_alternative<Leader>(role_)) return;
@@ -426,6 +459,10 @@ void PaxosReplica::propose(Leader& l, std::int64_t slot, Batch batch, Output& ou
   const bool stored = store(slot, Entry{l.ballot, batch, false}, out, Room::kAdopt);
   FL_ASSERT(stored, "leader has no room for its own proposal at slot " + std::to_string(slot));
   send_proposal(l, slot, std::move(batch), out);
+  if (config_.mutation == Mutation::kExecuteOnSend) {
+    if (auto it = log_.find(slot); it != log_.end()) it->second.decided = true;
+    execute_ready(out);
+  }
 }
 
 void PaxosReplica::send_proposal(Leader& l, std::int64_t slot, Batch batch, Output& out) {
@@ -433,7 +470,7 @@ void PaxosReplica::send_proposal(Leader& l, std::int64_t slot, Batch batch, Outp
   l.inflight_requests += weight(batch);
   broadcast(make<Accept>(l.ballot, Slot(slot), batch), out);
   l.inflight[slot] = Leader::Proposal{std::move(batch), bit(config_.self)};
-  if (quorum() == 1) decide(slot, out);
+  if (phase2_quorum() == 1) decide(slot, out);
 }
 
 void PaxosReplica::broadcast(const MessagePtr& message, Output& out) const {
@@ -445,16 +482,37 @@ void PaxosReplica::broadcast(const MessagePtr& message, Output& out) const {
 // --- following and catching up ---------------------------------------------------
 
 void PaxosReplica::follow(std::optional<NodeId> leader, Ballot ballot, Micros now) {
-  if (!std::holds_alternative<Follower>(role_)) role_ = Follower{};
+  // The election timer restarts on a sign of life from a leader and when this
+  // replica stops leading or campaigning, not on a rival's Prepare alone: a
+  // candidate whose promises never reach it (a one-way cut) would otherwise hold
+  // back every other campaign for as long as it keeps trying.
+  if (!std::holds_alternative<Follower>(role_)) {
+    role_ = Follower{};
+    heard_us_ = now;
+  }
   auto& f = std::get<Follower>(role_);
   if (leader) {
     f.leader = leader;
     f.leader_ballot = ballot;
+    heard_us_ = now;
   } else if (f.leader_ballot < ballot) {
     f.leader.reset();  // a newer campaign runs: whoever we followed is deposed
     f.leader_ballot = ballot;
   }
-  heard_us_ = now;
+}
+
+bool PaxosReplica::hears_quorum(Micros now) const {
+  int heard = 1;  // itself
+  for (std::uint32_t i = 0; i < static_cast<std::uint32_t>(config_.replicas); ++i) {
+    if (i != config_.self.value && now - heard_from_us_[i] < config_.election_timeout_us) ++heard;
+  }
+  return heard >= quorum();
+}
+
+bool PaxosReplica::in_lease(NodeId from, Micros now) const {
+  if (std::holds_alternative<Leader>(role_)) return hears_quorum(now);
+  const auto* f = std::get_if<Follower>(&role_);
+  return f && f->leader && *f->leader != from && now - heard_us_ < config_.election_timeout_us;
 }
 
 void PaxosReplica::on_heartbeat(NodeId from, const Heartbeat& m, Micros now, Output& out) {
@@ -465,6 +523,7 @@ void PaxosReplica::on_heartbeat(NodeId from, const Heartbeat& m, Micros now, Out
   }
   if (const auto* l = std::get_if<Leader>(&role_); l && !(l->ballot < m.ballot)) return;
   follow(from, m.ballot, now);
+  out.messages.emplace_back(from, make<HeartbeatAck>(m.ballot));
   const auto next = log_.find(executed_ + 1);
   if (m.executed.value > executed_ && (next == log_.end() || !next->second.decided)) {
     out.messages.emplace_back(from, make<CatchupRequest>(Slot(executed_ + 1)));
@@ -477,14 +536,15 @@ void PaxosReplica::on_catchup(NodeId from, const CatchupRequest& m, Output& out)
     out.messages.emplace_back(from, make<Snapshot>(Slot(checkpoint_slot_), checkpoint_));
     start = checkpoint_slot_ + 1;
   }
-  for (auto it = log_.lower_bound(start); it != log_.end(); ++it) {
+  auto it = config_.mutation == Mutation::kCatchupFromNext ? log_.upper_bound(start) : log_.lower_bound(start);
+  for (; it != log_.end(); ++it) {
     if (it->second.decided) out.messages.emplace_back(from, make<Decide>(Slot(it->first), it->second.batch));
   }
 }
 
 void PaxosReplica::on_snapshot(const Snapshot& m, Output& out) {
   if (m.slot.value <= executed_) return;
-  install(m.slot.value, m.state, out);
+  install(m.slot.value - (config_.mutation == Mutation::kSnapshotSlotLow ? 1 : 0), m.state, out);
   execute_ready(out);
 }
 
@@ -495,7 +555,7 @@ void PaxosReplica::promise(Ballot ballot, Output& out) {
   if (!(promised_ < ballot)) return;
   promised_ = ballot;
   out.writes.push_back(promised_record(ballot));
-  out.sync = true;
+  if (config_.mutation != Mutation::kPromiseUnsynced) out.sync = true;
 }
 
 bool PaxosReplica::store(std::int64_t slot, Entry entry, Output& out, Room room) {
@@ -556,10 +616,10 @@ void PaxosReplica::maybe_checkpoint(Output& out) {
   const bool over = log_requests_held() > config_.max_log_size && executed_ > checkpoint_slot_;
   if (!due && !over) return;
   checkpoint_ = app_->checkpoint();
-  checkpoint_slot_ = executed_;
+  checkpoint_slot_ = executed_ - (config_.mutation == Mutation::kCheckpointSlotBehind ? 1 : 0);
   executed_since_checkpoint_ = 0;
   out.writes.push_back(checkpoint_record(Slot(checkpoint_slot_), checkpoint_));
-  collect_through(checkpoint_slot_, out);
+  collect_through(checkpoint_slot_ + (config_.mutation == Mutation::kCollectPastCheckpoint ? 1 : 0), out);
   out.sync = true;
 }
 

@@ -11,7 +11,10 @@
 // Replicable app, checkpoint every `checkpoint_interval` requests and drop the log
 // behind the checkpoint so no replica holds more than `max_log_size` requests; a
 // lagging replica catches up from decisions or, once those are collected, from a
-// checkpoint.
+// checkpoint. For liveness under partial connectivity (Raft thesis §6.2, §9.6): a
+// leader that has heard from no majority within an election timeout steps down
+// (followers acknowledge heartbeats so an idle leader is heard), and a replica that
+// hears a working leader ignores other nodes' Prepares until it stops hearing it.
 #pragma once
 
 #include <cstdint>
@@ -19,6 +22,7 @@
 #include <memory>
 #include <optional>
 #include <variant>
+#include <vector>
 
 #include "rsm/app/replicable.hpp"
 #include "rsm/core/replica.hpp"
@@ -136,6 +140,16 @@ class PaxosReplica final : public Replica {
   // Drops proposals for slots this replica has executed or learned decided elsewhere.
   void retire_inflight();
   void follow(std::optional<NodeId> leader, Ballot ballot, Micros now);
+  // Check-quorum: some majority, this replica included, sent it a message within the
+  // last election timeout.
+  bool hears_quorum(Micros now) const;
+  // Leader stickiness (the lease of etcd raft's check-quorum): a Prepare from `from`
+  // is ignored while this replica leads with a majority hearing it, or follows
+  // another leader it heard within the election timeout. A working leader is then
+  // not deposed by a replica that cannot hear it; a leader that stops being heard
+  // (or steps down) stops holding anyone within one election timeout, and a new
+  // leader's Accepts and heartbeats are never refused this way.
+  bool in_lease(NodeId from, Micros now) const;
   void propose_pending(Output& out);
   void propose(Leader& l, std::int64_t slot, Batch batch, Output& out);
   // Registers `slot` (already stored) as in flight and asks acceptors to accept it.
@@ -163,6 +177,10 @@ class PaxosReplica final : public Replica {
   void collect_through(std::int64_t slot, Output& out);
   std::int64_t election_deadline_us() const;
   int quorum() const { return config_.replicas / 2 + 1; }
+  // The promises a candidate and the acceptances a proposal need, counted apart as
+  // in Flexible Paxos; both are quorum() unless a planted bug miscounts one of them.
+  int phase1_quorum() const;
+  int phase2_quorum() const;
 
   Config config_;
   std::unique_ptr<Replicable> app_;
@@ -176,6 +194,7 @@ class PaxosReplica final : public Replica {
   std::string checkpoint_;             // the state at checkpoint_slot_, for lagging peers
   std::int64_t executed_since_checkpoint_ = 0;
   Micros heard_us_ = 0;                // last sign of life from the leader we follow
+  std::vector<Micros> heard_from_us_;  // per replica: when a message from it last arrived
   // Requests that entered here and still await a reply: the latest id per client
   // (clients have one request outstanding), so this stays as small as the client set.
   std::map<ClientId, RequestId> awaiting_;

@@ -148,7 +148,8 @@ TEST(PaxosAcceptor, promise_reports_accepted_values_from_the_requested_slot) {
   n.replica.on_message(NodeId(0), Accept(Ballot{1, NodeId(0)}, Slot(1), {append(1, 1, 7)}), 0, out);
   n.replica.on_message(NodeId(0), Accept(Ballot{1, NodeId(0)}, Slot(2), {append(1, 2, 8)}), 0, out);
   out.clear();
-  n.replica.on_message(NodeId(2), Prepare(Ballot{2, NodeId(2)}, Slot(2)), 0, out);
+  // Later than an election timeout: r0 is no longer heard, so r1 answers r2's Prepare.
+  n.replica.on_message(NodeId(2), Prepare(Ballot{2, NodeId(2)}, Slot(2)), kSeconds, out);
   const auto promises = sent<Promise>(out, Kind::kPromise);
   ASSERT_EQ(promises.size(), 1u);
   ASSERT_EQ(promises[0]->entries.size(), 1u);
@@ -296,7 +297,7 @@ TEST(PaxosAcceptor, promise_reports_within_the_budget_and_says_where_it_stopped)
                          0, out);
   }
   out.clear();
-  n.replica.on_message(NodeId(2), Prepare(Ballot{2, NodeId(2)}, Slot(1), 3), 0, out);
+  n.replica.on_message(NodeId(2), Prepare(Ballot{2, NodeId(2)}, Slot(1), 3), kSeconds, out);
   const auto promises = sent<Promise>(out, Kind::kPromise);
   ASSERT_EQ(promises.size(), 1u);
   EXPECT_EQ(promises[0]->entries.size(), 1u) << "two requests per slot: a budget of 3 covers one slot";
@@ -345,6 +346,60 @@ TEST(PaxosLeader, a_slot_learned_from_a_peer_finishes_its_own_proposal_without_h
   c.tick(0);  // followers that never saw slot 1 decided learn it from the heartbeat
   c.deliver_all();
   for (auto& node : c.nodes) EXPECT_EQ(node->app().executed.size(), 2u);
+}
+
+TEST(PaxosFollower, ignores_a_rivals_prepare_while_its_leader_is_heard_then_answers_it) {
+  // Leader stickiness: a replica that cannot hear the leader must not depose it
+  // through followers that do; once the leader falls silent for an election timeout,
+  // the same Prepare is answered.
+  Node n(config(1));
+  Output out;
+  n.replica.start({}, 0, out);
+  n.replica.on_message(NodeId(0), Heartbeat(Ballot{1, NodeId(0)}, Slot(0)), 0, out);
+  out.clear();
+  n.replica.on_message(NodeId(2), Prepare(Ballot{2, NodeId(2)}, Slot(1)), 100 * kMillis, out);
+  EXPECT_TRUE(out.messages.empty());
+  EXPECT_TRUE(n.replica.promised().empty()) << "nothing promised to r2";
+  n.replica.on_message(NodeId(2), Prepare(Ballot{2, NodeId(2)}, Slot(1)), 400 * kMillis, out);
+  EXPECT_EQ(sent<Promise>(out, Kind::kPromise).size(), 1u);
+  EXPECT_EQ(n.replica.promised(), (Ballot{2, NodeId(2)}));
+}
+
+TEST(PaxosFollower, a_sticky_follower_still_takes_a_new_leaders_higher_ballot) {
+  // Stickiness holds back campaigns only: a leader elected without this replica is
+  // followed as soon as its Accepts or heartbeats arrive.
+  Node n(config(1));
+  Output out;
+  n.replica.start({}, 0, out);
+  n.replica.on_message(NodeId(0), Heartbeat(Ballot{1, NodeId(0)}, Slot(0)), 0, out);
+  out.clear();
+  n.replica.on_message(NodeId(2), Accept(Ballot{2, NodeId(2)}, Slot(1), {append(1, 1, 7)}), 10 * kMillis, out);
+  EXPECT_EQ(sent<Accepted>(out, Kind::kAccepted).size(), 1u);
+  out.clear();
+  n.replica.on_message(NodeId(2), Heartbeat(Ballot{2, NodeId(2)}, Slot(0)), 20 * kMillis, out);
+  EXPECT_EQ(sent<HeartbeatAck>(out, Kind::kHeartbeatAck).size(), 1u);
+  n.replica.on_message(NodeId(0), Heartbeat(Ballot{1, NodeId(0)}, Slot(0)), 30 * kMillis, out);
+  EXPECT_EQ(sent<Nack>(out, Kind::kNack).size(), 1u) << "the old leader learns it was replaced";
+}
+
+TEST(PaxosLeader, steps_down_when_no_majority_has_answered_for_an_election_timeout) {
+  // Check-quorum (Raft thesis §6.2): heartbeat acks keep an idle leader in office;
+  // without them it becomes a follower, so followers that still hear it stop
+  // waiting for it and elect past it.
+  for (const bool acked : {true, false}) {
+    Node n(config(0));
+    Output out;
+    n.replica.start({}, 0, out);
+    n.replica.on_timer(kTickTimer, 10 * kSeconds, out);
+    const Ballot ballot = n.replica.promised();
+    n.replica.on_message(NodeId(1), Promise(ballot, Slot(0), {}), 10 * kSeconds, out);
+    ASSERT_TRUE(n.replica.is_leader());
+    for (Micros t = 10 * kSeconds + 50 * kMillis; t <= 10 * kSeconds + 600 * kMillis; t += 50 * kMillis) {
+      if (acked) n.replica.on_message(NodeId(2), HeartbeatAck(ballot), t, out);
+      n.replica.on_timer(kTickTimer, t, out);
+    }
+    EXPECT_EQ(n.replica.is_leader(), acked);
+  }
 }
 
 }  // namespace
