@@ -138,5 +138,7 @@ sim::Scenario bench_scenario(int clients, int seconds, const std::string& protoc
 int cmd_check(int argc, char** argv);
 // `faultline variants`: lists the planted bugs of every protocol.
 int cmd_variants(int argc, char** argv);
+// `faultline power`: the standard hunt against every planted bug, as a table.
+int cmd_power(int argc, char** argv);
 
 }  // namespace fl::cli

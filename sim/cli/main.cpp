@@ -25,6 +25,7 @@ commands:
   bench check | bench store          the linearizability checker's speed; each store operation's latency
   check HISTORY --model M            is a history file (Jepsen EDN or JSON events) linearizable?
   variants                           the planted bugs (--variant NAME) of each protocol, one line each
+  power [--seeds N]                  the standard hunt against every planted bug: caught or not, how soon, by what
 
 Run "faultline COMMAND --help" for a command's options.
 
@@ -57,6 +58,7 @@ int main(int argc, char** argv) {
     if (command == "bench") return cmd_bench(argc, argv);
     if (command == "check") return cmd_check(argc, argv);
     if (command == "variants") return cmd_variants(argc, argv);
+    if (command == "power") return cmd_power(argc, argv);
     std::fprintf(stderr, "faultline: unknown command '%s'\n\n%s", command.c_str(), kHelp);
     return kExitUsage;
   } catch (const UsageError& e) {

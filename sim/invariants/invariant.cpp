@@ -44,6 +44,7 @@ std::vector<std::unique_ptr<Invariant>> make_invariants(const InvariantContext& 
   all.push_back(make_state_agreement());
   all.push_back(make_dedup_only_retries());
   if (!context.zk) all.push_back(make_promises_kept());
+  if (!context.zk) all.push_back(make_accepts_kept());
   if (context.zk) all.push_back(make_stale_leader_steps_down(context.session_timeout_us));
   return all;
 }

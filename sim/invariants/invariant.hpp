@@ -79,6 +79,7 @@ std::unique_ptr<Invariant> make_apply_order();
 std::unique_ptr<Invariant> make_state_agreement();
 std::unique_ptr<Invariant> make_dedup_only_retries();
 std::unique_ptr<Invariant> make_promises_kept();
+std::unique_ptr<Invariant> make_accepts_kept();
 std::unique_ptr<Invariant> make_one_writer_per_epoch();
 std::unique_ptr<Invariant> make_stale_leader_steps_down(Micros session_timeout_us);
 
