@@ -246,7 +246,9 @@ std::string html_report(const std::vector<RunReportInput>& runs, const std::opti
   std::string out = page(runs, detail, title, limits);
   // Halve what the timeline carries until the page fits; the table alone always does
   // (its rows and texts are capped).
-  while (out.size() > bytes_max && detail && !detail->timeline_data && (limits.messages_max > 0 || limits.ops_max > 0)) {
+  // Data taken from another page (timeline_data) is as that page thinned it.
+  while (out.size() > bytes_max && detail && !detail->timeline_data &&
+         (limits.messages_max > 0 || limits.ops_max > 0)) {
     limits.messages_max /= 2;
     limits.ops_max /= 2;
     limits.log_buckets = std::max<std::size_t>(2, limits.log_buckets / 2);

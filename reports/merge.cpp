@@ -135,7 +135,9 @@ std::pair<std::vector<std::uint64_t>, std::uint64_t> missing_shards(const std::m
 
 std::string missing_text(const std::vector<std::uint64_t>& listed, std::uint64_t total, std::uint64_t count) {
   std::string text;
-  for (const std::uint64_t i : listed) text += (text.empty() ? "" : ", ") + std::to_string(i) + "/" + std::to_string(count);
+  for (const std::uint64_t i : listed) {
+    text += (text.empty() ? "" : ", ") + std::to_string(i) + "/" + std::to_string(count);
+  }
   if (total > listed.size()) text += " and " + std::to_string(total - listed.size()) + " more";
   return text;
 }

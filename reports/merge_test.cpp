@@ -190,7 +190,8 @@ TEST(Merge, malformed_input_names_the_file_and_the_field) {
             "x/report.json: runs[1].checks[0].verdict: expected pass, fail or skip, got 'maybe'");
   nlohmann::json bad_seed = report;
   bad_seed["runs"][0]["seed"] = "two";
-  EXPECT_EQ(parse_error("x/report.json", bad_seed.dump()), "x/report.json: runs[0].seed: expected a non-negative integer");
+  EXPECT_EQ(parse_error("x/report.json", bad_seed.dump()),
+            "x/report.json: runs[0].seed: expected a non-negative integer");
   nlohmann::json bad_index = report;
   bad_index["shard"]["index"] = 3;
   EXPECT_EQ(parse_error("x/report.json", bad_index.dump()), "x/report.json: shard.index: must be less than count");
@@ -200,8 +201,8 @@ TEST(Merge, malformed_input_names_the_file_and_the_field) {
             "x/report.json: summary.passed: does not count the passing runs listed");
   nlohmann::json bad_verdict_field = report;
   bad_verdict_field["runs"][0]["verdict"] = "fail-safety";  // seed 2, which passed
-  EXPECT_TRUE(
-      contains(parse_error("x/report.json", bad_verdict_field.dump()), "runs[0].verdict: 'fail-safety' does not match"));
+  EXPECT_TRUE(contains(parse_error("x/report.json", bad_verdict_field.dump()),
+                       "runs[0].verdict: 'fail-safety' does not match"));
 }
 
 TEST(Merge, a_shard_must_hold_exactly_its_slice) {
@@ -232,7 +233,8 @@ TEST(Merge, shards_that_do_not_belong_together_are_refused) {
   EXPECT_EQ(merge_error({s0, s1, s2}), "(merged)");
 
   ShardReport again = parsed("d/report.json", shard_report_json(plan, 1));
-  EXPECT_EQ(merge_error({s0, s1, again, s2}), "d/report.json: is shard 1/3, and so is b/report.json: their seeds overlap");
+  EXPECT_EQ(merge_error({s0, s1, again, s2}),
+            "d/report.json: is shard 1/3, and so is b/report.json: their seeds overlap");
 
   ShardPlan edited = plan;
   edited.scenarios[0].digest = "00000000000000bb";

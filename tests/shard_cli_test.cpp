@@ -51,7 +51,9 @@ void expect_same_report(const json& expected, const json& actual, const std::str
       ASSERT_TRUE(actual.contains(key)) << path << "." << key << " missing";
       expect_same_report(value, actual[key], path + "." + key);
     }
-    for (const auto& [key, value] : actual.items()) EXPECT_TRUE(expected.contains(key)) << path << "." << key << " extra";
+    for (const auto& [key, value] : actual.items()) {
+      EXPECT_TRUE(expected.contains(key)) << path << "." << key << " extra";
+    }
   } else if (expected.is_array()) {
     ASSERT_EQ(expected.size(), actual.size()) << path;
     for (std::size_t i = 0; i < expected.size(); ++i) {
@@ -117,7 +119,8 @@ TEST(ShardCli, a_sweep_in_three_shards_merges_into_the_unsharded_report) {
   EXPECT_FALSE(actual.contains("shard")) << "a merged report is whole again";
 
   EXPECT_EQ(junit_cases(dir + "/merged/junit.xml"), junit_cases(dir + "/whole/junit.xml"));
-  EXPECT_EQ(without_command_line(slurp(dir + "/merged/summary.md")), without_command_line(slurp(dir + "/whole/summary.md")));
+  EXPECT_EQ(without_command_line(slurp(dir + "/merged/summary.md")),
+            without_command_line(slurp(dir + "/whole/summary.md")));
   // The page reuses the timeline the shard that ran the first failing seed drew.
   EXPECT_EQ(page_data(dir + "/merged/index.html"), page_data(dir + "/whole/index.html"));
   EXPECT_NE(slurp(dir + "/merged/index.html").find("as shard 1/3 recorded it"), std::string::npos);
@@ -226,8 +229,8 @@ TEST(ShardCli, merge_refuses_bad_input_naming_the_file_and_the_reason) {
 
 TEST(ShardCli, recheck_repeats_a_fraction_of_seeds_in_fresh_processes_and_counts_them) {
   const std::string dir = fresh_dir("recheck");
-  const Ran r = faultline("sweep " + scenario("13-nemesis-soak.json") + " --seeds 1..10 --jobs 2 --recheck 0.3 --report " +
-                          dir + "/whole");
+  const Ran r = faultline("sweep " + scenario("13-nemesis-soak.json") +
+                          " --seeds 1..10 --jobs 2 --recheck 0.3 --report " + dir + "/whole");
   ASSERT_EQ(r.code, 0) << r.out;
   EXPECT_NE(r.out.find("recheck: 3 runs repeated, each in a fresh process (--recheck 0.3): every trace hash the same"),
             std::string::npos)

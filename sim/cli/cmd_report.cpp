@@ -160,7 +160,8 @@ int cmd_report(int argc, char** argv) {
     return kExitOk;
   }
   if (sub == "merge") return merge(argc, argv);
-  throw UsageError(sub.empty() ? "report needs a subcommand: merge" : "unknown report subcommand '" + sub + "' (only: merge)");
+  throw UsageError(sub.empty() ? "report needs a subcommand: merge"
+                               : "unknown report subcommand '" + sub + "' (only: merge)");
 }
 
 }  // namespace fl::cli
