@@ -138,10 +138,14 @@ std::string summary_html(const std::vector<RunReportInput>& runs) {
          " failed (failing first)</div>\n" + runs_table(runs) + "</section>\n";
 }
 
+// The start of the timeline's heading, which names the run it shows.
+std::string timeline_heading(const RunReportInput& run) {
+  return "<section id=\"timeline-section\"><h2>Timeline: " + html_escape(run.scenario_name) +
+         " protocol=" + html_escape(run.protocol) + " seed=" + std::to_string(run.seed) + " ";
+}
+
 std::string detail_html(const std::vector<RunReportInput>& runs, const HtmlDetail& d) {
-  std::string out = "<section id=\"timeline-section\"><h2>Timeline: " + html_escape(d.run.scenario_name) +
-                    " protocol=" + html_escape(d.run.protocol) + " seed=" + std::to_string(d.run.seed) + " " +
-                    verdict_badge(run_verdict(d.run)) + "</h2>\n";
+  std::string out = timeline_heading(d.run) + verdict_badge(run_verdict(d.run)) + "</h2>\n";
   if (!d.note.empty()) out += "<p class=\"note\">" + html_escape(d.note) + "</p>\n";
   if (runs.size() != 1) {
     out += reproduce_html(d.run) + "<details><summary>checks of this run</summary>" + checks_table(d.run) +
@@ -184,7 +188,9 @@ std::string fill(std::string_view page, const std::vector<std::pair<std::string_
 
 std::string page(const std::vector<RunReportInput>& runs, const std::optional<HtmlDetail>& detail,
                  const std::string& title, const TimelineLimits& limits) {
-  const json data = detail ? timeline_json(detail->recording, limits) : json(nullptr);
+  const json data = !detail                ? json(nullptr)
+                    : detail->timeline_data ? *detail->timeline_data
+                                            : timeline_json(detail->recording, limits);
   std::string body = summary_html(runs);
   if (detail) body += detail_html(runs, *detail);
   const std::string version = runs.empty() ? "" : runs.front().faultline_version;
@@ -198,6 +204,20 @@ std::string page(const std::vector<RunReportInput>& runs, const std::optional<Ht
 }
 
 }  // namespace
+
+std::optional<json> page_timeline(std::string_view page, const RunReportInput& run) {
+  static constexpr std::string_view kDataStart = "<script type=\"application/json\" id=\"fl-data\">";
+  if (page.find(timeline_heading(run)) == std::string_view::npos) return std::nullopt;
+  const std::size_t start = page.find(kDataStart);
+  if (start == std::string_view::npos) return std::nullopt;
+  const std::size_t begin = start + kDataStart.size();
+  // script_safe_json wrote every "<" inside the data as \u003c, so the first "<" ends it.
+  const std::size_t end = page.find('<', begin);
+  if (end == std::string_view::npos) return std::nullopt;
+  json data = json::parse(page.substr(begin, end - begin), nullptr, false);
+  if (data.is_discarded() || data.is_null()) return std::nullopt;
+  return data;
+}
 
 std::string html_escape(std::string_view text) {
   std::string out;
@@ -226,7 +246,9 @@ std::string html_report(const std::vector<RunReportInput>& runs, const std::opti
   std::string out = page(runs, detail, title, limits);
   // Halve what the timeline carries until the page fits; the table alone always does
   // (its rows and texts are capped).
-  while (out.size() > bytes_max && detail && (limits.messages_max > 0 || limits.ops_max > 0)) {
+  // Data taken from another page (timeline_data) is as that page thinned it.
+  while (out.size() > bytes_max && detail && !detail->timeline_data &&
+         (limits.messages_max > 0 || limits.ops_max > 0)) {
     limits.messages_max /= 2;
     limits.ops_max /= 2;
     limits.log_buckets = std::max<std::size_t>(2, limits.log_buckets / 2);

@@ -23,6 +23,9 @@ struct HtmlDetail {
   RunReportInput run;
   RunRecording recording;
   std::string note;  // one sentence above the timeline, e.g. why this run was chosen
+  // The timeline's data as another page already carries it (a merged report reuses a
+  // shard's); drawn instead of `recording` when present.
+  std::optional<nlohmann::json> timeline_data;
 };
 
 // The page never exceeds this many bytes: past it, the timeline is thinned further.
@@ -32,6 +35,10 @@ inline constexpr std::size_t kHtmlBytesMax = 20'000'000;
 // then stands alone.
 std::string html_report(const std::vector<RunReportInput>& runs, const std::optional<HtmlDetail>& detail,
                         const std::string& title, TimelineLimits limits = {}, std::size_t bytes_max = kHtmlBytesMax);
+
+// The timeline data of `page` (an index.html this writer made) if its timeline shows
+// `run` (same scenario name, protocol and seed), else nullopt.
+std::optional<nlohmann::json> page_timeline(std::string_view page, const RunReportInput& run);
 
 // `text` safe inside HTML text and attribute values.
 std::string html_escape(std::string_view text);

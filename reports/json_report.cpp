@@ -8,6 +8,8 @@
 #include <exception>
 #include <tuple>
 
+#include "reports/json_read.hpp"
+
 namespace fl::reports {
 namespace {
 
@@ -93,6 +95,95 @@ std::size_t utf8_sequence_length(std::string_view text, std::size_t i) {
   return lead.length;
 }
 
+sim::Verdict read_check_verdict(const json& check) {
+  const std::string name = json_read::string_member(check, "verdict");
+  for (const sim::Verdict v : {sim::Verdict::kPass, sim::Verdict::kFail, sim::Verdict::kSkip}) {
+    if (check_verdict_name(v) == name) return v;
+  }
+  throw json_read::FieldError("verdict", "expected pass, fail or skip, got '" + name + "'");
+}
+
+sim::CheckResult read_check(const json& check) {
+  using namespace json_read;
+  sim::CheckResult c;
+  c.name = string_member(check, "name");
+  c.verdict = read_check_verdict(check);
+  const std::string severity = string_member(check, "severity");
+  if (severity != "safety" && severity != "liveness") {
+    throw FieldError("severity", "expected safety or liveness, got '" + severity + "'");
+  }
+  c.severity = severity == "safety" ? sim::Severity::kSafety : sim::Severity::kLiveness;
+  c.enforced = bool_member(check, "enforced");
+  c.detail = string_member(check, "detail");
+  return c;
+}
+
+sim::RunFigures read_figures(const json& f) {
+  using namespace json_read;
+  sim::RunFigures g;
+  g.events = u64_member(f, "events");
+  g.delivered = u64_member(f, "delivered");
+  g.dropped = u64_member(f, "dropped");
+  g.applied = u64_member(f, "applied");
+  g.faults = u64_member(f, "faults");
+  g.leader_changes = u64_member(f, "leader_changes");
+  g.trace_lines = u64_member(f, "trace_lines");
+  g.committed = i64_member(f, "committed");
+  g.max_log_held = i64_member(f, "max_log_held");
+  g.simulated_us = i64_member(f, "simulated_us");
+  return g;
+}
+
+RunReportInput read_run(const json& report) {
+  using namespace json_read;
+  RunReportInput run;
+  run.faultline_version = string_member(report, "faultline");
+  const json& scenario = object_member(report, "scenario");
+  run.scenario_name = nested("scenario", [&] { return string_member(scenario, "name"); });
+  run.scenario_path = nested("scenario", [&] { return string_member(scenario, "path"); });
+  run.protocol = string_member(report, "protocol");
+  run.store = string_member(report, "store");
+  run.seed = u64_member(report, "seed");
+  run.exit_code = static_cast<int>(i64_member(report, "exit_code"));
+  const json& checks = array_member(report, "checks");
+  for (std::size_t i = 0; i < checks.size(); ++i) {
+    run.checks.push_back(nested("checks[" + std::to_string(i) + "]", [&] { return read_check(checks[i]); }));
+  }
+  run.trace_hash = string_member(report, "trace_hash");
+  run.figures = nested("figures", [&] { return read_figures(object_member(report, "figures")); });
+  run.wall_s = number_member(report, "wall_s");
+  if (report.contains("crash")) run.crash = string_member(report, "crash");
+  if (report.contains("reproduce")) run.reproduce = string_member(report, "reproduce");
+  const std::string verdict = string_member(report, "verdict");
+  if (verdict != run_verdict_name(run_verdict(run))) {
+    throw FieldError("verdict", "'" + verdict + "' does not match exit_code " + std::to_string(run.exit_code) +
+                                    (run.crash.empty() ? "" : " with crash text"));
+  }
+  return run;
+}
+
+// The top level of a sweep report with an empty "runs" array: version and counts.
+json sweep_report_head(const std::vector<RunReportInput>& runs) {
+  const std::size_t pass_count = static_cast<std::size_t>(std::count_if(runs.begin(), runs.end(), passed));
+  const std::string version = runs.empty() ? "" : valid_utf8(runs.front().faultline_version);
+  return {{"faultline", version},
+          {"runs", json::array()},
+          {"summary", {{"runs", runs.size()}, {"passed", pass_count}, {"failed", runs.size() - pass_count}}}};
+}
+
+// `text` with every line indented by `spaces` more; JSON text has line breaks only
+// between tokens (a string's are escaped), so this nests a dump inside another.
+std::string indented(const std::string& text, std::size_t spaces) {
+  const std::string pad(spaces, ' ');
+  std::string out = pad;
+  out.reserve(text.size() + text.size() / 8);
+  for (const char c : text) {
+    out += c;
+    if (c == '\n') out += pad;
+  }
+  return out;
+}
+
 std::string error_text(const std::string& path, int error) { return path + ": " + std::strerror(error); }
 
 }  // namespace
@@ -139,6 +230,14 @@ json run_report(const RunReportInput& run) {
   return report;
 }
 
+std::variant<RunReportInput, std::string> read_run_report(const json& report) {
+  try {
+    return read_run(report);
+  } catch (const json_read::FieldError& e) {
+    return std::string(e.what());
+  }
+}
+
 std::vector<const RunReportInput*> report_order(const std::vector<RunReportInput>& runs) {
   std::vector<const RunReportInput*> order;
   order.reserve(runs.size());
@@ -148,17 +247,49 @@ std::vector<const RunReportInput*> report_order(const std::vector<RunReportInput
 }
 
 json sweep_report(const std::vector<RunReportInput>& runs) {
-  const std::vector<const RunReportInput*> order = report_order(runs);
-  json reports = json::array();
-  std::size_t pass_count = 0;
-  for (const auto* run : order) {
-    reports.push_back(run_report(*run));
-    if (passed(*run)) ++pass_count;
+  json report = sweep_report_head(runs);
+  json& reports = report["runs"];
+  for (const auto* run : report_order(runs)) reports.push_back(run_report(*run));
+  return report;
+}
+
+std::string write_sweep_report_file(const std::string& path, const std::vector<RunReportInput>& runs,
+                                    const json& extra) {
+  json head = sweep_report_head(runs);
+  head.update(extra);
+  std::string text;
+  try {
+    text = head.dump(2, ' ', false, json::error_handler_t::replace);
+  } catch (const std::exception& e) {
+    return path + ": cannot serialise the report: " + e.what();
   }
-  const std::string version = runs.empty() ? "" : valid_utf8(runs.front().faultline_version);
-  return {{"faultline", version},
-          {"runs", std::move(reports)},
-          {"summary", {{"runs", runs.size()}, {"passed", pass_count}, {"failed", runs.size() - pass_count}}}};
+  // The runs go where the empty array is; keys are sorted, so it sits among the others.
+  static constexpr std::string_view kEmptyRuns = "\n  \"runs\": []";
+  const std::size_t at = text.find(kEmptyRuns);
+  if (at == std::string::npos) return path + ": cannot serialise the report: no runs member";
+  std::FILE* file = std::fopen(path.c_str(), "wb");
+  if (file == nullptr) return error_text(path, errno);
+  bool written = std::fwrite(text.data(), 1, at, file) == at;
+  std::string chunk = "\n  \"runs\": [";
+  bool first = true;
+  for (const auto* run : report_order(runs)) {
+    if (!written) break;
+    chunk += first ? "\n" : ",\n";
+    chunk += indented(run_report(*run).dump(2, ' ', false, json::error_handler_t::replace), 4);
+    first = false;
+    if (chunk.size() > (1u << 20)) {
+      written = std::fwrite(chunk.data(), 1, chunk.size(), file) == chunk.size();
+      chunk.clear();
+    }
+  }
+  chunk += first ? "]" : "\n  ]";
+  chunk += text.substr(at + kEmptyRuns.size()) + "\n";
+  written = written && std::fwrite(chunk.data(), 1, chunk.size(), file) == chunk.size();
+  const int write_error = errno;
+  const bool closed = std::fclose(file) == 0;
+  if (!written) return error_text(path, write_error);
+  if (!closed) return error_text(path, errno);
+  return "";
 }
 
 std::string write_json_file(const std::string& path, const json& report) {

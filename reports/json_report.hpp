@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 #include "sim/checks.hpp"
@@ -51,6 +52,11 @@ std::string_view run_verdict_name(RunVerdict verdict);
 // "crash" only when there is crash text.
 nlohmann::json run_report(const RunReportInput& run);
 
+// A run's report read back (the inverse of run_report; "verdict" is derived, so it is
+// only checked against the exit code and crash text), or "FIELD: reason" when the
+// JSON is not such a report. `faultline report merge` reads shards' runs with it.
+std::variant<RunReportInput, std::string> read_run_report(const nlohmann::json& report);
+
 // `runs` in report order: failing runs first, then by scenario name and seed (ties
 // broken by path, protocol and store), independent of the order runs finished in.
 std::vector<const RunReportInput*> report_order(const std::vector<RunReportInput>& runs);
@@ -58,6 +64,13 @@ std::vector<const RunReportInput*> report_order(const std::vector<RunReportInput
 // The report of many runs: each run's report, failing runs first, then by scenario
 // name and seed; plus a summary of counts. The version is taken from the first run.
 nlohmann::json sweep_report(const std::vector<RunReportInput>& runs);
+
+// Writes sweep_report(runs), with the members of `extra` (an object) added at the top
+// level, to `path`: the same bytes write_json_file would write, but rendered one run
+// at a time, so that a sweep of a million runs never holds all their JSON at once.
+// Returns an empty string on success or a message naming the path and the reason.
+std::string write_sweep_report_file(const std::string& path, const std::vector<RunReportInput>& runs,
+                                    const nlohmann::json& extra = nlohmann::json::object());
 
 // Writes `report` pretty-printed to `path`. Returns an empty string on success or a
 // message naming the path and the reason; never throws.

@@ -104,6 +104,53 @@ std::pair<std::uint64_t, std::uint64_t> parse_seed_range(const std::string& text
   return {*a, *b};
 }
 
+std::optional<ShardSpec> parse_shard(const Args& args) {
+  if (!args.has("shard")) return std::nullopt;
+  const std::string text = args.get("shard");
+  const std::string usage = "--shard " + text + ": ";
+  const auto slash = text.rfind('/');
+  if (slash == std::string::npos) {
+    throw UsageError(usage + "expected I/N (shard I of N, I counted from 0) or env:VAR/N");
+  }
+  std::string index_text = text.substr(0, slash);
+  const auto count = to_u64(text.substr(slash + 1));
+  if (!count || *count == 0) throw UsageError(usage + "N must be a positive integer");
+  if (index_text.rfind("env:", 0) == 0) {
+    const std::string variable = index_text.substr(4);
+    if (variable.empty()) throw UsageError(usage + "env: needs a variable name, e.g. env:JOB_COMPLETION_INDEX/" +
+                                           std::to_string(*count));
+    const char* value = variable.empty() ? nullptr : std::getenv(variable.c_str());
+    if (value == nullptr) throw UsageError(usage + "environment variable '" + variable + "' is not set");
+    index_text = value;
+    if (!to_u64(index_text)) {
+      throw UsageError(usage + variable + "='" + index_text + "' is not a non-negative integer");
+    }
+  }
+  const auto index = to_u64(index_text);
+  if (!index) throw UsageError(usage + "I must be a non-negative integer or env:VAR");
+  if (*index >= *count) {
+    throw UsageError(usage + "I must be in 0.." + std::to_string(*count - 1) +
+                     " (shards are counted from 0, like JOB_COMPLETION_INDEX)");
+  }
+  return ShardSpec{*index, *count};
+}
+
+double parse_recheck(const Args& args) {
+  if (!args.has("recheck")) return 0.0;
+  std::string text = args.get("recheck");
+  const bool percent = !text.empty() && text.back() == '%';
+  if (percent) text.pop_back();
+  char* end = nullptr;
+  errno = 0;
+  const double value = text.empty() ? -1.0 : std::strtod(text.c_str(), &end);
+  const double fraction = percent ? value / 100.0 : value;
+  if (errno != 0 || end == nullptr || *end != '\0' || !(fraction >= 0.0 && fraction <= 1.0)) {
+    throw UsageError("--recheck needs a fraction in 0..1 or a percentage, e.g. 0.05 or 5%, got '" +
+                     args.get("recheck") + "'");
+  }
+  return fraction;
+}
+
 std::optional<sim::Scenario> load_or_report(const std::string& path) {
   auto loaded = sim::load_scenario(path);
   if (auto* error = std::get_if<sim::ScenarioError>(&loaded)) {
@@ -122,17 +169,27 @@ std::string shell_word(const std::string& word) {
   return quoted + "'";
 }
 
-std::string reproduce_command(const std::string& program, const std::string& scenario_path, std::uint64_t seed,
-                              const std::string& protocol, const std::string& store, const std::string& cassandra) {
-  std::string command = shell_word(program) + " run " + shell_word(scenario_path) + " --seed " + std::to_string(seed);
+std::vector<std::string> reproduce_words(const std::string& program, const std::string& scenario_path,
+                                         std::uint64_t seed, const std::string& protocol, const std::string& store,
+                                         const std::string& cassandra) {
+  std::vector<std::string> words = {program, "run", scenario_path, "--seed", std::to_string(seed)};
   // A planted bug runs as "<protocol>-bug-<name>"; it is asked for as --variant.
   if (const auto [base, variant] = sim::split_protocol(protocol); !variant.empty()) {
-    command += " --protocol " + shell_word(base) + " --variant " + shell_word(variant);
+    words.insert(words.end(), {"--protocol", base, "--variant", variant});
   } else if (!protocol.empty()) {
-    command += " --protocol " + shell_word(protocol);
+    words.insert(words.end(), {"--protocol", protocol});
   }
-  if (!store.empty()) command += " --store " + shell_word(store);
-  if (store == "cassandra" && !cassandra.empty()) command += " --cassandra " + shell_word(cassandra);
+  if (!store.empty()) words.insert(words.end(), {"--store", store});
+  if (store == "cassandra" && !cassandra.empty()) words.insert(words.end(), {"--cassandra", cassandra});
+  return words;
+}
+
+std::string reproduce_command(const std::string& program, const std::string& scenario_path, std::uint64_t seed,
+                              const std::string& protocol, const std::string& store, const std::string& cassandra) {
+  std::string command;
+  for (const auto& word : reproduce_words(program, scenario_path, seed, protocol, store, cassandra)) {
+    command += (command.empty() ? "" : " ") + shell_word(word);
+  }
   return command;
 }
 

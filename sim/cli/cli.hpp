@@ -8,6 +8,10 @@
 #include <string>
 #include <vector>
 
+#include "reports/html_report.hpp"
+#include "reports/json_report.hpp"
+#include "reports/recheck.hpp"
+#include "reports/shard.hpp"
 #include "sim/run.hpp"
 #include "sim/scenario.hpp"
 
@@ -21,6 +25,9 @@ inline constexpr int kExitUsage = 64;  // bad usage or bad input file (sysexits 
 // The store could not serve: Cassandra unreachable, timed out or refusing a
 // statement (sysexits EX_UNAVAILABLE). Not a verdict about the protocol.
 inline constexpr int kExitUnavailable = 69;
+// Some run of a sweep or suite given --recheck gave a different trace hash when run
+// again in a fresh process: it is not deterministic (reports/recheck.hpp).
+inline constexpr int kExitNondeterministic = reports::kExitNondeterministic;
 
 // A command line the user got wrong; printed with the command's usage line.
 class UsageError : public std::runtime_error {
@@ -46,6 +53,22 @@ Args parse_args(int argc, char** argv, int first, const std::vector<std::string>
 // "A..B" (inclusive) or a single number; throws UsageError.
 std::pair<std::uint64_t, std::uint64_t> parse_seed_range(const std::string& text);
 
+// Which slice of a sweep or suite this process runs: `--shard I/N`, tasks with
+// number mod N == I (reports::ShardPlan), I counted from 0.
+struct ShardSpec {
+  std::uint64_t index = 0;
+  std::uint64_t count = 1;
+};
+
+// --shard I/N, where I is a number or env:VAR (the index read from environment
+// variable VAR, e.g. env:JOB_COMPLETION_INDEX); nullopt without --shard. Throws
+// UsageError for a malformed value, an unset or non-numeric variable, N = 0 or I >= N.
+std::optional<ShardSpec> parse_shard(const Args& args);
+
+// --recheck FRACTION: a number in [0, 1] or a percentage ("5%"); 0 without it.
+// Throws UsageError otherwise.
+double parse_recheck(const Args& args);
+
 // Loads a scenario file, or prints "FILE: FIELD: REASON" and returns nullopt.
 std::optional<sim::Scenario> load_or_report(const std::string& path);
 
@@ -57,6 +80,10 @@ std::string shell_word(const std::string& word);
 // Cassandra endpoint with the cassandra store, so the rerun reaches the same server.
 std::string reproduce_command(const std::string& program, const std::string& scenario_path, std::uint64_t seed,
                               const std::string& protocol, const std::string& store, const std::string& cassandra);
+// The same command as words (an argv), unquoted: what --recheck executes.
+std::vector<std::string> reproduce_words(const std::string& program, const std::string& scenario_path,
+                                         std::uint64_t seed, const std::string& protocol, const std::string& store,
+                                         const std::string& cassandra);
 
 // The whole command line as typed, each word quoted for a POSIX shell when it needs
 // it, so summary.md can say exactly which command made it.
@@ -94,6 +121,29 @@ struct Task {
 // sweep). Prints a progress line to stderr. Results come back in task order.
 std::vector<RunSummary> run_pool(const std::vector<Task>& tasks, int jobs, const std::string& label);
 
+// What one command started by run_commands printed (stdout and stderr together) and
+// its wait status.
+struct CommandOutput {
+  std::string output;
+  int status = 0;
+};
+
+// Runs each command (an argv, whose first word is what the command calls itself)
+// by executing `executable` in a new process, `jobs` at a time, with a progress line
+// like run_pool's. Outputs come back in command order.
+std::vector<CommandOutput> run_commands(const std::vector<std::vector<std::string>>& commands,
+                                        const std::string& executable, int jobs, const std::string& label);
+
+// --recheck: runs `fraction` of the runs that have a trace hash (reports::recheck_picks)
+// again, each as its reproduce command `faultline run ...` in a freshly executed
+// process, and compares the hashes. Prints a line per mismatch and a summary line.
+reports::RecheckOutcome recheck_runs(const std::vector<RunSummary>& runs, double fraction, int jobs,
+                                     const std::string& program, const std::string& label);
+
+// The exit code of a sweep, suite or merge: the runs' worst (64, then 69, then 1,
+// then 2), except that a recheck mismatch turns 0, 1 or 2 into 3.
+int sweep_exit(const std::vector<reports::RunReportInput>& runs, const std::optional<reports::RecheckOutcome>& recheck);
+
 // The run whose timeline index.html shows: its summary and its result recorded
 // with RunOptions::record_timeline, and a sentence saying why this run.
 struct ShownRun {
@@ -111,6 +161,7 @@ std::optional<ShownRun> record_shown_run(const std::vector<Task>& tasks, const s
 
 // The scenario x protocol x check table of finished runs, for the terminal.
 std::string verdict_table_text(const std::vector<RunSummary>& runs, const std::string& program);
+std::string verdict_table_text(const std::vector<reports::RunReportInput>& runs);
 
 // What the reports say about the command that made them.
 struct ReportNames {
@@ -119,13 +170,32 @@ struct ReportNames {
   std::string command_line;  // the command as typed (command_line()), shown under that heading
 };
 
+// What a sharded or rechecked sweep or suite adds to its reports: report.json's
+// "shard" and "recheck" objects, and summary.md's recheck section.
+struct ReportExtras {
+  std::optional<reports::ShardPlan> shard;
+  std::optional<reports::RecheckOutcome> recheck;
+};
+
+// A run as the reports describe it, with its reproduce command.
+reports::RunReportInput report_input(const RunSummary& run, const std::string& program);
+
 // Writes DIR/report.json, DIR/junit.xml, DIR/summary.md and DIR/index.html for
 // finished runs and prints where they went; index.html shows `shown`'s timeline
 // when given. Returns an error message (empty on success).
 std::string write_reports(const std::string& dir, const std::vector<RunSummary>& runs, const std::string& program,
-                          const ReportNames& names, const std::optional<ShownRun>& shown = std::nullopt);
+                          const ReportNames& names, const std::optional<ShownRun>& shown = std::nullopt,
+                          const ReportExtras& extras = {});
+
+// The same from runs as the reports describe them (runs in task order: JUnit lists
+// them so), with the timeline's run already prepared (or none).
+std::string write_report_files(const std::string& dir, const std::vector<reports::RunReportInput>& runs,
+                               const ReportNames& names, const std::optional<reports::HtmlDetail>& detail,
+                               const ReportExtras& extras);
 
 int cmd_run(int argc, char** argv);
+// `faultline report merge DIR... [--out DIR]`: merges the reports of a sharded sweep.
+int cmd_report(int argc, char** argv);
 int cmd_sweep(int argc, char** argv);
 int cmd_suite(int argc, char** argv);
 int cmd_bench(int argc, char** argv);

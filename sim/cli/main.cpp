@@ -21,6 +21,7 @@ commands:
   run SCENARIO.json [--seed N]       one deterministic run, checked; ends with its trace hash
   sweep SCENARIO.json --seeds A..B   many seeds in parallel; lists failing seeds and how to reproduce them
   suite [DIR]                        every scenario in DIR (default: scenarios) x seeds, as a verdict table
+  report merge DIR...                join the reports of a sweep or suite run in shards (--shard I/N)
   bench                              throughput of the simulator on a fixed 3-replica workload, paxos and zk
   bench check | bench store          the linearizability checker's speed; each store operation's latency
   check HISTORY --model M            is a history file (Jepsen EDN or JSON events) linearizable?
@@ -30,7 +31,8 @@ commands:
 Run "faultline COMMAND --help" for a command's options.
 
 exit codes: 0 all checks passed, 1 safety violation (check: not linearizable),
-            2 liveness violation (check: unknown),
+            2 liveness violation (check: unknown), 3 sweep/suite --recheck found
+            a run that is not deterministic (a different trace hash when run again),
             64 bad usage or bad input file, 69 store unavailable (Cassandra)
 )";
 
@@ -59,6 +61,7 @@ int main(int argc, char** argv) {
     if (command == "check") return cmd_check(argc, argv);
     if (command == "variants") return cmd_variants(argc, argv);
     if (command == "power") return cmd_power(argc, argv);
+    if (command == "report") return cmd_report(argc, argv);
     std::fprintf(stderr, "faultline: unknown command '%s'\n\n%s", command.c_str(), kHelp);
     return kExitUsage;
   } catch (const UsageError& e) {

@@ -1,14 +1,17 @@
 // Runs many seeds in parallel, one forked process per run. Each run stays
 // single-threaded and deterministic; separate processes also mean an assertion that
 // aborts one run is reported as that seed's failure instead of ending the sweep.
+#include <fcntl.h>
 #include <poll.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <csignal>
+#include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <functional>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
@@ -88,14 +91,6 @@ void from_json(const json& j, RunSummary& s) {
   ::_exit(code);
 }
 
-struct Running {
-  std::size_t task;
-  int fd;
-  pid_t pid;
-  std::string output;
-  std::chrono::steady_clock::time_point started;  // wall time, for reports only
-};
-
 void finish(RunSummary& summary, const std::string& output, int status) {
   if (WIFSIGNALED(status)) {
     summary.exit_code = kExitSafety;
@@ -131,32 +126,34 @@ void progress(const std::string& label, std::size_t done, std::size_t total, int
   std::fflush(stderr);
 }
 
-}  // namespace
+// A child process that is running: which item it works on and what it wrote so far.
+struct Child {
+  std::size_t item;
+  int fd;
+  pid_t pid;
+  std::string output;
+  std::chrono::steady_clock::time_point started;  // wall time, for reports only
+};
 
-std::vector<RunSummary> run_pool(const std::vector<Task>& tasks, int jobs, const std::string& label) {
-  std::vector<RunSummary> summaries(tasks.size());
-  std::vector<Running> running;
-  std::size_t next = 0, done = 0;
+// Starts a child for each of `count` items, `jobs` at a time, and gathers what each
+// writes to its pipe until the pipe closes. `start(item, write_fd)` forks the child
+// and returns its pid; `done(item, output, status, wall_s)` takes the finished child
+// and says whether it failed, for the progress line.
+void run_children(std::size_t count, int jobs, const std::string& label,
+                  const std::function<pid_t(std::size_t, int)>& start,
+                  const std::function<bool(std::size_t, const std::string&, int, double)>& done) {
+  std::vector<Child> running;
+  std::size_t next = 0, finished = 0;
   int failing = 0;
   std::fflush(stdout);
   std::fflush(stderr);
-  while (done < tasks.size()) {
-    while (next < tasks.size() && static_cast<int>(running.size()) < std::max(1, jobs)) {
+  while (finished < count) {
+    while (next < count && static_cast<int>(running.size()) < std::max(1, jobs)) {
       int fds[2];
-      if (::pipe(fds) != 0) throw std::runtime_error("pipe failed");
-      const pid_t pid = ::fork();
-      if (pid < 0) throw std::runtime_error("fork failed");
-      if (pid == 0) {
-        ::close(fds[0]);
-        child_main(tasks[next], fds[1]);
-      }
+      // Close-on-exec keeps other children's pipes out of a command's process.
+      if (::pipe2(fds, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
+      const pid_t pid = start(next, fds[1]);
       ::close(fds[1]);
-      summaries[next].scenario_path = tasks[next].scenario_path;
-      summaries[next].scenario_name = tasks[next].scenario.name;
-      summaries[next].options = tasks[next].options;
-      const sim::Scenario effective = sim::effective_scenario(tasks[next].scenario, tasks[next].options);
-      summaries[next].protocol = effective.cluster.protocol;
-      summaries[next].store = effective.cluster.store;
       running.push_back({next++, fds[0], pid, {}, std::chrono::steady_clock::now()});
     }
     // Read whatever is ready; a child whose pipe closed has finished writing.
@@ -178,17 +175,68 @@ std::vector<RunSummary> run_pool(const std::vector<Task>& tasks, int jobs, const
       ::close(running[i].fd);
       int status = 0;
       ::waitpid(running[i].pid, &status, 0);  // its pipe closed: it has exited or is about to
-      finish(summaries[running[i].task], running[i].output, status);
-      summaries[running[i].task].wall_s =
+      const double wall_s =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - running[i].started).count();
-      ++done;
-      failing += summaries[running[i].task].exit_code != 0;
-      progress(label, done, tasks.size(), failing, done == tasks.size());
+      failing += done(running[i].item, running[i].output, status, wall_s) ? 1 : 0;
+      ++finished;
+      progress(label, finished, count, failing, finished == count);
       running.erase(running.begin() + static_cast<std::ptrdiff_t>(i));
       polls.erase(polls.begin() + static_cast<std::ptrdiff_t>(i));
     }
   }
+}
+
+}  // namespace
+
+std::vector<RunSummary> run_pool(const std::vector<Task>& tasks, int jobs, const std::string& label) {
+  std::vector<RunSummary> summaries(tasks.size());
+  const auto start = [&](std::size_t item, int write_fd) {
+    const pid_t pid = ::fork();
+    if (pid < 0) throw std::runtime_error("fork failed");
+    if (pid == 0) child_main(tasks[item], write_fd);
+    summaries[item].scenario_path = tasks[item].scenario_path;
+    summaries[item].scenario_name = tasks[item].scenario.name;
+    summaries[item].options = tasks[item].options;
+    const sim::Scenario effective = sim::effective_scenario(tasks[item].scenario, tasks[item].options);
+    summaries[item].protocol = effective.cluster.protocol;
+    summaries[item].store = effective.cluster.store;
+    return pid;
+  };
+  const auto done = [&](std::size_t item, const std::string& output, int status, double wall_s) {
+    finish(summaries[item], output, status);
+    summaries[item].wall_s = wall_s;
+    return summaries[item].exit_code != 0;
+  };
+  run_children(tasks.size(), jobs, label, start, done);
   return summaries;
+}
+
+std::vector<CommandOutput> run_commands(const std::vector<std::vector<std::string>>& commands,
+                                        const std::string& executable, int jobs, const std::string& label) {
+  std::vector<CommandOutput> outputs(commands.size());
+  const auto start = [&](std::size_t item, int write_fd) {
+    std::vector<char*> argv;
+    for (const auto& word : commands[item]) argv.push_back(const_cast<char*>(word.c_str()));
+    argv.push_back(nullptr);
+    const pid_t pid = ::fork();
+    if (pid < 0) throw std::runtime_error("fork failed");
+    if (pid == 0) {
+      ::dup2(write_fd, STDOUT_FILENO);
+      ::dup2(write_fd, STDERR_FILENO);
+      ::close(write_fd);
+      ::execv(executable.c_str(), argv.data());
+      const std::string error = "cannot execute " + executable + ": " + std::strerror(errno) + "\n";
+      [[maybe_unused]] const ssize_t n = ::write(STDERR_FILENO, error.data(), error.size());
+      ::_exit(127);
+    }
+    return pid;
+  };
+  const auto done = [&](std::size_t item, const std::string& output, int status, double) {
+    outputs[item] = {output, status};
+    return !WIFEXITED(status) || WEXITSTATUS(status) != 0;
+  };
+  run_children(commands.size(), jobs, label, start, done);
+  return outputs;
 }
 
 }  // namespace fl::cli

@@ -7,6 +7,7 @@
 #include "reports/json_report.hpp"
 #include "reports/junit.hpp"
 #include "reports/markdown.hpp"
+#include "reports/merge.hpp"
 #include "rsm/store/store.hpp"
 #include "sim/cli/cli.hpp"
 #include "sim/lin/counterexample.hpp"
@@ -17,9 +18,8 @@
 #endif
 
 namespace fl::cli {
-namespace {
 
-reports::RunReportInput input_of(const RunSummary& r, const std::string& program) {
+reports::RunReportInput report_input(const RunSummary& r, const std::string& program) {
   reports::RunReportInput in;
   in.faultline_version = FL_VERSION;
   in.scenario_name = r.scenario_name;
@@ -37,6 +37,8 @@ reports::RunReportInput input_of(const RunSummary& r, const std::string& program
   return in;
 }
 
+namespace {
+
 const sim::CheckResult* failed_linearizable(const std::vector<sim::CheckResult>& checks) {
   for (const auto& c : checks) {
     if (c.name == "linearizable" && c.verdict == sim::Verdict::kFail) return &c;
@@ -46,7 +48,7 @@ const sim::CheckResult* failed_linearizable(const std::vector<sim::CheckResult>&
 
 reports::HtmlDetail detail_of(const ShownRun& shown, const std::string& program) {
   reports::HtmlDetail d;
-  d.run = input_of(shown.summary, program);
+  d.run = report_input(shown.summary, program);
   d.note = shown.note;
   d.recording.timeline = shown.result.timeline;
   d.recording.history = shown.result.history;
@@ -72,14 +74,18 @@ std::vector<reports::RunRow> table_rows(const std::vector<reports::RunReportInpu
 
 std::string verdict_table_text(const std::vector<RunSummary>& runs, const std::string& program) {
   std::vector<reports::RunReportInput> inputs;
-  for (const auto& r : runs) inputs.push_back(input_of(r, program));
-  return reports::render_text(reports::tabulate(table_rows(inputs)));
+  for (const auto& r : runs) inputs.push_back(report_input(r, program));
+  return verdict_table_text(inputs);
+}
+
+std::string verdict_table_text(const std::vector<reports::RunReportInput>& runs) {
+  return reports::render_text(reports::tabulate(table_rows(runs)));
 }
 
 std::optional<ShownRun> record_shown_run(const std::vector<Task>& tasks, const std::vector<RunSummary>& runs,
                                          const std::string& program) {
   std::vector<reports::RunReportInput> inputs;
-  for (const auto& r : runs) inputs.push_back(input_of(r, program));
+  for (const auto& r : runs) inputs.push_back(report_input(r, program));
   for (const reports::RunReportInput* input : reports::report_order(inputs)) {
     const std::size_t i = static_cast<std::size_t>(input - inputs.data());
     if (!runs[i].crash.empty()) continue;
@@ -105,22 +111,30 @@ std::optional<ShownRun> record_shown_run(const std::vector<Task>& tasks, const s
 }
 
 std::string write_reports(const std::string& dir, const std::vector<RunSummary>& runs, const std::string& program,
-                          const ReportNames& names, const std::optional<ShownRun>& shown) {
+                          const ReportNames& names, const std::optional<ShownRun>& shown, const ReportExtras& extras) {
+  std::vector<reports::RunReportInput> inputs;
+  for (const auto& r : runs) inputs.push_back(report_input(r, program));
+  std::optional<reports::HtmlDetail> detail;
+  if (shown && shown->result.timeline) detail = detail_of(*shown, program);
+  return write_report_files(dir, inputs, names, detail, extras);
+}
+
+std::string write_report_files(const std::string& dir, const std::vector<reports::RunReportInput>& inputs,
+                               const ReportNames& names, const std::optional<reports::HtmlDetail>& detail,
+                               const ReportExtras& extras) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) return dir + ": cannot create report folder: " + ec.message();
-  std::vector<reports::RunReportInput> inputs;
-  for (const auto& r : runs) inputs.push_back(input_of(r, program));
-  std::string error = reports::write_json_file(dir + "/report.json", reports::sweep_report(inputs));
+  std::string error = reports::write_sweep_report_file(dir + "/report.json", inputs,
+                                                       reports::sweep_report_extras(extras.shard, extras.recheck));
   if (error.empty()) error = reports::write_text_file(dir + "/junit.xml", reports::junit_xml(inputs, names.suite));
   if (error.empty()) {
-    const std::string summary =
+    std::string summary =
         reports::render_markdown(reports::tabulate(table_rows(inputs)), names.title, names.command_line);
+    if (extras.recheck) summary += reports::recheck_markdown(*extras.recheck);
     error = reports::write_text_file(dir + "/summary.md", summary);
   }
   if (error.empty()) {
-    std::optional<reports::HtmlDetail> detail;
-    if (shown && shown->result.timeline) detail = detail_of(*shown, program);
     error = reports::write_text_file(dir + "/index.html", reports::html_report(inputs, detail, names.suite));
   }
   if (error.empty()) std::printf("report: %s/{report.json,junit.xml,summary.md,index.html}\n", dir.c_str());
