@@ -497,5 +497,14 @@ TEST(SwarmScenario, errors_name_the_field) {
   EXPECT_EQ(parse_error(scenario_with_nemesis(R"({"swarm": 1})")).field, "nemesis.swarm");
 }
 
+TEST(SwarmScenario, shipped_swarm_scenarios_parse_as_swarms) {
+  for (const char* file : {"26-swarm-paxos.json", "27-swarm-zk.json"}) {
+    const Scenario s = fl::testing::load_shipped(file);
+    ASSERT_TRUE(s.nemesis.has_value()) << file;
+    EXPECT_TRUE(s.nemesis->swarm) << file;
+    EXPECT_FALSE(describe_swarm(*s.nemesis, s.cluster.replicas, true, 1).empty());
+  }
+}
+
 }  // namespace
 }  // namespace fl::sim
