@@ -427,7 +427,7 @@ void read_weight(const Fields& f, std::string_view key, double& out) {
 }
 
 // The nemesis must be able to do what its weights ask without breaking the run.
-void check_nemesis(const Fields& f, const NemesisSpec& n, const Scenario& s) {
+void check_classic_nemesis(const Fields& f, const NemesisSpec& n, const Scenario& s) {
   Errors& errors = f.errors();
   if (n.crash + n.partition + n.cut + n.kill_all <= 0.0) {
     errors.fail(f.path(), "needs a weight above 0 for at least one of crash, partition, cut, kill_all");
@@ -436,6 +436,10 @@ void check_nemesis(const Fields& f, const NemesisSpec& n, const Scenario& s) {
   if ((n.partition > 0.0 || n.cut > 0.0) && s.cluster.replicas < 2) {
     errors.fail(f.at(n.partition > 0.0 ? "partition" : "cut"), "needs at least 2 replicas");
   }
+}
+
+void check_nemesis_window(const Fields& f, const NemesisSpec& n, const Scenario& s) {
+  Errors& errors = f.errors();
   const Micros end_us = s.duration_us + s.quiesce_us;
   if (n.stop_us > end_us) {
     errors.fail(f.at("stop"), "is after the run ends at " + format_duration(end_us) + " (duration + quiesce)");
@@ -446,6 +450,95 @@ void check_nemesis(const Fields& f, const NemesisSpec& n, const Scenario& s) {
   }
 }
 
+const std::vector<std::string_view> kClassicOnly = {"interval", "crash", "partition", "cut", "kill_all"};
+const std::vector<std::string_view> kSwarmOnly = {"kinds", "gap_min", "gap_max", "fault_min", "fault_max"};
+
+// Fields of one mode are errors in the other, so a scenario never carries a knob
+// that silently does nothing.
+void reject_fields_of_other_mode(const Fields& f, bool swarm) {
+  for (const auto& key : swarm ? kClassicOnly : kSwarmOnly) {
+    if (!f.get(key)) continue;
+    f.errors().fail(f.at(key), swarm ? "not used by the swarm nemesis (it draws kinds and rates per seed; "
+                                       "list the kinds it may use in \"kinds\")"
+                                     : "only used when \"swarm\" is true");
+  }
+}
+
+// A kind the cluster cannot host is an error when named, so "kinds" says what runs.
+std::optional<std::string> swarm_kind_unusable(SwarmKind kind, const NemesisSpec& n, int replicas) {
+  switch (kind) {
+    case SwarmKind::kCrash:
+    case SwarmKind::kLagging:
+      if (n.crashed_max < 1) return "needs crashed_max of at least 1";
+      return std::nullopt;
+    case SwarmKind::kPartition:
+    case SwarmKind::kCut:
+      if (replicas < 2) return "needs at least 2 replicas";
+      return std::nullopt;
+    case SwarmKind::kBridge:
+      if (replicas < 3) return "needs at least 3 replicas";
+      return std::nullopt;
+    default: return std::nullopt;
+  }
+}
+
+void read_swarm_kinds(const Fields& f, NemesisSpec& n, int replicas) {
+  const json* node = f.get("kinds");
+  if (!node) return;
+  Errors& errors = f.errors();
+  const std::string path = f.at("kinds");
+  if (!node->is_array() || node->empty()) {
+    errors.fail(path, "expected a non-empty array of fault kinds");
+    return;
+  }
+  const std::vector<std::string_view> known(kSwarmKindNames.begin(), kSwarmKindNames.end());
+  std::vector<SwarmKind> kinds;
+  for (std::size_t i = 0; i < node->size(); ++i) {
+    const auto name = read_string((*node)[i], element(path, i), errors);
+    if (!name) return;
+    const auto it = std::find(known.begin(), known.end(), *name);
+    if (it == known.end()) {
+      errors.fail(element(path, i), "unknown kind " + in_quotes(*name) + " (allowed: " + join(known) + ")");
+      return;
+    }
+    const auto kind = static_cast<SwarmKind>(it - known.begin());
+    if (std::find(kinds.begin(), kinds.end(), kind) != kinds.end()) {
+      errors.fail(element(path, i), in_quotes(*name) + " is named twice");
+      return;
+    }
+    if (auto why = swarm_kind_unusable(kind, n, replicas)) {
+      errors.fail(element(path, i), in_quotes(*name) + " " + *why);
+      return;
+    }
+    kinds.push_back(kind);
+  }
+  n.kinds = std::move(kinds);
+}
+
+// A range read from two fields: both > 0, the first not above the second.
+void read_range(const Fields& f, std::string_view min_key, std::string_view max_key, Micros& min_us,
+                Micros& max_us) {
+  f.duration(min_key, min_us, true);
+  f.duration(max_key, max_us, true);
+  if (min_us > max_us) {
+    f.errors().fail(f.at(f.get(max_key) ? max_key : min_key),
+                    std::string(max_key) + " (" + format_duration(max_us) + ") must not be below " +
+                        std::string(min_key) + " (" + format_duration(min_us) + ")");
+  }
+}
+
+void read_swarm(const Fields& f, NemesisSpec& n, const Scenario& s) {
+  read_swarm_kinds(f, n, s.cluster.replicas);
+  if (!f.get("kinds")) {
+    // The default set, less the kinds this cluster cannot host.
+    std::erase_if(n.kinds, [&](SwarmKind k) { return swarm_kind_unusable(k, n, s.cluster.replicas).has_value(); });
+    if (n.kinds.empty()) f.errors().fail(f.path(), "no swarm kind fits this cluster");
+  }
+  read_range(f, "gap_min", "gap_max", n.gap_min_us, n.gap_max_us);
+  read_range(f, "fault_min", "fault_max", n.fault_min_us, n.fault_max_us);
+  n.base_network = s.network;
+}
+
 void read_nemesis(const json& node, Scenario& s, Errors& errors) {
   if (node.is_null()) return;  // explicit "no nemesis"
   if (!node.is_object()) {
@@ -453,8 +546,12 @@ void read_nemesis(const json& node, Scenario& s, Errors& errors) {
     return;
   }
   const Fields f(node, "nemesis",
-                 {"interval", "start", "stop", "crash", "partition", "cut", "kill_all", "crashed_max"}, errors);
+                 {"swarm", "interval", "start", "stop", "crash", "partition", "cut", "kill_all", "crashed_max",
+                  "kinds", "gap_min", "gap_max", "fault_min", "fault_max"},
+                 errors);
   NemesisSpec n;
+  f.boolean("swarm", n.swarm);
+  reject_fields_of_other_mode(f, n.swarm);
   f.duration("interval", n.interval_us, true);
   f.duration("start", n.start_us);
   f.duration("stop", n.stop_us);
@@ -463,7 +560,12 @@ void read_nemesis(const json& node, Scenario& s, Errors& errors) {
   read_weight(f, "cut", n.cut);
   read_weight(f, "kill_all", n.kill_all);
   f.integer("crashed_max", 0, s.cluster.replicas - 1, n.crashed_max);
-  check_nemesis(f, n, s);
+  if (n.swarm) {
+    read_swarm(f, n, s);
+  } else {
+    check_classic_nemesis(f, n, s);
+  }
+  check_nemesis_window(f, n, s);
   s.nemesis = n;
 }
 

@@ -4,9 +4,12 @@
 // tests/*.toml). The format is documented in scenarios/README.md.
 #pragma once
 
+#include <array>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -99,9 +102,34 @@ struct TimedFault {
   std::string origin;  // where it came from in the file, e.g. "faults[3]" or "faults[2].rolling"
 };
 
-// Random faults: every `interval_us` between start and stop the nemesis heals what it
-// did last and injects one new fault, drawn by weight. It never crashes more than
+// The fault kinds a swarm nemesis draws from (scenarios/README.md, "Swarm"). Every
+// kind is one the protocols claim to survive, and each occurrence is undone later.
+enum class SwarmKind {
+  kCrash,      // 1..crashed_max replicas (or the leader) down, then restarted
+  kPause,      // one replica (or the leader) frozen, then resumed
+  kLagging,    // a replica down long enough for the others to move on, restarted, crashed again mid-catch-up
+  kKillAll,    // every replica down, then all restarted
+  kPartition,  // two or three groups, the last with "*" (minority, majority, no majority; or the leader alone)
+  kBridge,     // two halves that cannot see each other and one node that sees both
+  kCut,        // one replica's (or the leader's) outgoing or incoming messages dropped
+  kBurst,      // loss, duplication, reordering and extra latency, then the scenario's network again
+  kZkCrash,    // the ZooKeeper server down, then restarted (zk runs only)
+  kZkCut,      // a replica (or the leader) cut from ZooKeeper one way or both (zk runs only)
+};
+inline constexpr std::size_t kSwarmKindCount = 10;
+// The names scenario files use for the kinds, in enum order.
+inline constexpr std::array<std::string_view, kSwarmKindCount> kSwarmKindNames = {
+    "crash", "pause", "lagging", "kill_all", "partition", "bridge", "cut", "burst", "zk_crash", "zk_cut"};
+
+// Random faults (JSON "nemesis"), in one of two modes.
+//
+// Classic: every `interval_us` between start and stop the nemesis heals what it did
+// last and injects one new fault, drawn by weight. It never crashes more than
 // `crashed_max` replicas at once, so a quorum can survive when the scenario wants one.
+//
+// Swarm (swarm testing, Groce et al. 2012): per seed the nemesis draws which of
+// `kinds` are enabled and, for each, how often it strikes and how long it lasts.
+// Faults overlap, each with its own duration, and all are undone by the stop time.
 struct NemesisSpec {
   Micros interval_us = 2 * kSeconds;
   Micros start_us = 1 * kSeconds;
@@ -110,7 +138,22 @@ struct NemesisSpec {
   double partition = 1.0;
   double cut = 1.0;
   double kill_all = 0.0;
-  int crashed_max = 1;
+  int crashed_max = 1;  // both modes: replicas crashed at once by crash (and lagging) faults
+
+  bool swarm = false;
+  // Kinds the swarm may enable; kill_all only when listed. The zk kinds apply to zk runs only.
+  std::vector<SwarmKind> kinds = {SwarmKind::kCrash,     SwarmKind::kPause,  SwarmKind::kLagging,
+                                  SwarmKind::kPartition, SwarmKind::kBridge, SwarmKind::kCut,
+                                  SwarmKind::kBurst,     SwarmKind::kZkCrash, SwarmKind::kZkCut};
+  // Each enabled kind's mean time between occurrences is drawn log-uniformly in this range.
+  Micros gap_min_us = 1 * kSeconds;
+  Micros gap_max_us = 8 * kSeconds;
+  // Each enabled kind's longest occurrence is drawn log-uniformly in this range, and
+  // each occurrence lasts uniformly between fault_min and that longest.
+  Micros fault_min_us = 50 * kMillis;
+  Micros fault_max_us = 4 * kSeconds;
+  // The scenario's "network" section, copied by the parser: what a burst's end restores.
+  NetworkSpec base_network;
 };
 
 // How much liveness the scenario demands, given the faults it injects.

@@ -43,7 +43,8 @@ World::World(const Scenario& scenario, std::uint64_t seed, ReplicaFactory factor
                 Rng::stream(seed, "workload").next()) {
   FL_ASSERT(scenario.cluster.batch_size_max < kIndexSpan);
   if (scenario.nemesis) {
-    nemesis_.emplace(*scenario.nemesis, scenario.cluster.replicas, Rng::stream(seed, "nemesis"));
+    nemesis_.emplace(expand_nemesis(*scenario.nemesis, scenario.cluster.replicas, has_zk(scenario),
+                                    scenario.duration_us, seed));
   }
 }
 
@@ -68,10 +69,8 @@ void World::run() {
   }
   for (std::size_t i = 0; i < scenario_.faults.size(); ++i) queue_.push(scenario_.faults[i].at_us, FaultFire{i});
   if (nemesis_) {
-    const NemesisSpec& n = *scenario_.nemesis;
-    const Micros stop = n.stop_us > 0 ? n.stop_us : scenario_.duration_us;
-    for (Micros t = n.start_us; t < stop; t += n.interval_us) queue_.push(t, NemesisTick{false});
-    queue_.push(stop, NemesisTick{true});
+    const std::vector<Micros> times = nemesis_->times();
+    for (std::size_t i = 0; i < times.size(); ++i) queue_.push(times[i], NemesisTick{i + 1 == times.size()});
   }
   queue_.push(scenario_.duration_us, StopIssuing{});
   const Micros end = scenario_.duration_us + scenario_.quiesce_us;
