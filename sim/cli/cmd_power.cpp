@@ -92,8 +92,6 @@ std::vector<std::pair<std::string, sim::Scenario>> load_dir(const std::string& d
   return all;
 }
 
-bool is_swarm(const sim::NemesisSpec&) { return false; }
-
 // The hunt's scenarios for `protocol`: every scenario for the suite seeds, then the
 // sweep scenarios for seeds 1..sweep_seeds.
 std::vector<HuntScenario> hunt_scenarios(const std::vector<std::pair<std::string, sim::Scenario>>& all,
@@ -103,7 +101,7 @@ std::vector<HuntScenario> hunt_scenarios(const std::vector<std::pair<std::string
   for (const auto& [path, s] : all) out.push_back({path, s, suite.first, suite.second});
   std::vector<HuntScenario> sweeps;
   for (const auto& [path, s] : all) {
-    if (s.nemesis && is_swarm(*s.nemesis) && sim::split_protocol(s.cluster.protocol).first == protocol) {
+    if (s.nemesis && s.nemesis->swarm && sim::split_protocol(s.cluster.protocol).first == protocol) {
       sweeps.push_back({path, s, 1, sweep_seeds});
     }
   }
