@@ -5,6 +5,8 @@
 #include <random>
 
 #include "sim/cli/cli.hpp"
+#include "sim/nemesis.hpp"
+#include "sim/protocols.hpp"
 #include "sim/lin/history_file.hpp"
 #include "sim/trace.hpp"
 
@@ -59,8 +61,12 @@ void print_header(const sim::Scenario& s, const sim::RunOptions& o, const std::s
               w.clients, w.keys, w.rate_hz, w.mix.insert, w.mix.append, w.mix.read, w.mix.read_all,
               sim::format_duration(w.timeout_us).c_str(), w.targets.empty() ? "any" : std::to_string(w.targets.size()).c_str());
   std::printf("faults: %zu scheduled, nemesis %s; duration=%s quiesce=%s\n", s.faults.size(),
-              s.nemesis ? "on" : "off", sim::format_duration(s.duration_us).c_str(),
+              s.nemesis ? (s.nemesis->swarm ? "swarm" : "on") : "off", sim::format_duration(s.duration_us).c_str(),
               sim::format_duration(s.quiesce_us).c_str());
+  // A swarm nemesis draws its fault kinds and rates from the seed: print the draw.
+  if (s.nemesis && s.nemesis->swarm) {
+    std::printf("%s\n", sim::describe_swarm(*s.nemesis, c.replicas, sim::is_zk_protocol(c.protocol), o.seed).c_str());
+  }
 }
 
 void print_checks(const std::vector<sim::CheckResult>& checks) {
