@@ -406,10 +406,14 @@ void ZkReplica::on_log_children(const LogChildren& p, const Reply& r, Micros now
     log_reading_ = false;
     return;
   }
+  // ZooKeeper lists children in no particular order; entry names sort as their
+  // sequence numbers.
+  std::vector<std::string> children = r.children;
+  std::sort(children.begin(), children.end());
   // The snapshot is read after the listing, so its `collected` is at least as new as
   // the listing: entries after it, and in the listing, still exist.
   call(client_->get(std::string(kSnapshotPath), false, now, out),
-       SnapshotRead{p.round, p.doubts, r.children, p.known});
+       SnapshotRead{p.round, p.doubts, std::move(children), p.known});
 }
 
 void ZkReplica::on_snapshot(const SnapshotRead& p, const Reply& r, Micros now, Output& out) {

@@ -35,7 +35,7 @@ struct Sent {
 // Three replicas and ZooKeeper; messages are delivered one at a time, in send order.
 class Cluster {
  public:
-  Cluster() {
+  explicit Cluster(wire::ZkMutation mutation = wire::ZkMutation::kNone) : mutation_(mutation) {
     for (int i = 0; i < kReplicas; ++i) replicas_.push_back(nullptr);
   }
 
@@ -48,6 +48,7 @@ class Cluster {
     c.checkpoint_interval = 10;
     c.batch_size_max = 4;
     c.session_timeout_us = 1 * kSeconds;
+    c.mutation = mutation_;
     return c;
   }
 
@@ -86,6 +87,10 @@ class Cluster {
     parked_[id].clear();
   }
 
+  // From now on ZooKeeper's child listings reach the replicas newest first: the
+  // real server promises no order, the simulated one lists in name order.
+  void reverse_listings() { reverse_listings_ = true; }
+
   // Lets `us` of time pass in 50ms steps: live replicas' timers fire (pings keep
   // their sessions open), ZooKeeper expires the sessions not heard from.
   void pass_time(Micros us) {
@@ -123,7 +128,7 @@ class Cluster {
       ZkReplica* r = replicas_[s.to.value].get();
       if (r == nullptr) continue;
       Output out;
-      r->on_message(s.from, *s.message, now_, out);
+      r->on_message(s.from, *reordered(s.message), now_, out);
       take(s.to, out);
     }
   }
@@ -162,6 +167,14 @@ class Cluster {
     return {};
   }
 
+  MessagePtr reordered(const MessagePtr& message) const {
+    const auto* reply = dynamic_cast<const wire::ReplyMessage*>(message.get());
+    if (!reverse_listings_ || reply == nullptr || reply->reply.children.size() < 2) return message;
+    wire::Reply reversed = reply->reply;
+    std::reverse(reversed.children.begin(), reversed.children.end());
+    return std::make_shared<wire::ReplyMessage>(reply->connection, reply->xid, std::move(reversed));
+  }
+
   void take(NodeId from, Output& out) {
     for (const DiskWrite& w : out.writes) {
       if (w.value) disks_[from.value][w.key] = *w.value;
@@ -175,6 +188,8 @@ class Cluster {
     for (const std::string& note : out.notes) notes_.push_back("r" + std::to_string(from.value) + " " + note);
   }
 
+  wire::ZkMutation mutation_;
+  bool reverse_listings_ = false;
   zk::ZkNode zk_;
   std::vector<std::unique_ptr<ZkReplica>> replicas_;
   std::deque<Sent> wire_;
@@ -418,6 +433,31 @@ TEST(ZkReplica, a_live_member_too_far_behind_is_collected_past_and_restores_the_
   EXPECT_TRUE(noted(c, "r2 restored /snapshot"));
   EXPECT_EQ(c.r(2).app().rows(), c.r(0).app().rows());
   EXPECT_EQ(c.r(2).applied_through(), c.r(0).applied_through());
+}
+
+// ZooKeeper returns a node's children in no particular order (the server keeps them
+// in a hash set), so a replica must sort /log's listing before reading it: here a
+// lagging replica gets many entries in one listing, newest first.
+void catch_up_through_a_reversed_listing(Cluster& c) {
+  for (int i = 0; i < kReplicas; ++i) c.boot(i);
+  c.settle();
+  c.reverse_listings();
+  c.hold(2);
+  for (std::uint64_t i = 1; i <= 8; ++i) {
+    c.request(0, append(1, i, static_cast<std::int32_t>(i % 4), static_cast<std::int32_t>(i)));
+    c.settle();
+  }
+  c.release(2);
+  c.settle();
+  c.tick(2);
+  c.settle();
+}
+
+TEST(ZkReplica, a_listing_in_any_order_is_applied_in_sequence_order) {
+  Cluster c;
+  catch_up_through_a_reversed_listing(c);
+  EXPECT_EQ(c.r(2).applied_through(), c.r(0).applied_through());
+  EXPECT_EQ(c.r(2).app().rows(), c.r(0).app().rows());
 }
 
 }  // namespace
