@@ -39,6 +39,7 @@ void ZkReplica::start(const DiskImage& disk, Micros now, Output& out) {
     FL_ASSERT(cut != std::string::npos, "malformed local checkpoint");
     applied_ = it->second.substr(0, cut);
     checkpointed_ = applied_;
+    restarted_ = true;
     const auto error = app_->restore(std::string_view(it->second).substr(cut + 1));
     FL_ASSERT(!error, "local checkpoint does not restore");
     out.notes.push_back("restored local checkpoint through " + (applied_.empty() ? "(none)" : applied_));
@@ -67,10 +68,12 @@ void ZkReplica::open_session(Micros now, Output& out) {
   abort_collect();
   acking_ = false;
   acked_.clear();  // a new session registers a new /members node, with the position in it
+  leader_watched_ = false;
+  log_watched_ = false;
   writes_in_flight_ = 0;
   in_flight_ = 0;
   leader_.reset();
-  step_down("session replaced", out);
+  if (config_.mutation != ZkMutation::kLeadPastExpiry) step_down("session replaced", out);
   ++log_round_;  // replies of the old session's reads never arrive; start over
   requested_ = applied_;
   client_->start(now, out);
@@ -167,7 +170,7 @@ void ZkReplica::on_session(const SessionChange& s, Micros now, Output& out) {
       acking_ = false;
       log_reading_ = false;
       ++log_round_;
-      requested_ = applied_;
+      requested_ = resume_after();
       read_log(now, out);
       return;
     case SessionState::kConnecting:
@@ -179,7 +182,7 @@ void ZkReplica::on_session(const SessionChange& s, Micros now, Output& out) {
       abort_collect();
       return;
     case SessionState::kExpired:
-      step_down("session expired", out);
+      if (config_.mutation != ZkMutation::kLeadPastExpiry) step_down("session expired", out);
       return;  // the tick opens a new session
     case SessionState::kClosed: return;
   }
@@ -236,6 +239,8 @@ void ZkReplica::on_completion(const Completion& c, Micros now, Output& out) {
           on_claimed(r, now, out);
         } else if constexpr (std::is_same_v<P, BumpEpoch>) {
           on_epoch(r, now, out);
+        } else if constexpr (std::is_same_v<P, EpochRead>) {
+          on_epoch_read(r, now, out);
         } else if constexpr (std::is_same_v<P, LogChildren>) {
           on_log_children(p, r, now, out);
         } else if constexpr (std::is_same_v<P, SnapshotRead>) {
@@ -268,7 +273,9 @@ void ZkReplica::elect(Micros now, Output& out) {
   if (electing_ || !client_ || client_->state() != SessionState::kConnected) return;
   electing_ = true;
   leader_checked_us_ = now;
-  call(client_->exists(std::string(kLeaderPath), true, now, out), LeaderExists{});
+  const bool watch = config_.mutation != ZkMutation::kLeaderWatchOnce || !leader_watched_;
+  leader_watched_ = true;
+  call(client_->exists(std::string(kLeaderPath), watch, now, out), LeaderExists{});
 }
 
 void ZkReplica::on_leader_exists(const Reply& r, Micros now, Output& out) {
@@ -323,13 +330,16 @@ void ZkReplica::on_members(const Reply& r, Micros now, Output& out) {
     const auto id = member_id(child);
     if (id && (!lowest || *id < *lowest)) lowest = id;
   }
-  if (lowest != config_.self) return;  // the /members watch brings the next round
+  const bool blind = config_.mutation == ZkMutation::kRestartClaimsBlindly && restarted_;
+  if (lowest != config_.self && !blind) return;  // the /members watch brings the next round
   electing_ = true;
   // Claiming /leader and bumping /epoch in one transaction: from the moment we hold
   // /leader, every earlier leader's ordering write fails its check of /epoch.
   std::vector<Op> ops;
   ops.push_back(Create{std::string(kLeaderPath), std::to_string(config_.self.value), CreateMode::kEphemeral});
-  ops.push_back(SetData{std::string(kEpochPath), std::to_string(config_.self.value), kAnyVersion});
+  if (config_.mutation != ZkMutation::kClaimWithoutBump) {
+    ops.push_back(SetData{std::string(kEpochPath), std::to_string(config_.self.value), kAnyVersion});
+  }
   call(client_->multi(std::move(ops), now, out), ClaimLeader{});
 }
 
@@ -338,11 +348,16 @@ void ZkReplica::on_claimed(const Reply& r, Micros now, Output& out) {
   if (r.code == Code::kNodeExists) return elect(now, out);
   // Lost with the connection: if it committed, the next round finds /leader ours and
   // bumps /epoch again (lead()).
-  if (r.code != Code::kOk || r.results.size() != 2 || !r.results[1].stat) return;
+  const bool bumped = config_.mutation != ZkMutation::kClaimWithoutBump;
+  if (r.code != Code::kOk || r.results.size() != (bumped ? 2U : 1U) || (bumped && !r.results[1].stat)) return;
   // Watch /leader so that losing it (our session expired) is noticed.
   call(client_->exists(std::string(kLeaderPath), true, now, out), Setup{});
   leader_ = config_.self;
   leading_ = Leading{};
+  if (!bumped) {
+    call(client_->get(std::string(kEpochPath), false, now, out), EpochRead{});
+    return;
+  }
   start_leading(*r.results[1].stat, out);
   order(now, out);
 }
@@ -365,6 +380,15 @@ void ZkReplica::on_epoch(const Reply& r, Micros now, Output& out) {
     leader_.reset();
     return;
   }
+  start_leading(*r.stat, out);
+  order(now, out);
+}
+
+// Only planted bugs get here: they fence with the /epoch version they read rather
+// than the one their own bump left.
+void ZkReplica::on_epoch_read(const Reply& r, Micros now, Output& out) {
+  if (!leading_) return;
+  if (r.code != Code::kOk || !r.stat) return step_down("/epoch not read", out);
   start_leading(*r.stat, out);
   order(now, out);
 }
@@ -398,7 +422,13 @@ void ZkReplica::read_log(Micros now, Output& out) {
   log_reading_ = true;
   log_again_ = false;
   const std::string known = entry_sizes_.empty() ? std::string() : entry_sizes_.rbegin()->first;
-  call(client_->get_children(std::string(kLogPath), true, now, out), LogChildren{log_round_, doubts_, known});
+  const bool watch = config_.mutation != ZkMutation::kLogWatchOnce || !log_watched_;
+  log_watched_ = true;
+  call(client_->get_children(std::string(kLogPath), watch, now, out), LogChildren{log_round_, doubts_, known});
+}
+
+const std::string& ZkReplica::resume_after() const {
+  return config_.mutation == ZkMutation::kResumeAfterRequested ? requested_ : applied_;
 }
 
 void ZkReplica::on_log_children(const LogChildren& p, const Reply& r, Micros now, Output& out) {
@@ -409,7 +439,7 @@ void ZkReplica::on_log_children(const LogChildren& p, const Reply& r, Micros now
   // ZooKeeper lists children in no particular order; entry names sort as their
   // sequence numbers.
   std::vector<std::string> children = r.children;
-  std::sort(children.begin(), children.end());
+  if (config_.mutation != ZkMutation::kUnsortedListing) std::sort(children.begin(), children.end());
   // The snapshot is read after the listing, so its `collected` is at least as new as
   // the listing: entries after it, and in the listing, still exist.
   call(client_->get(std::string(kSnapshotPath), false, now, out),
@@ -429,8 +459,12 @@ void ZkReplica::on_snapshot(const SnapshotRead& p, const Reply& r, Micros now, O
       const auto error = app_->restore(snapshot->state);
       FL_ASSERT(!error, "the /snapshot state does not restore");
       out.notes.push_back("restored /snapshot through " + snapshot->through);
-      applied_ = snapshot->through;
+      applied_ = config_.mutation == ZkMutation::kResumeAtCollected ? snapshot->collected : snapshot->through;
       requested_ = std::max(requested_, applied_);
+      if (config_.mutation == ZkMutation::kSnapshotSkipsOne) {
+        const auto next = std::upper_bound(p.children.begin(), p.children.end(), snapshot->through);
+        if (next != p.children.end()) requested_ = std::max(requested_, *next);
+      }
       save_checkpoint(out);
       acknowledge(now, out);
     }
@@ -465,17 +499,17 @@ void ZkReplica::on_snapshot(const SnapshotRead& p, const Reply& r, Micros now, O
 
 void ZkReplica::on_entry(const EntryData& p, const Reply& r, Micros now, Output& out) {
   if (p.round != log_round_) return;
-  if (r.code != Code::kOk) {
+  if (r.code != Code::kOk && config_.mutation != ZkMutation::kSkipFailedRead) {
     // Not read: collected before we got to it (NoNode: we are behind the snapshot,
     // and the next round restores it), or the call was lost with the connection.
     // Either way the reads after it would leave a gap: drop them and start over.
     ++log_round_;
-    requested_ = applied_;
+    requested_ = resume_after();
     read_log(now, out);
     return;
   }
   if (p.name <= applied_) return;
-  const auto entry = decode_entry(r.data);
+  const auto entry = r.code == Code::kOk ? decode_entry(r.data) : std::optional<LogEntry>(LogEntry{});
   FL_ASSERT(entry.has_value(), "malformed /log entry " + p.name);
   apply(p.name, *entry, out);
   acknowledge(now, out);
@@ -491,10 +525,7 @@ void ZkReplica::apply(const std::string& name, const LogEntry& entry, Output& ou
     const Request& request = entry.requests[i];
     const Response response = app_->execute(request);
     out.applied.push_back(Applied{slot, static_cast<std::uint32_t>(i), request});
-    if (const auto it = awaiting_.find(request.client.value); it != awaiting_.end() && it->second == request.id.value) {
-      awaiting_.erase(it);
-      out.replies.push_back(ClientReply{request.client, request.id, response});
-    }
+    reply_if_awaited(request, response, out);
   }
   applied_ = name;
   entry_sizes_[name] = std::ssize(entry.requests);
@@ -502,11 +533,18 @@ void ZkReplica::apply(const std::string& name, const LogEntry& entry, Output& ou
   if (since_checkpoint_ >= config_.checkpoint_interval) save_checkpoint(out);
 }
 
+void ZkReplica::reply_if_awaited(const Request& request, const Response& response, Output& out) {
+  const auto it = awaiting_.find(request.client.value);
+  if (it == awaiting_.end() || it->second != request.id.value) return;
+  awaiting_.erase(it);
+  out.replies.push_back(ClientReply{request.client, request.id, response});
+}
+
 // The log lives in ZooKeeper, so the local checkpoint only saves replaying it; it
 // still goes to disk durably, as a restart trusts it.
 void ZkReplica::save_checkpoint(Output& out) {
   out.writes.push_back(DiskWrite{std::string(kCheckpointKey), checkpoint_text(applied_, app_->checkpoint()), 0});
-  out.sync = true;
+  out.sync = config_.mutation != ZkMutation::kAckBeforeSync;
   since_checkpoint_ = 0;
   checkpointed_ = applied_;
 }
@@ -545,10 +583,13 @@ void ZkReplica::order(Micros now, Output& out) {
       entry.requests.push_back(queue_.front());
       queue_.pop_front();
     }
+    if (config_.mutation == ZkMutation::kApplyBeforeLog) {
+      for (const Request& request : entry.requests) reply_if_awaited(request, app_->execute(request), out);
+    }
     std::vector<Op> ops;
     if (config_.mutation != ZkMutation::kNoFence) ops.push_back(Check{std::string(kEpochPath), leading_->epoch_version});
     ops.push_back(Create{std::string(kLogEntryPrefix), encode_entry(entry), CreateMode::kPersistentSequential});
-    call(client_->multi(std::move(ops), now, out), Order{n});
+    call(client_->multi(std::move(ops), now, out), Order{n, std::move(entry.requests)});
     in_flight_ += n;
     ++writes_in_flight_;
   }
@@ -557,13 +598,25 @@ void ZkReplica::order(Micros now, Output& out) {
 void ZkReplica::on_ordered(const Order& p, const Reply& r, Micros now, Output& out) {
   in_flight_ -= p.requests;
   --writes_in_flight_;
-  if (r.code == Code::kBadVersion) return step_down("fenced: /epoch moved on", out);
+  if (r.code == Code::kBadVersion) {
+    if (config_.mutation == ZkMutation::kRefreshFence) {
+      call(client_->get(std::string(kEpochPath), false, now, out), EpochRead{});
+      return;
+    }
+    return step_down("fenced: /epoch moved on", out);
+  }
   if (r.code == Code::kConnectionLoss) {
     in_doubt_ += p.requests;
     ++doubts_;
     return;
   }
   if (r.code != Code::kOk) return;
+  if (config_.mutation == ZkMutation::kReplyOnCreate) {
+    for (const Request& request : p.batch) {
+      const bool write = request.op == fl::OpKind::kInsert || request.op == fl::OpKind::kAppend;
+      if (write) reply_if_awaited(request, Response{}, out);  // a write's answer is just "ok"
+    }
+  }
   // Count the new entry at once: it is in /log now, whether or not we have read it.
   for (const OpResult& result : r.results) {
     if (result.path.starts_with(kLogEntryPrefix)) {
@@ -615,7 +668,11 @@ void ZkReplica::on_collect_members(const CollectMembers& p, const Reply& r, Micr
 void ZkReplica::on_collect_ack(const CollectAck& p, const Reply& r, Micros now, Output& out) {
   if (!collect_round_ || collect_round_->round != p.round) return;
   if (r.code == Code::kOk) {
-    if (!collect_round_->oldest || r.data < *collect_round_->oldest) collect_round_->oldest = r.data;
+    std::optional<std::string>& oldest = collect_round_->oldest;
+    const bool older =
+        !oldest || (config_.mutation == ZkMutation::kCollectToNewestAck ? r.data > *oldest : r.data < *oldest);
+    const bool ignored = config_.mutation == ZkMutation::kSkipUnackedMember && r.data.empty();
+    if (older && !ignored) oldest = r.data;
   } else if (r.code != Code::kNoNode) {  // NoNode: that member is gone since the listing
     return abort_collect();
   }
@@ -628,6 +685,9 @@ void ZkReplica::finish_collect(Micros now, Output& out) {
   if (!leading_ || leading_->epoch == 0) return abort_collect();
   std::string upto = applied_;
   if (round.oldest && *round.oldest < upto) upto = *round.oldest;
+  if (config_.mutation == ZkMutation::kCollectOnePast) {
+    if (const auto next = entry_sizes_.upper_bound(upto); next != entry_sizes_.end()) upto = next->first;
+  }
   if (round.urgent) {
     // A live member whose acknowledgement leaves no room for one more batch is too
     // far behind to wait for: collect past it, and it restores /snapshot.

@@ -103,6 +103,7 @@ class ZkReplica final : public Replica {
   struct ClaimLeader {};                 // multi[create(/leader), setData(/epoch)]
   struct DropStale {};                   // delete a /leader or member of our previous session
   struct BumpEpoch {};                   // setData(/epoch)
+  struct EpochRead {};                   // get(/epoch): only planted bugs fence with what it returns
   // `known` is the newest /log entry this replica knew of when it asked for the
   // listing: the listing was taken after ZooKeeper handled its creation (FIFO), so an
   // entry up to it that the listing lacks is gone.
@@ -114,7 +115,7 @@ class ZkReplica final : public Replica {
     std::string known;
   };
   struct EntryData { std::uint64_t round; std::string name; };
-  struct Order { std::int64_t requests; };
+  struct Order { std::int64_t requests; std::vector<Request> batch; };
   struct Ack { std::string position; };                      // setData(/members/<self>)
   struct CollectMembers { std::uint64_t round; };            // getChildren(/members)
   struct CollectAck { std::uint64_t round; };                // get(/members/<id>)
@@ -122,8 +123,8 @@ class ZkReplica final : public Replica {
   // up to `collected` deleted (`deleted`, as listed).
   struct Collect { std::string through; std::string collected; std::vector<std::string> deleted; };
   using Purpose = std::variant<Setup, Register, OldMember, LeaderExists, LeaderData, Members, ClaimLeader, DropStale,
-                               BumpEpoch, LogChildren, SnapshotRead, EntryData, Order, Ack, CollectMembers,
-                               CollectAck, Collect>;
+                               BumpEpoch, EpochRead, LogChildren, SnapshotRead, EntryData, Order, Ack,
+                               CollectMembers, CollectAck, Collect>;
 
   // A garbage collection gathering the members' acknowledgements.
   struct CollectRound {
@@ -152,15 +153,21 @@ class ZkReplica final : public Replica {
   void on_claimed(const Reply& reply, Micros now, Output& out);
   void lead(Micros now, Output& out);
   void on_epoch(const Reply& reply, Micros now, Output& out);
+  void on_epoch_read(const Reply& reply, Micros now, Output& out);
   // Leads in the epoch after `epoch`, the stat of /epoch our bump left.
   void start_leading(const Stat& epoch, Output& out);
   void step_down(const std::string& why, Output& out);
 
   void read_log(Micros now, Output& out);
+  // Where reading /log resumes after a lost read or connection: after the last
+  // applied entry (what was requested since may never arrive).
+  const std::string& resume_after() const;
   void on_log_children(const LogChildren& p, const Reply& reply, Micros now, Output& out);
   void on_snapshot(const SnapshotRead& p, const Reply& reply, Micros now, Output& out);
   void on_entry(const EntryData& p, const Reply& reply, Micros now, Output& out);
   void apply(const std::string& name, const LogEntry& entry, Output& out);
+  // Replies to the client if this replica took `request` from it and awaits it.
+  void reply_if_awaited(const Request& request, const Response& response, Output& out);
   void save_checkpoint(Output& out);
   // Writes the last checkpoint's position to /members/<self> if it is newer than
   // the one written.
@@ -189,6 +196,11 @@ class ZkReplica final : public Replica {
   std::optional<NodeId> leader_;          // who holds /leader, as last read
   std::optional<Leading> leading_;
   bool electing_ = false;                 // an election round is in flight
+  bool restarted_ = false;                // started from a local checkpoint
+  // Whether this session has set the /leader and /log watches once (only planted
+  // bugs look: the correct replica sets them again with every read).
+  bool leader_watched_ = false;
+  bool log_watched_ = false;
   Micros leader_checked_us_ = 0;          // when /leader was last read
 
   // The log as this replica applied it.

@@ -460,5 +460,14 @@ TEST(ZkReplica, a_listing_in_any_order_is_applied_in_sequence_order) {
   EXPECT_EQ(c.r(2).app().rows(), c.r(0).app().rows());
 }
 
+// The planted bug that skips the sort: invisible to every shipped scenario (the
+// simulated ZooKeeper lists children sorted), caught here.
+TEST(ZkReplica, the_unsorted_listing_variant_skips_entries_of_a_reversed_listing) {
+  Cluster c(wire::ZkMutation::kUnsortedListing);
+  catch_up_through_a_reversed_listing(c);
+  EXPECT_EQ(c.r(2).applied_through(), c.r(0).applied_through()) << "it read the newest entry";
+  EXPECT_NE(c.r(2).app().rows(), c.r(0).app().rows()) << "but skipped the ones before it";
+}
+
 }  // namespace
 }  // namespace fl::sim
