@@ -31,11 +31,11 @@ constexpr Caught kCaught[] = {
     {"no-fence", "17-zk-leader-paused.json", 1, "one_writer_per_epoch"},
     {"claim-without-bump", "15-log-pressure.json", 3, "one_writer_per_epoch"},
     {"resume-after-requested", "14-lossy-network.json", 4, "converged"},
-    {"skip-failed-read", "14-lossy-network.json", 5, "converged"},
+    {"skip-failed-read", "15-log-pressure.json", 5, "converged"},
     {"collect-one-past", "15-log-pressure.json", 3, "durable"},
-    {"snapshot-skips-one", "15-log-pressure.json", 3, "converged"},
+    {"snapshot-skips-one", "15-log-pressure.json", 1, "converged"},
     {"reply-on-create", "14-lossy-network.json", 1, "linearizable"},
-    {"apply-before-log", "15-log-pressure.json", 5, "durable"},
+    {"apply-before-log", "23-zk-zookeeper-blip-then-leader-crash.json", 1, "durable"},
 };
 
 RunResult run_zk(const Caught& c, std::string_view variant) {

@@ -12,6 +12,7 @@ namespace {
 constexpr std::string_view kCheckpointKey = "zk/checkpoint";
 
 std::string entry_path(const std::string& child) { return std::string(kLogPath) + "/" + child; }
+std::string pending_path(const std::string& child) { return std::string(kPendingPath) + "/" + child; }
 
 // "<through>\n<app checkpoint>": the local checkpoint on the replica's own disk.
 std::string checkpoint_text(const std::string& through, const std::string& state) { return through + "\n" + state; }
@@ -70,6 +71,9 @@ void ZkReplica::open_session(Micros now, Output& out) {
   acked_.clear();  // a new session registers a new /members node, with the position in it
   leader_watched_ = false;
   log_watched_ = false;
+  pending_listing_ = false;
+  pending_taken_.clear();  // the old session's reads of /pending never complete
+  for (auto& [client, f] : forwarded_) f.submitted = false;  // nor do its /pending writes
   writes_in_flight_ = 0;
   in_flight_ = 0;
   leader_.reset();
@@ -89,7 +93,7 @@ void ZkReplica::on_message(NodeId from, const Message& message, Micros now, Outp
     // Only the leader orders; a forward that reaches anyone else is dropped and the
     // client retries (following it on could loop between stale views).
     if (leading_ && log_requests_held() < config_.max_log_size) {
-      queue_.push_back(forward->request);
+      queue_.push_back({forward->request, {}});
       order(now, out);
     }
     return;
@@ -111,12 +115,14 @@ void ZkReplica::on_timer(std::uint32_t timer, Micros now, Output& out) {
     return;
   }
   if (client_->state() != SessionState::kConnected) return;
+  submit_stalled(now, out);
   if (leading_) {
+    if (pending_dirty_ || now - pending_listed_us_ >= config_.session_timeout_us) list_pending(now, out);
     order(now, out);
     collect(now, out);
   } else if (leader_ && *leader_ != config_.self) {
     while (!queue_.empty()) {
-      out.messages.emplace_back(*leader_, std::make_shared<ForwardMessage>(queue_.front()));
+      forward(queue_.front().request, now, out);
       queue_.pop_front();
     }
   }
@@ -129,13 +135,14 @@ void ZkReplica::on_timer(std::uint32_t timer, Micros now, Output& out) {
 
 void ZkReplica::on_client_request(const Request& request, Micros now, Output& out) {
   awaiting_[request.client.value] = request.id.value;
+  forwarded_.erase(request.client.value);  // the client moved on (or retries here)
   if (leading_) {
-    if (log_requests_held() < config_.max_log_size) queue_.push_back(request);
+    if (log_requests_held() < config_.max_log_size) queue_.push_back({request, {}});
     order(now, out);
   } else if (leader_ && *leader_ != config_.self) {
-    out.messages.emplace_back(*leader_, std::make_shared<ForwardMessage>(request));
+    forward(request, now, out);
   } else if (log_requests_held() < config_.max_log_size) {
-    queue_.push_back(request);  // no leader known yet: held until there is one
+    queue_.push_back({request, {}});  // no leader known yet: held until there is one
   }
 }
 
@@ -160,7 +167,7 @@ void ZkReplica::on_session(const SessionChange& s, Micros now, Output& out) {
     case SessionState::kConnected:
       // First connect, or a reconnect within the session: (re)establish everything;
       // each step is idempotent.
-      for (std::string_view path : {kMembersPath, kLogPath, kEpochPath}) {
+      for (std::string_view path : {kMembersPath, kLogPath, kEpochPath, kPendingPath}) {
         call(client_->create(std::string(path), "", CreateMode::kPersistent, now, out), Setup{});
       }
       call(client_->create(std::string(kSnapshotPath), encode_snapshot({}), CreateMode::kPersistent, now, out),
@@ -190,6 +197,10 @@ void ZkReplica::on_session(const SessionChange& s, Micros now, Output& out) {
 
 void ZkReplica::on_watch(const WatchNotice& w, Micros now, Output& out) {
   if (w.path == kLogPath) return read_log(now, out);
+  if (w.path == kPendingPath) {
+    pending_dirty_ = true;
+    return list_pending(now, out);
+  }
   if (w.path == kLeaderPath || w.path == kMembersPath) {
     if (w.path == kLeaderPath && w.type == EventType::kNodeDeleted) leader_.reset();
     electing_ = false;
@@ -249,6 +260,12 @@ void ZkReplica::on_completion(const Completion& c, Micros now, Output& out) {
           on_entry(p, r, now, out);
         } else if constexpr (std::is_same_v<P, Order>) {
           on_ordered(p, r, now, out);
+        } else if constexpr (std::is_same_v<P, Submit>) {
+          on_submitted(p, r, now);
+        } else if constexpr (std::is_same_v<P, PendingChildren>) {
+          on_pending_children(r, now, out);
+        } else if constexpr (std::is_same_v<P, PendingData>) {
+          on_pending_data(p, r, now, out);
         } else if constexpr (std::is_same_v<P, Ack>) {
           acking_ = false;
           if (r.code == Code::kOk) acked_ = p.position;
@@ -316,7 +333,7 @@ void ZkReplica::on_leader_data(const Reply& r, Micros now, Output& out) {
   if (*leader_ != config_.self) {
     if (leading_) step_down("r" + std::to_string(*id) + " holds /leader", out);
     while (!queue_.empty()) {  // what waited for a leader goes to it now
-      out.messages.emplace_back(*leader_, std::make_shared<ForwardMessage>(queue_.front()));
+      forward(queue_.front().request, now, out);
       queue_.pop_front();
     }
   }
@@ -396,6 +413,7 @@ void ZkReplica::on_epoch_read(const Reply& r, Micros now, Output& out) {
 void ZkReplica::start_leading(const Stat& epoch, Output& out) {
   leading_->epoch_version = epoch.version;
   leading_->epoch = static_cast<std::uint64_t>(epoch.version) + 1;
+  pending_dirty_ = true;  // what followers left in /pending for our predecessor is ours now
   out.notes.push_back("leader epoch=" + std::to_string(leading_->epoch));
 }
 
@@ -406,6 +424,9 @@ void ZkReplica::step_down(const std::string& why, Output& out) {
   leading_.reset();
   if (leader_ == config_.self) leader_.reset();
   abort_collect();
+  // Queued requests go to the next leader, which finds their /pending nodes too.
+  pending_taken_.clear();
+  for (Queued& q : queue_) q.pending.clear();
 }
 
 // ---- reading and applying the log ----
@@ -537,6 +558,7 @@ void ZkReplica::reply_if_awaited(const Request& request, const Response& respons
   const auto it = awaiting_.find(request.client.value);
   if (it == awaiting_.end() || it->second != request.id.value) return;
   awaiting_.erase(it);
+  forwarded_.erase(request.client.value);
   out.replies.push_back(ClientReply{request.client, request.id, response});
 }
 
@@ -579,8 +601,10 @@ void ZkReplica::order(Micros now, Output& out) {
       return;
     }
     LogEntry entry{leading_->epoch, config_.self, {}};
+    std::vector<std::string> pending;
     for (std::int64_t i = 0; i < n; ++i) {
-      entry.requests.push_back(queue_.front());
+      entry.requests.push_back(queue_.front().request);
+      if (!queue_.front().pending.empty()) pending.push_back(std::move(queue_.front().pending));
       queue_.pop_front();
     }
     if (config_.mutation == ZkMutation::kApplyBeforeLog) {
@@ -589,7 +613,10 @@ void ZkReplica::order(Micros now, Output& out) {
     std::vector<Op> ops;
     if (config_.mutation != ZkMutation::kNoFence) ops.push_back(Check{std::string(kEpochPath), leading_->epoch_version});
     ops.push_back(Create{std::string(kLogEntryPrefix), encode_entry(entry), CreateMode::kPersistentSequential});
-    call(client_->multi(std::move(ops), now, out), Order{n, std::move(entry.requests)});
+    // Taking a request out of /pending and ordering it are one transaction, so it is
+    // ordered once per pending node, and never by a fenced leader.
+    for (const std::string& name : pending) ops.push_back(Delete{pending_path(name), kAnyVersion});
+    call(client_->multi(std::move(ops), now, out), Order{n, std::move(entry.requests), std::move(pending)});
     in_flight_ += n;
     ++writes_in_flight_;
   }
@@ -598,6 +625,9 @@ void ZkReplica::order(Micros now, Output& out) {
 void ZkReplica::on_ordered(const Order& p, const Reply& r, Micros now, Output& out) {
   in_flight_ -= p.requests;
   --writes_in_flight_;
+  // Whatever happened to the write, its /pending children are settled: deleted with
+  // it, or still there for a later listing to take again.
+  release_pending(p.pending);
   if (r.code == Code::kBadVersion) {
     if (config_.mutation == ZkMutation::kRefreshFence) {
       call(client_->get(std::string(kEpochPath), false, now, out), EpochRead{});
@@ -626,6 +656,98 @@ void ZkReplica::on_ordered(const Order& p, const Reply& r, Micros now, Output& o
   order(now, out);
   // Any other failure (connection loss, expiry): the requests may or may not be in
   // the log; their clients retry, and the app's dedup keeps writes exactly-once.
+}
+
+void ZkReplica::release_pending(const std::vector<std::string>& names) {
+  if (names.empty()) return;
+  for (const std::string& name : names) pending_taken_.erase(name);
+  pending_dirty_ = true;
+}
+
+// ---- requests that cannot reach the leader (partial connectivity) ----
+
+void ZkReplica::forward(const Request& request, Micros now, Output& out) {
+  out.messages.emplace_back(*leader_, std::make_shared<ForwardMessage>(request));
+  const auto it = awaiting_.find(request.client.value);
+  if (it != awaiting_.end() && it->second == request.id.value) {
+    forwarded_[request.client.value] = Forwarded{request, now, false};
+  }
+}
+
+// The forward or the leader may be lost (a cut between the replicas while both
+// still reach ZooKeeper, or a leader that died): whoever leads reads /pending.
+void ZkReplica::submit_stalled(Micros now, Output& out) {
+  for (auto it = forwarded_.begin(); it != forwarded_.end();) {
+    Forwarded& f = it->second;
+    if (f.submitted || now - f.sent_us < config_.forward_timeout_us) {
+      ++it;
+      continue;
+    }
+    if (leading_) {  // we lead now: order it ourselves
+      if (log_requests_held() < config_.max_log_size) queue_.push_back({f.request, {}});
+      it = forwarded_.erase(it);
+      continue;
+    }
+    std::string data;
+    encode(f.request, data);
+    f.submitted = true;
+    call(client_->create(std::string(kPendingEntryPrefix), std::move(data), CreateMode::kPersistentSequential, now,
+                         out),
+         Submit{it->first, f.request.id.value});
+    ++it;
+  }
+}
+
+void ZkReplica::on_submitted(const Submit& p, const Reply& r, Micros now) {
+  if (r.code == Code::kOk) return;
+  // Not written (or not known to be): try again after another timeout; a duplicate
+  // is answered from the app's dedup table.
+  const auto it = forwarded_.find(p.client);
+  if (it == forwarded_.end() || it->second.request.id.value != p.id) return;
+  it->second.submitted = false;
+  it->second.sent_us = now;
+}
+
+void ZkReplica::list_pending(Micros now, Output& out) {
+  if (!leading_ || leading_->epoch == 0 || pending_listing_ || client_->state() != SessionState::kConnected) return;
+  pending_listing_ = true;
+  pending_dirty_ = false;
+  pending_listed_us_ = now;
+  call(client_->get_children(std::string(kPendingPath), true, now, out), PendingChildren{});
+}
+
+void ZkReplica::on_pending_children(const Reply& r, Micros now, Output& out) {
+  pending_listing_ = false;
+  if (!leading_) return;
+  if (r.code != Code::kOk) {
+    pending_dirty_ = true;
+    return;
+  }
+  const std::set<std::string> listed(r.children.begin(), r.children.end());
+  // A child no longer listed was deleted (by one of our ordering writes) and its
+  // sequential name never comes back.
+  std::erase_if(pending_taken_, [&](const std::string& name) { return !listed.contains(name); });
+  for (const std::string& name : listed) {
+    if (pending_taken_.contains(name)) continue;
+    if (log_requests_held() + std::ssize(pending_taken_) >= config_.max_log_size) {
+      pending_dirty_ = true;  // no room now: a later listing takes the rest
+      break;
+    }
+    pending_taken_.insert(name);
+    call(client_->get(pending_path(name), false, now, out), PendingData{name});
+  }
+}
+
+void ZkReplica::on_pending_data(const PendingData& p, const Reply& r, Micros now, Output& out) {
+  if (!leading_ || !pending_taken_.contains(p.name)) return;
+  std::string_view data = r.data;
+  const auto request = r.code == Code::kOk ? decode_request(data) : std::nullopt;
+  if (!request || log_requests_held() >= config_.max_log_size) {
+    release_pending({p.name});
+    return;
+  }
+  queue_.push_back({*request, p.name});
+  order(now, out);
 }
 
 // Every checkpoint_interval applied requests (or when ordering waits for room) the

@@ -30,6 +30,12 @@
 //   acknowledgement is what keeps it full, collects past that member.
 // - A restarted replica may find its previous session's ephemerals still there
 //   (the session has not expired yet); it deletes them and registers anew.
+// - Partial connectivity. A leader that ZooKeeper reaches but the other replicas do
+//   not (a cut between them) must not hold the cluster hostage: a follower that has
+//   not applied a request it forwarded within forward_timeout_us writes it to
+//   /pending instead, which the leader watches and orders from, deleting each pending
+//   node in the ordering multi itself, so the fence covers it too. Duplicates (the
+//   forward arrived after all) are answered from the app's dedup table.
 #pragma once
 
 #include <cstdint>
@@ -37,6 +43,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <variant>
 #include <vector>
@@ -59,6 +66,8 @@ struct ReplicaConfig {
   int pipeline_max = 8;                    // ordering writes in flight
   Micros session_timeout_us = 600 * kMillis;
   Micros tick_us = 50 * kMillis;           // retries, batching
+  // A forwarded request not applied by then goes to the leader through /pending.
+  Micros forward_timeout_us = 200 * kMillis;
   ZkMutation mutation = ZkMutation::kNone;
 };
 
@@ -115,7 +124,11 @@ class ZkReplica final : public Replica {
     std::string known;
   };
   struct EntryData { std::uint64_t round; std::string name; };
-  struct Order { std::int64_t requests; std::vector<Request> batch; };
+  // An ordering multi: its requests, and the /pending children it deletes.
+  struct Order { std::int64_t requests; std::vector<Request> batch; std::vector<std::string> pending; };
+  struct Submit { std::uint32_t client; std::uint64_t id; };  // create(/pending/p-)
+  struct PendingChildren {};                                  // getChildren(/pending, watch)
+  struct PendingData { std::string name; };                   // get(/pending/<name>)
   struct Ack { std::string position; };                      // setData(/members/<self>)
   struct CollectMembers { std::uint64_t round; };            // getChildren(/members)
   struct CollectAck { std::uint64_t round; };                // get(/members/<id>)
@@ -123,8 +136,8 @@ class ZkReplica final : public Replica {
   // up to `collected` deleted (`deleted`, as listed).
   struct Collect { std::string through; std::string collected; std::vector<std::string> deleted; };
   using Purpose = std::variant<Setup, Register, OldMember, LeaderExists, LeaderData, Members, ClaimLeader, DropStale,
-                               BumpEpoch, EpochRead, LogChildren, SnapshotRead, EntryData, Order, Ack,
-                               CollectMembers, CollectAck, Collect>;
+                               BumpEpoch, EpochRead, LogChildren, SnapshotRead, EntryData, Order, Submit,
+                               PendingChildren, PendingData, Ack, CollectMembers, CollectAck, Collect>;
 
   // A garbage collection gathering the members' acknowledgements.
   struct CollectRound {
@@ -132,6 +145,20 @@ class ZkReplica final : public Replica {
     bool urgent = false;
     int waiting = 0;                     // acknowledgements not read yet
     std::optional<std::string> oldest;   // the oldest acknowledgement read
+  };
+
+  // A request waiting for an ordering write, and the /pending child it came from
+  // ("" if it came straight from a client or a forward).
+  struct Queued {
+    Request request;
+    std::string pending;
+  };
+
+  // A request this replica forwarded for its own client, until it is applied here.
+  struct Forwarded {
+    Request request;
+    Micros sent_us = 0;
+    bool submitted = false;  // written to /pending (or the write is in flight)
   };
 
   struct Leading {
@@ -172,6 +199,17 @@ class ZkReplica final : public Replica {
   // Writes the last checkpoint's position to /members/<self> if it is newer than
   // the one written.
   void acknowledge(Micros now, Output& out);
+
+  // Sends `request` to the leader and, if a client of ours waits for it, remembers it.
+  void forward(const Request& request, Micros now, Output& out);
+  // Forwarded requests not applied within forward_timeout_us go through /pending.
+  void submit_stalled(Micros now, Output& out);
+  void on_submitted(const Submit& p, const Reply& reply, Micros now);
+  // The leader lists /pending (watching it) and queues what it has not taken yet.
+  void list_pending(Micros now, Output& out);
+  void on_pending_children(const Reply& reply, Micros now, Output& out);
+  void on_pending_data(const PendingData& p, const Reply& reply, Micros now, Output& out);
+  void release_pending(const std::vector<std::string>& names);
 
   void order(Micros now, Output& out);
   void on_ordered(const Order& p, const Reply& reply, Micros now, Output& out);
@@ -218,7 +256,7 @@ class ZkReplica final : public Replica {
   std::map<std::string, std::int64_t> entry_sizes_;
 
   // Leader state.
-  std::deque<Request> queue_;             // requests waiting for an ordering write
+  std::deque<Queued> queue_;              // requests waiting for an ordering write
   std::int64_t in_flight_ = 0;            // requests in ordering writes not yet answered
   int writes_in_flight_ = 0;
   // Requests in ordering writes lost with the connection: they may be in /log, and
@@ -232,6 +270,15 @@ class ZkReplica final : public Replica {
   std::optional<CollectRound> collect_round_;
   std::uint64_t collect_rounds_ = 0;
   Micros collect_idle_until_ = 0;         // after a round that could free nothing
+
+  // /pending children queued or in ordering writes, so no listing takes one twice.
+  std::set<std::string> pending_taken_;
+  bool pending_listing_ = false;          // a /pending listing is in flight
+  bool pending_dirty_ = false;            // /pending may hold something not taken yet
+  Micros pending_listed_us_ = 0;
+
+  // Forwarded requests of our clients not applied yet, by client (one outstanding each).
+  std::map<std::uint32_t, Forwarded> forwarded_;
 
   // Requests a client sent here, answered once applied: the latest id per client
   // (clients have one request outstanding), so it stays as small as the client set.

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <deque>
 #include <memory>
+#include <set>
 #include <string>
 #include <string_view>
 #include <tuple>
@@ -87,6 +88,9 @@ class Cluster {
     parked_[id].clear();
   }
 
+  // Drops every message from replica `from` to replica `to` (ZooKeeper links stay).
+  void cut(int from, int to) { cuts_.insert({from, to}); }
+
   // From now on ZooKeeper's child listings reach the replicas newest first: the
   // real server promises no order, the simulated one lists in name order.
   void reverse_listings() { reverse_listings_ = true; }
@@ -114,6 +118,7 @@ class Cluster {
     for (int n = 0; n < max && !wire_.empty(); ++n) {
       const Sent s = wire_.front();
       wire_.pop_front();
+      if (cuts_.contains({static_cast<int>(s.from.value), static_cast<int>(s.to.value)})) continue;
       if (s.to != kZk && held_[s.to.value]) {
         parked_[s.to.value].push_back(s);
         continue;
@@ -190,6 +195,7 @@ class Cluster {
 
   wire::ZkMutation mutation_;
   bool reverse_listings_ = false;
+  std::set<std::pair<int, int>> cuts_;
   zk::ZkNode zk_;
   std::vector<std::unique_ptr<ZkReplica>> replicas_;
   std::deque<Sent> wire_;
@@ -467,6 +473,59 @@ TEST(ZkReplica, the_unsorted_listing_variant_skips_entries_of_a_reversed_listing
   catch_up_through_a_reversed_listing(c);
   EXPECT_EQ(c.r(2).applied_through(), c.r(0).applied_through()) << "it read the newest entry";
   EXPECT_NE(c.r(2).app().rows(), c.r(0).app().rows()) << "but skipped the ones before it";
+}
+
+// Creates under /pending the replicas sent to ZooKeeper.
+int pending_writes(const Cluster& c) {
+  int n = 0;
+  for (const Sent& s : c.sent()) {
+    const auto* req = dynamic_cast<const wire::RequestMessage*>(s.message.get());
+    const auto* create = req == nullptr ? nullptr : std::get_if<wire::Create>(&req->body);
+    if (create != nullptr && create->path.starts_with(wire::kPendingEntryPrefix)) ++n;
+  }
+  return n;
+}
+
+// Issue 12 §7: a leader the followers cannot reach, while ZooKeeper reaches everyone,
+// must not hold the cluster hostage. A follower that has not applied a request it
+// forwarded within forward_timeout_us (200ms) writes it to /pending; the leader
+// orders it from there and deletes the pending node in the same fenced multi.
+TEST(ZkReplica, requests_whose_forwards_are_cut_reach_the_leader_through_pending) {
+  Cluster c;
+  for (int i = 0; i < kReplicas; ++i) c.boot(i);
+  c.settle();
+  ASSERT_TRUE(c.r(0).is_leader());
+  c.cut(1, 0);
+  c.cut(2, 0);
+  c.request(1, append(7, 1, 3, 30));
+  c.request(2, append(8, 1, 3, 31));
+  c.settle();
+  EXPECT_TRUE(c.replies().empty()) << "the forwards were cut";
+  c.pass_time(300 * kMillis);
+  EXPECT_EQ(pending_writes(c), 2);
+  ASSERT_EQ(c.replies().size(), 2U);
+  EXPECT_TRUE(c.tree().find(wire::kPendingPath)->children.empty()) << "ordered pending nodes are deleted";
+  for (int i = 0; i < kReplicas; ++i) EXPECT_EQ(c.r(i).app().rows(), c.r(0).app().rows()) << "r" << i;
+  EXPECT_EQ(c.r(0).app().rows(), (std::vector<Row>{{3, {30, 31}}}));
+}
+
+// A forward that was only slow arrives after its request went to /pending too: both
+// copies are ordered, and the app's dedup table applies it once.
+TEST(ZkReplica, a_slow_forward_and_its_pending_copy_are_applied_once) {
+  Cluster c;
+  for (int i = 0; i < kReplicas; ++i) c.boot(i);
+  c.settle();
+  c.hold(0);
+  c.request(1, append(7, 1, 3, 30));
+  c.settle();
+  c.pass_time(300 * kMillis);  // r1 writes /pending; r0 hears nothing yet (its session lives on)
+  EXPECT_EQ(pending_writes(c), 1);
+  c.release(0);
+  c.settle();
+  c.pass_time(100 * kMillis);
+  ASSERT_EQ(c.replies().size(), 1U);
+  EXPECT_TRUE(c.tree().find(wire::kPendingPath)->children.empty());
+  for (int i = 0; i < kReplicas; ++i) EXPECT_EQ(c.r(i).app().rows(), (std::vector<Row>{{3, {30}}})) << "r" << i;
 }
 
 }  // namespace
