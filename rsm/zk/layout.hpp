@@ -11,6 +11,10 @@
 //   /log/e-<seq>    persistent sequential: one batch of ordered requests
 //   /snapshot       persistent: the leader's latest checkpoint, and the log position
 //                   up to which entries may be gone (garbage-collected)
+//   /pending/p-<seq> persistent sequential: one client request a follower could not
+//                   get ordered through the leader directly (no sign of it within a
+//                   timeout); the leader orders it and deletes it in the same fenced
+//                   multi
 #pragma once
 
 #include <cstdint>
@@ -29,6 +33,8 @@ inline constexpr std::string_view kEpochPath = "/epoch";
 inline constexpr std::string_view kLogPath = "/log";
 inline constexpr std::string_view kLogEntryPrefix = "/log/e-";
 inline constexpr std::string_view kSnapshotPath = "/snapshot";
+inline constexpr std::string_view kPendingPath = "/pending";
+inline constexpr std::string_view kPendingEntryPrefix = "/pending/p-";
 
 // "/members/0000000002": zero-padded so that ZooKeeper's sorted children are in id order.
 std::string member_path(NodeId id);

@@ -12,6 +12,7 @@ namespace {
 constexpr std::string_view kCheckpointKey = "zk/checkpoint";
 
 std::string entry_path(const std::string& child) { return std::string(kLogPath) + "/" + child; }
+std::string pending_path(const std::string& child) { return std::string(kPendingPath) + "/" + child; }
 
 // "<through>\n<app checkpoint>": the local checkpoint on the replica's own disk.
 std::string checkpoint_text(const std::string& through, const std::string& state) { return through + "\n" + state; }
@@ -48,6 +49,7 @@ void ZkReplica::start(const DiskImage& disk, Micros now, Output& out) {
     FL_ASSERT(cut != std::string::npos, "malformed local checkpoint");
     applied_ = it->second.substr(0, cut);
     checkpointed_ = applied_;
+    restarted_ = true;
     const auto error = app_->restore(std::string_view(it->second).substr(cut + 1));
     FL_ASSERT(!error, "local checkpoint does not restore");
     out.notes.push_back("restored local checkpoint through " + (applied_.empty() ? "(none)" : applied_));
@@ -78,10 +80,15 @@ void ZkReplica::open_session(Micros now, Output& out) {
   abort_collect();
   acking_ = false;
   acked_.clear();  // a new session registers a new /members node, with the position in it
+  leader_watched_ = false;
+  log_watched_ = false;
+  pending_listing_ = false;
+  pending_taken_.clear();  // the old session's reads of /pending never complete
+  for (auto& [client, f] : forwarded_) f.submitted = false;  // nor do its /pending writes
   writes_in_flight_ = 0;
   in_flight_ = 0;
   leader_.reset();
-  step_down("session replaced", out);
+  if (config_.mutation != ZkMutation::kLeadPastExpiry) step_down("session replaced", out);
   ++log_round_;  // replies of the old session's reads never arrive; start over
   requested_ = applied_;
   client_->start(now, out);
@@ -97,7 +104,7 @@ void ZkReplica::on_message(NodeId from, const Message& message, Micros now, Outp
     // Only the leader orders; a forward that reaches anyone else is dropped and the
     // client retries (following it on could loop between stale views).
     if (leading_ && log_requests_held() < config_.max_log_size) {
-      queue_.push_back(forward->request);
+      queue_.push_back({forward->request, {}});
       order(now, out);
     }
     return;
@@ -128,12 +135,14 @@ void ZkReplica::on_timer(std::uint32_t timer, Micros now, Output& out) {
     step_down("no word from ZooKeeper for a session timeout", out);
   }
   if (client_->state() != SessionState::kConnected) return;
+  submit_stalled(now, out);
   if (leading_) {
+    if (pending_dirty_ || now - pending_listed_us_ >= config_.session_timeout_us) list_pending(now, out);
     order(now, out);
     collect(now, out);
   } else if (leader_ && *leader_ != config_.self) {
     while (!queue_.empty()) {
-      out.messages.emplace_back(*leader_, std::make_shared<ForwardMessage>(queue_.front()));
+      forward(queue_.front().request, now, out);
       queue_.pop_front();
     }
   }
@@ -146,13 +155,14 @@ void ZkReplica::on_timer(std::uint32_t timer, Micros now, Output& out) {
 
 void ZkReplica::on_client_request(const Request& request, Micros now, Output& out) {
   awaiting_[request.client.value] = request.id.value;
+  forwarded_.erase(request.client.value);  // the client moved on (or retries here)
   if (leading_) {
-    if (log_requests_held() < config_.max_log_size) queue_.push_back(request);
+    if (log_requests_held() < config_.max_log_size) queue_.push_back({request, {}});
     order(now, out);
   } else if (leader_ && *leader_ != config_.self) {
-    out.messages.emplace_back(*leader_, std::make_shared<ForwardMessage>(request));
+    forward(request, now, out);
   } else if (log_requests_held() < config_.max_log_size) {
-    queue_.push_back(request);  // no leader known yet: held until there is one
+    queue_.push_back({request, {}});  // no leader known yet: held until there is one
   }
 }
 
@@ -177,7 +187,7 @@ void ZkReplica::on_session(const SessionChange& s, Micros now, Output& out) {
     case SessionState::kConnected:
       // First connect, or a reconnect within the session: (re)establish everything;
       // each step is idempotent.
-      for (std::string_view path : {kMembersPath, kLogPath, kEpochPath}) {
+      for (std::string_view path : {kMembersPath, kLogPath, kEpochPath, kPendingPath}) {
         call(client_->create(std::string(path), "", CreateMode::kPersistent, now, out), Setup{});
       }
       call(client_->create(std::string(kSnapshotPath), encode_snapshot({}), CreateMode::kPersistent, now, out),
@@ -187,7 +197,7 @@ void ZkReplica::on_session(const SessionChange& s, Micros now, Output& out) {
       acking_ = false;
       log_reading_ = false;
       ++log_round_;
-      requested_ = applied_;
+      requested_ = resume_after();
       read_log(now, out);
       return;
     case SessionState::kConnecting:
@@ -200,7 +210,7 @@ void ZkReplica::on_session(const SessionChange& s, Micros now, Output& out) {
       abort_collect();
       return;
     case SessionState::kExpired:
-      step_down("session expired", out);
+      if (config_.mutation != ZkMutation::kLeadPastExpiry) step_down("session expired", out);
       return;  // the tick opens a new session
     case SessionState::kClosed: return;
   }
@@ -208,6 +218,10 @@ void ZkReplica::on_session(const SessionChange& s, Micros now, Output& out) {
 
 void ZkReplica::on_watch(const WatchNotice& w, Micros now, Output& out) {
   if (w.path == kLogPath) return read_log(now, out);
+  if (w.path == kPendingPath) {
+    pending_dirty_ = true;
+    return list_pending(now, out);
+  }
   if (w.path == kLeaderPath || w.path == kMembersPath) {
     if (w.path == kLeaderPath && w.type == EventType::kNodeDeleted) leader_.reset();
     electing_ = false;
@@ -257,6 +271,8 @@ void ZkReplica::on_completion(const Completion& c, Micros now, Output& out) {
           on_claimed(r, now, out);
         } else if constexpr (std::is_same_v<P, BumpEpoch>) {
           on_epoch(r, now, out);
+        } else if constexpr (std::is_same_v<P, EpochRead>) {
+          on_epoch_read(r, now, out);
         } else if constexpr (std::is_same_v<P, LogChildren>) {
           on_log_children(p, r, now, out);
         } else if constexpr (std::is_same_v<P, SnapshotRead>) {
@@ -265,6 +281,12 @@ void ZkReplica::on_completion(const Completion& c, Micros now, Output& out) {
           on_entry(p, r, now, out);
         } else if constexpr (std::is_same_v<P, Order>) {
           on_ordered(p, r, now, out);
+        } else if constexpr (std::is_same_v<P, Submit>) {
+          on_submitted(p, r, now);
+        } else if constexpr (std::is_same_v<P, PendingChildren>) {
+          on_pending_children(r, now, out);
+        } else if constexpr (std::is_same_v<P, PendingData>) {
+          on_pending_data(p, r, now, out);
         } else if constexpr (std::is_same_v<P, Ack>) {
           acking_ = false;
           if (r.code == Code::kOk) acked_ = p.position;
@@ -289,7 +311,9 @@ void ZkReplica::elect(Micros now, Output& out) {
   if (electing_ || !client_ || client_->state() != SessionState::kConnected) return;
   electing_ = true;
   leader_checked_us_ = now;
-  call(client_->exists(std::string(kLeaderPath), true, now, out), LeaderExists{});
+  const bool watch = config_.mutation != ZkMutation::kLeaderWatchOnce || !leader_watched_;
+  leader_watched_ = true;
+  call(client_->exists(std::string(kLeaderPath), watch, now, out), LeaderExists{});
 }
 
 void ZkReplica::on_leader_exists(const Reply& r, Micros now, Output& out) {
@@ -330,7 +354,7 @@ void ZkReplica::on_leader_data(const Reply& r, Micros now, Output& out) {
   if (*leader_ != config_.self) {
     if (leading_) step_down("r" + std::to_string(*id) + " holds /leader", out);
     while (!queue_.empty()) {  // what waited for a leader goes to it now
-      out.messages.emplace_back(*leader_, std::make_shared<ForwardMessage>(queue_.front()));
+      forward(queue_.front().request, now, out);
       queue_.pop_front();
     }
   }
@@ -344,13 +368,16 @@ void ZkReplica::on_members(const Reply& r, Micros now, Output& out) {
     const auto id = member_id(child);
     if (id && (!lowest || *id < *lowest)) lowest = id;
   }
-  if (lowest != config_.self) return;  // the /members watch brings the next round
+  const bool blind = config_.mutation == ZkMutation::kRestartClaimsBlindly && restarted_;
+  if (lowest != config_.self && !blind) return;  // the /members watch brings the next round
   electing_ = true;
   // Claiming /leader and bumping /epoch in one transaction: from the moment we hold
   // /leader, every earlier leader's ordering write fails its check of /epoch.
   std::vector<Op> ops;
   ops.push_back(Create{std::string(kLeaderPath), std::to_string(config_.self.value), CreateMode::kEphemeral});
-  ops.push_back(SetData{std::string(kEpochPath), std::to_string(config_.self.value), kAnyVersion});
+  if (config_.mutation != ZkMutation::kClaimWithoutBump) {
+    ops.push_back(SetData{std::string(kEpochPath), std::to_string(config_.self.value), kAnyVersion});
+  }
   call(client_->multi(std::move(ops), now, out), ClaimLeader{});
 }
 
@@ -359,11 +386,16 @@ void ZkReplica::on_claimed(const Reply& r, Micros now, Output& out) {
   if (r.code == Code::kNodeExists) return elect(now, out);
   // Lost with the connection: if it committed, the next round finds /leader ours and
   // bumps /epoch again (lead()).
-  if (r.code != Code::kOk || r.results.size() != 2 || !r.results[1].stat) return;
+  const bool bumped = config_.mutation != ZkMutation::kClaimWithoutBump;
+  if (r.code != Code::kOk || r.results.size() != (bumped ? 2U : 1U) || (bumped && !r.results[1].stat)) return;
   // Watch /leader so that losing it (our session expired) is noticed.
   call(client_->exists(std::string(kLeaderPath), true, now, out), Setup{});
   leader_ = config_.self;
   leading_ = Leading{};
+  if (!bumped) {
+    call(client_->get(std::string(kEpochPath), false, now, out), EpochRead{});
+    return;
+  }
   start_leading(*r.results[1].stat, out);
   order(now, out);
 }
@@ -390,9 +422,19 @@ void ZkReplica::on_epoch(const Reply& r, Micros now, Output& out) {
   order(now, out);
 }
 
+// Only planted bugs get here: they fence with the /epoch version they read rather
+// than the one their own bump left.
+void ZkReplica::on_epoch_read(const Reply& r, Micros now, Output& out) {
+  if (!leading_) return;
+  if (r.code != Code::kOk || !r.stat) return step_down("/epoch not read", out);
+  start_leading(*r.stat, out);
+  order(now, out);
+}
+
 void ZkReplica::start_leading(const Stat& epoch, Output& out) {
   leading_->epoch_version = epoch.version;
   leading_->epoch = static_cast<std::uint64_t>(epoch.version) + 1;
+  pending_dirty_ = true;  // what followers left in /pending for our predecessor is ours now
   out.notes.push_back("leader epoch=" + std::to_string(leading_->epoch));
 }
 
@@ -403,6 +445,9 @@ void ZkReplica::step_down(const std::string& why, Output& out) {
   leading_.reset();
   if (leader_ == config_.self) leader_.reset();
   abort_collect();
+  // Queued requests go to the next leader, which finds their /pending nodes too.
+  pending_taken_.clear();
+  for (Queued& q : queue_) q.pending.clear();
 }
 
 // ---- reading and applying the log ----
@@ -419,7 +464,13 @@ void ZkReplica::read_log(Micros now, Output& out) {
   log_reading_ = true;
   log_again_ = false;
   const std::string known = entry_sizes_.empty() ? std::string() : entry_sizes_.rbegin()->first;
-  call(client_->get_children(std::string(kLogPath), true, now, out), LogChildren{log_round_, doubts_, known});
+  const bool watch = config_.mutation != ZkMutation::kLogWatchOnce || !log_watched_;
+  log_watched_ = true;
+  call(client_->get_children(std::string(kLogPath), watch, now, out), LogChildren{log_round_, doubts_, known});
+}
+
+const std::string& ZkReplica::resume_after() const {
+  return config_.mutation == ZkMutation::kResumeAfterRequested ? requested_ : applied_;
 }
 
 void ZkReplica::on_log_children(const LogChildren& p, const Reply& r, Micros now, Output& out) {
@@ -427,10 +478,14 @@ void ZkReplica::on_log_children(const LogChildren& p, const Reply& r, Micros now
     log_reading_ = false;
     return;
   }
+  // ZooKeeper lists children in no particular order; entry names sort as their
+  // sequence numbers.
+  std::vector<std::string> children = r.children;
+  if (config_.mutation != ZkMutation::kUnsortedListing) std::sort(children.begin(), children.end());
   // The snapshot is read after the listing, so its `collected` is at least as new as
   // the listing: entries after it, and in the listing, still exist.
   call(client_->get(std::string(kSnapshotPath), false, now, out),
-       SnapshotRead{p.round, p.doubts, r.children, p.known});
+       SnapshotRead{p.round, p.doubts, std::move(children), p.known});
 }
 
 void ZkReplica::on_snapshot(const SnapshotRead& p, const Reply& r, Micros now, Output& out) {
@@ -449,8 +504,12 @@ void ZkReplica::on_snapshot(const SnapshotRead& p, const Reply& r, Micros now, O
       out.restored.emplace_back(
           out.applied.size(),
           Restored{position(snapshot->through), RestoreSource::kPeerCheckpoint, app_->state_digest()});
-      applied_ = snapshot->through;
+      applied_ = config_.mutation == ZkMutation::kResumeAtCollected ? snapshot->collected : snapshot->through;
       requested_ = std::max(requested_, applied_);
+      if (config_.mutation == ZkMutation::kSnapshotSkipsOne) {
+        const auto next = std::upper_bound(p.children.begin(), p.children.end(), snapshot->through);
+        if (next != p.children.end()) requested_ = std::max(requested_, *next);
+      }
       save_checkpoint(out);
       acknowledge(now, out);
     }
@@ -485,17 +544,17 @@ void ZkReplica::on_snapshot(const SnapshotRead& p, const Reply& r, Micros now, O
 
 void ZkReplica::on_entry(const EntryData& p, const Reply& r, Micros now, Output& out) {
   if (p.round != log_round_) return;
-  if (r.code != Code::kOk) {
+  if (r.code != Code::kOk && config_.mutation != ZkMutation::kSkipFailedRead) {
     // Not read: collected before we got to it (NoNode: we are behind the snapshot,
     // and the next round restores it), or the call was lost with the connection.
     // Either way the reads after it would leave a gap: drop them and start over.
     ++log_round_;
-    requested_ = applied_;
+    requested_ = resume_after();
     read_log(now, out);
     return;
   }
   if (p.name <= applied_) return;
-  const auto entry = decode_entry(r.data);
+  const auto entry = r.code == Code::kOk ? decode_entry(r.data) : std::optional<LogEntry>(LogEntry{});
   FL_ASSERT(entry.has_value(), "malformed /log entry " + p.name);
   apply(p.name, *entry, out);
   acknowledge(now, out);
@@ -511,10 +570,7 @@ void ZkReplica::apply(const std::string& name, const LogEntry& entry, Output& ou
     const Request& request = entry.requests[i];
     const Response response = app_->execute(request);
     out.applied.push_back(Applied{slot, static_cast<std::uint32_t>(i), request, app_->state_digest()});
-    if (const auto it = awaiting_.find(request.client.value); it != awaiting_.end() && it->second == request.id.value) {
-      awaiting_.erase(it);
-      out.replies.push_back(ClientReply{request.client, request.id, response});
-    }
+    reply_if_awaited(request, response, out);
   }
   applied_ = name;
   entry_sizes_[name] = std::ssize(entry.requests);
@@ -522,11 +578,19 @@ void ZkReplica::apply(const std::string& name, const LogEntry& entry, Output& ou
   if (since_checkpoint_ >= config_.checkpoint_interval) save_checkpoint(out);
 }
 
+void ZkReplica::reply_if_awaited(const Request& request, const Response& response, Output& out) {
+  const auto it = awaiting_.find(request.client.value);
+  if (it == awaiting_.end() || it->second != request.id.value) return;
+  awaiting_.erase(it);
+  forwarded_.erase(request.client.value);
+  out.replies.push_back(ClientReply{request.client, request.id, response});
+}
+
 // The log lives in ZooKeeper, so the local checkpoint only saves replaying it; it
 // still goes to disk durably, as a restart trusts it.
 void ZkReplica::save_checkpoint(Output& out) {
   out.writes.push_back(DiskWrite{std::string(kCheckpointKey), checkpoint_text(applied_, app_->checkpoint()), 0});
-  out.sync = true;
+  out.sync = config_.mutation != ZkMutation::kAckBeforeSync;
   since_checkpoint_ = 0;
   checkpointed_ = applied_;
 }
@@ -561,14 +625,22 @@ void ZkReplica::order(Micros now, Output& out) {
       return;
     }
     LogEntry entry{leading_->epoch, config_.self, {}};
+    std::vector<std::string> pending;
     for (std::int64_t i = 0; i < n; ++i) {
-      entry.requests.push_back(queue_.front());
+      entry.requests.push_back(queue_.front().request);
+      if (!queue_.front().pending.empty()) pending.push_back(std::move(queue_.front().pending));
       queue_.pop_front();
+    }
+    if (config_.mutation == ZkMutation::kApplyBeforeLog) {
+      for (const Request& request : entry.requests) reply_if_awaited(request, app_->execute(request), out);
     }
     std::vector<Op> ops;
     if (config_.mutation != ZkMutation::kNoFence) ops.push_back(Check{std::string(kEpochPath), leading_->epoch_version});
     ops.push_back(Create{std::string(kLogEntryPrefix), encode_entry(entry), CreateMode::kPersistentSequential});
-    call(client_->multi(std::move(ops), now, out), Order{n});
+    // Taking a request out of /pending and ordering it are one transaction, so it is
+    // ordered once per pending node, and never by a fenced leader.
+    for (const std::string& name : pending) ops.push_back(Delete{pending_path(name), kAnyVersion});
+    call(client_->multi(std::move(ops), now, out), Order{n, std::move(entry.requests), std::move(pending)});
     in_flight_ += n;
     ++writes_in_flight_;
   }
@@ -577,13 +649,28 @@ void ZkReplica::order(Micros now, Output& out) {
 void ZkReplica::on_ordered(const Order& p, const Reply& r, Micros now, Output& out) {
   in_flight_ -= p.requests;
   --writes_in_flight_;
-  if (r.code == Code::kBadVersion) return step_down("fenced: /epoch moved on", out);
+  // Whatever happened to the write, its /pending children are settled: deleted with
+  // it, or still there for a later listing to take again.
+  release_pending(p.pending);
+  if (r.code == Code::kBadVersion) {
+    if (config_.mutation == ZkMutation::kRefreshFence) {
+      call(client_->get(std::string(kEpochPath), false, now, out), EpochRead{});
+      return;
+    }
+    return step_down("fenced: /epoch moved on", out);
+  }
   if (r.code == Code::kConnectionLoss) {
     in_doubt_ += p.requests;
     ++doubts_;
     return;
   }
   if (r.code != Code::kOk) return;
+  if (config_.mutation == ZkMutation::kReplyOnCreate) {
+    for (const Request& request : p.batch) {
+      const bool write = request.op == fl::OpKind::kInsert || request.op == fl::OpKind::kAppend;
+      if (write) reply_if_awaited(request, Response{}, out);  // a write's answer is just "ok"
+    }
+  }
   // Count the new entry at once: it is in /log now, whether or not we have read it.
   for (const OpResult& result : r.results) {
     if (result.path.starts_with(kLogEntryPrefix)) {
@@ -593,6 +680,98 @@ void ZkReplica::on_ordered(const Order& p, const Reply& r, Micros now, Output& o
   order(now, out);
   // Any other failure (connection loss, expiry): the requests may or may not be in
   // the log; their clients retry, and the app's dedup keeps writes exactly-once.
+}
+
+void ZkReplica::release_pending(const std::vector<std::string>& names) {
+  if (names.empty()) return;
+  for (const std::string& name : names) pending_taken_.erase(name);
+  pending_dirty_ = true;
+}
+
+// ---- requests that cannot reach the leader (partial connectivity) ----
+
+void ZkReplica::forward(const Request& request, Micros now, Output& out) {
+  out.messages.emplace_back(*leader_, std::make_shared<ForwardMessage>(request));
+  const auto it = awaiting_.find(request.client.value);
+  if (it != awaiting_.end() && it->second == request.id.value) {
+    forwarded_[request.client.value] = Forwarded{request, now, false};
+  }
+}
+
+// The forward or the leader may be lost (a cut between the replicas while both
+// still reach ZooKeeper, or a leader that died): whoever leads reads /pending.
+void ZkReplica::submit_stalled(Micros now, Output& out) {
+  for (auto it = forwarded_.begin(); it != forwarded_.end();) {
+    Forwarded& f = it->second;
+    if (f.submitted || now - f.sent_us < config_.forward_timeout_us) {
+      ++it;
+      continue;
+    }
+    if (leading_) {  // we lead now: order it ourselves
+      if (log_requests_held() < config_.max_log_size) queue_.push_back({f.request, {}});
+      it = forwarded_.erase(it);
+      continue;
+    }
+    std::string data;
+    encode(f.request, data);
+    f.submitted = true;
+    call(client_->create(std::string(kPendingEntryPrefix), std::move(data), CreateMode::kPersistentSequential, now,
+                         out),
+         Submit{it->first, f.request.id.value});
+    ++it;
+  }
+}
+
+void ZkReplica::on_submitted(const Submit& p, const Reply& r, Micros now) {
+  if (r.code == Code::kOk) return;
+  // Not written (or not known to be): try again after another timeout; a duplicate
+  // is answered from the app's dedup table.
+  const auto it = forwarded_.find(p.client);
+  if (it == forwarded_.end() || it->second.request.id.value != p.id) return;
+  it->second.submitted = false;
+  it->second.sent_us = now;
+}
+
+void ZkReplica::list_pending(Micros now, Output& out) {
+  if (!leading_ || leading_->epoch == 0 || pending_listing_ || client_->state() != SessionState::kConnected) return;
+  pending_listing_ = true;
+  pending_dirty_ = false;
+  pending_listed_us_ = now;
+  call(client_->get_children(std::string(kPendingPath), true, now, out), PendingChildren{});
+}
+
+void ZkReplica::on_pending_children(const Reply& r, Micros now, Output& out) {
+  pending_listing_ = false;
+  if (!leading_) return;
+  if (r.code != Code::kOk) {
+    pending_dirty_ = true;
+    return;
+  }
+  const std::set<std::string> listed(r.children.begin(), r.children.end());
+  // A child no longer listed was deleted (by one of our ordering writes) and its
+  // sequential name never comes back.
+  std::erase_if(pending_taken_, [&](const std::string& name) { return !listed.contains(name); });
+  for (const std::string& name : listed) {
+    if (pending_taken_.contains(name)) continue;
+    if (log_requests_held() + std::ssize(pending_taken_) >= config_.max_log_size) {
+      pending_dirty_ = true;  // no room now: a later listing takes the rest
+      break;
+    }
+    pending_taken_.insert(name);
+    call(client_->get(pending_path(name), false, now, out), PendingData{name});
+  }
+}
+
+void ZkReplica::on_pending_data(const PendingData& p, const Reply& r, Micros now, Output& out) {
+  if (!leading_ || !pending_taken_.contains(p.name)) return;
+  std::string_view data = r.data;
+  const auto request = r.code == Code::kOk ? decode_request(data) : std::nullopt;
+  if (!request || log_requests_held() >= config_.max_log_size) {
+    release_pending({p.name});
+    return;
+  }
+  queue_.push_back({*request, p.name});
+  order(now, out);
 }
 
 // Every checkpoint_interval applied requests (or when ordering waits for room) the
@@ -635,7 +814,11 @@ void ZkReplica::on_collect_members(const CollectMembers& p, const Reply& r, Micr
 void ZkReplica::on_collect_ack(const CollectAck& p, const Reply& r, Micros now, Output& out) {
   if (!collect_round_ || collect_round_->round != p.round) return;
   if (r.code == Code::kOk) {
-    if (!collect_round_->oldest || r.data < *collect_round_->oldest) collect_round_->oldest = r.data;
+    std::optional<std::string>& oldest = collect_round_->oldest;
+    const bool older =
+        !oldest || (config_.mutation == ZkMutation::kCollectToNewestAck ? r.data > *oldest : r.data < *oldest);
+    const bool ignored = config_.mutation == ZkMutation::kSkipUnackedMember && r.data.empty();
+    if (older && !ignored) oldest = r.data;
   } else if (r.code != Code::kNoNode) {  // NoNode: that member is gone since the listing
     return abort_collect();
   }
@@ -648,6 +831,9 @@ void ZkReplica::finish_collect(Micros now, Output& out) {
   if (!leading_ || leading_->epoch == 0) return abort_collect();
   std::string upto = applied_;
   if (round.oldest && *round.oldest < upto) upto = *round.oldest;
+  if (config_.mutation == ZkMutation::kCollectOnePast) {
+    if (const auto next = entry_sizes_.upper_bound(upto); next != entry_sizes_.end()) upto = next->first;
+  }
   if (round.urgent) {
     // A live member whose acknowledgement leaves no room for one more batch is too
     // far behind to wait for: collect past it, and it restores /snapshot.

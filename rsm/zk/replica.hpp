@@ -30,6 +30,12 @@
 //   acknowledgement is what keeps it full, collects past that member.
 // - A restarted replica may find its previous session's ephemerals still there
 //   (the session has not expired yet); it deletes them and registers anew.
+// - Partial connectivity. A leader that ZooKeeper reaches but the other replicas do
+//   not (a cut between them) must not hold the cluster hostage: a follower that has
+//   not applied a request it forwarded within forward_timeout_us writes it to
+//   /pending instead, which the leader watches and orders from, deleting each pending
+//   node in the ordering multi itself, so the fence covers it too. Duplicates (the
+//   forward arrived after all) are answered from the app's dedup table.
 #pragma once
 
 #include <cstdint>
@@ -37,6 +43,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <variant>
 #include <vector>
@@ -59,6 +66,8 @@ struct ReplicaConfig {
   int pipeline_max = 8;                    // ordering writes in flight
   Micros session_timeout_us = 600 * kMillis;
   Micros tick_us = 50 * kMillis;           // retries, batching
+  // A forwarded request not applied by then goes to the leader through /pending.
+  Micros forward_timeout_us = 200 * kMillis;
   ZkMutation mutation = ZkMutation::kNone;
 };
 
@@ -103,6 +112,7 @@ class ZkReplica final : public Replica {
   struct ClaimLeader {};                 // multi[create(/leader), setData(/epoch)]
   struct DropStale {};                   // delete a /leader or member of our previous session
   struct BumpEpoch {};                   // setData(/epoch)
+  struct EpochRead {};                   // get(/epoch): only planted bugs fence with what it returns
   // `known` is the newest /log entry this replica knew of when it asked for the
   // listing: the listing was taken after ZooKeeper handled its creation (FIFO), so an
   // entry up to it that the listing lacks is gone.
@@ -114,7 +124,11 @@ class ZkReplica final : public Replica {
     std::string known;
   };
   struct EntryData { std::uint64_t round; std::string name; };
-  struct Order { std::int64_t requests; };
+  // An ordering multi: its requests, and the /pending children it deletes.
+  struct Order { std::int64_t requests; std::vector<Request> batch; std::vector<std::string> pending; };
+  struct Submit { std::uint32_t client; std::uint64_t id; };  // create(/pending/p-)
+  struct PendingChildren {};                                  // getChildren(/pending, watch)
+  struct PendingData { std::string name; };                   // get(/pending/<name>)
   struct Ack { std::string position; };                      // setData(/members/<self>)
   struct CollectMembers { std::uint64_t round; };            // getChildren(/members)
   struct CollectAck { std::uint64_t round; };                // get(/members/<id>)
@@ -122,8 +136,8 @@ class ZkReplica final : public Replica {
   // up to `collected` deleted (`deleted`, as listed).
   struct Collect { std::string through; std::string collected; std::vector<std::string> deleted; };
   using Purpose = std::variant<Setup, Register, OldMember, LeaderExists, LeaderData, Members, ClaimLeader, DropStale,
-                               BumpEpoch, LogChildren, SnapshotRead, EntryData, Order, Ack, CollectMembers,
-                               CollectAck, Collect>;
+                               BumpEpoch, EpochRead, LogChildren, SnapshotRead, EntryData, Order, Submit,
+                               PendingChildren, PendingData, Ack, CollectMembers, CollectAck, Collect>;
 
   // A garbage collection gathering the members' acknowledgements.
   struct CollectRound {
@@ -131,6 +145,20 @@ class ZkReplica final : public Replica {
     bool urgent = false;
     int waiting = 0;                     // acknowledgements not read yet
     std::optional<std::string> oldest;   // the oldest acknowledgement read
+  };
+
+  // A request waiting for an ordering write, and the /pending child it came from
+  // ("" if it came straight from a client or a forward).
+  struct Queued {
+    Request request;
+    std::string pending;
+  };
+
+  // A request this replica forwarded for its own client, until it is applied here.
+  struct Forwarded {
+    Request request;
+    Micros sent_us = 0;
+    bool submitted = false;  // written to /pending (or the write is in flight)
   };
 
   struct Leading {
@@ -152,19 +180,36 @@ class ZkReplica final : public Replica {
   void on_claimed(const Reply& reply, Micros now, Output& out);
   void lead(Micros now, Output& out);
   void on_epoch(const Reply& reply, Micros now, Output& out);
+  void on_epoch_read(const Reply& reply, Micros now, Output& out);
   // Leads in the epoch after `epoch`, the stat of /epoch our bump left.
   void start_leading(const Stat& epoch, Output& out);
   void step_down(const std::string& why, Output& out);
 
   void read_log(Micros now, Output& out);
+  // Where reading /log resumes after a lost read or connection: after the last
+  // applied entry (what was requested since may never arrive).
+  const std::string& resume_after() const;
   void on_log_children(const LogChildren& p, const Reply& reply, Micros now, Output& out);
   void on_snapshot(const SnapshotRead& p, const Reply& reply, Micros now, Output& out);
   void on_entry(const EntryData& p, const Reply& reply, Micros now, Output& out);
   void apply(const std::string& name, const LogEntry& entry, Output& out);
+  // Replies to the client if this replica took `request` from it and awaits it.
+  void reply_if_awaited(const Request& request, const Response& response, Output& out);
   void save_checkpoint(Output& out);
   // Writes the last checkpoint's position to /members/<self> if it is newer than
   // the one written.
   void acknowledge(Micros now, Output& out);
+
+  // Sends `request` to the leader and, if a client of ours waits for it, remembers it.
+  void forward(const Request& request, Micros now, Output& out);
+  // Forwarded requests not applied within forward_timeout_us go through /pending.
+  void submit_stalled(Micros now, Output& out);
+  void on_submitted(const Submit& p, const Reply& reply, Micros now);
+  // The leader lists /pending (watching it) and queues what it has not taken yet.
+  void list_pending(Micros now, Output& out);
+  void on_pending_children(const Reply& reply, Micros now, Output& out);
+  void on_pending_data(const PendingData& p, const Reply& reply, Micros now, Output& out);
+  void release_pending(const std::vector<std::string>& names);
 
   void order(Micros now, Output& out);
   void on_ordered(const Order& p, const Reply& reply, Micros now, Output& out);
@@ -189,6 +234,11 @@ class ZkReplica final : public Replica {
   std::optional<NodeId> leader_;          // who holds /leader, as last read
   std::optional<Leading> leading_;
   bool electing_ = false;                 // an election round is in flight
+  bool restarted_ = false;                // started from a local checkpoint
+  // Whether this session has set the /leader and /log watches once (only planted
+  // bugs look: the correct replica sets them again with every read).
+  bool leader_watched_ = false;
+  bool log_watched_ = false;
   Micros leader_checked_us_ = 0;          // when /leader was last read
 
   // The log as this replica applied it.
@@ -206,7 +256,7 @@ class ZkReplica final : public Replica {
   std::map<std::string, std::int64_t> entry_sizes_;
 
   // Leader state.
-  std::deque<Request> queue_;             // requests waiting for an ordering write
+  std::deque<Queued> queue_;              // requests waiting for an ordering write
   std::int64_t in_flight_ = 0;            // requests in ordering writes not yet answered
   int writes_in_flight_ = 0;
   // Requests in ordering writes lost with the connection: they may be in /log, and
@@ -220,6 +270,15 @@ class ZkReplica final : public Replica {
   std::optional<CollectRound> collect_round_;
   std::uint64_t collect_rounds_ = 0;
   Micros collect_idle_until_ = 0;         // after a round that could free nothing
+
+  // /pending children queued or in ordering writes, so no listing takes one twice.
+  std::set<std::string> pending_taken_;
+  bool pending_listing_ = false;          // a /pending listing is in flight
+  bool pending_dirty_ = false;            // /pending may hold something not taken yet
+  Micros pending_listed_us_ = 0;
+
+  // Forwarded requests of our clients not applied yet, by client (one outstanding each).
+  std::map<std::uint32_t, Forwarded> forwarded_;
 
   // Requests a client sent here, answered once applied: the latest id per client
   // (clients have one request outstanding), so it stays as small as the client set.

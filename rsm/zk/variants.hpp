@@ -1,5 +1,8 @@
 // The catalogue of planted bugs in the ZooKeeper-coordinated protocol, switched on
-// by ReplicaConfig::mutation; real runs use kNone.
+// by ReplicaConfig::mutation; real runs use kNone. Each is the kind of one-line
+// mistake a person writes, guarded by `config_.mutation == ZkMutation::kX` at the
+// very spot of the mistake in rsm/zk/replica.cpp, so that with kNone behaviour is
+// exactly the correct protocol's.
 #pragma once
 
 #include <cstdint>
@@ -11,7 +14,33 @@ namespace fl::zk {
 
 enum class ZkMutation : std::uint8_t {
   kNone,
-  kNoFence,  // never steps down and orders without checking /epoch: a replaced leader keeps ordering
+  // fencing
+  kNoFence,             // never steps down and orders without checking /epoch
+  kRefreshFence,        // on a failed /epoch check, re-reads /epoch and retries instead of stepping down
+  kClaimWithoutBump,    // claims /leader without bumping /epoch, fencing with the version it then reads
+  // reading /log
+  kResumeAfterRequested,  // after a lost read, resumes after the last entry requested, not applied
+  kUnsortedListing,       // applies /log entries in the order getChildren lists them
+  kSkipFailedRead,        // an entry whose read failed is applied as an empty batch
+  // collection versus acknowledgements
+  kCollectToNewestAck,  // collects up to the newest acknowledgement instead of the oldest
+  kSkipUnackedMember,   // a member that acknowledged nothing yet does not hold collection back
+  kCollectOnePast,      // collects one entry past the oldest acknowledgement
+  // snapshot plus the tail after it
+  kSnapshotSkipsOne,    // after restoring /snapshot, skips the entry right after `through`
+  kResumeAtCollected,   // after restoring /snapshot, resumes after `collected`, not `through`
+  // one-shot watches
+  kLeaderWatchOnce,     // sets the /leader watch once per session, never again after it fires
+  kLogWatchOnce,        // sets the /log watch once per session, never again after it fires
+  // session expiry
+  kLeadPastExpiry,      // keeps its leader state across a session expiry into the next session
+  // the lowest-id rule
+  kRestartClaimsBlindly,  // a replica restarted from its checkpoint claims /leader without the lowest-id check
+  // replies
+  kReplyOnCreate,       // writes are answered once their /log entry is created, not once applied
+  kApplyBeforeLog,      // the leader executes its own batch before writing it to /log
+  // checkpoint durability
+  kAckBeforeSync,       // acknowledges a checkpoint that was never synced to disk
 };
 
 // One catalogue row: the switch and how it is listed.

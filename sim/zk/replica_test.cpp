@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <deque>
 #include <memory>
+#include <set>
 #include <string>
 #include <string_view>
 #include <tuple>
@@ -35,7 +36,7 @@ struct Sent {
 // Three replicas and ZooKeeper; messages are delivered one at a time, in send order.
 class Cluster {
  public:
-  Cluster() {
+  explicit Cluster(wire::ZkMutation mutation = wire::ZkMutation::kNone) : mutation_(mutation) {
     for (int i = 0; i < kReplicas; ++i) replicas_.push_back(nullptr);
   }
 
@@ -48,6 +49,7 @@ class Cluster {
     c.checkpoint_interval = 10;
     c.batch_size_max = 4;
     c.session_timeout_us = 1 * kSeconds;
+    c.mutation = mutation_;
     return c;
   }
 
@@ -86,6 +88,13 @@ class Cluster {
     parked_[id].clear();
   }
 
+  // Drops every message from replica `from` to replica `to` (ZooKeeper links stay).
+  void cut(int from, int to) { cuts_.insert({from, to}); }
+
+  // From now on ZooKeeper's child listings reach the replicas newest first: the
+  // real server promises no order, the simulated one lists in name order.
+  void reverse_listings() { reverse_listings_ = true; }
+
   // Lets `us` of time pass in 50ms steps: live replicas' timers fire (pings keep
   // their sessions open), ZooKeeper expires the sessions not heard from.
   void pass_time(Micros us) {
@@ -109,6 +118,7 @@ class Cluster {
     for (int n = 0; n < max && !wire_.empty(); ++n) {
       const Sent s = wire_.front();
       wire_.pop_front();
+      if (cuts_.contains({static_cast<int>(s.from.value), static_cast<int>(s.to.value)})) continue;
       if (s.to != kZk && held_[s.to.value]) {
         parked_[s.to.value].push_back(s);
         continue;
@@ -123,7 +133,7 @@ class Cluster {
       ZkReplica* r = replicas_[s.to.value].get();
       if (r == nullptr) continue;
       Output out;
-      r->on_message(s.from, *s.message, now_, out);
+      r->on_message(s.from, *reordered(s.message), now_, out);
       take(s.to, out);
     }
   }
@@ -162,6 +172,14 @@ class Cluster {
     return {};
   }
 
+  MessagePtr reordered(const MessagePtr& message) const {
+    const auto* reply = dynamic_cast<const wire::ReplyMessage*>(message.get());
+    if (!reverse_listings_ || reply == nullptr || reply->reply.children.size() < 2) return message;
+    wire::Reply reversed = reply->reply;
+    std::reverse(reversed.children.begin(), reversed.children.end());
+    return std::make_shared<wire::ReplyMessage>(reply->connection, reply->xid, std::move(reversed));
+  }
+
   void take(NodeId from, Output& out) {
     for (const DiskWrite& w : out.writes) {
       if (w.value) disks_[from.value][w.key] = *w.value;
@@ -175,6 +193,9 @@ class Cluster {
     for (const std::string& note : out.notes) notes_.push_back("r" + std::to_string(from.value) + " " + note);
   }
 
+  wire::ZkMutation mutation_;
+  bool reverse_listings_ = false;
+  std::set<std::pair<int, int>> cuts_;
   zk::ZkNode zk_;
   std::vector<std::unique_ptr<ZkReplica>> replicas_;
   std::deque<Sent> wire_;
@@ -418,6 +439,93 @@ TEST(ZkReplica, a_live_member_too_far_behind_is_collected_past_and_restores_the_
   EXPECT_TRUE(noted(c, "r2 restored /snapshot"));
   EXPECT_EQ(c.r(2).app().rows(), c.r(0).app().rows());
   EXPECT_EQ(c.r(2).applied_through(), c.r(0).applied_through());
+}
+
+// ZooKeeper returns a node's children in no particular order (the server keeps them
+// in a hash set), so a replica must sort /log's listing before reading it: here a
+// lagging replica gets many entries in one listing, newest first.
+void catch_up_through_a_reversed_listing(Cluster& c) {
+  for (int i = 0; i < kReplicas; ++i) c.boot(i);
+  c.settle();
+  c.reverse_listings();
+  c.hold(2);
+  for (std::uint64_t i = 1; i <= 8; ++i) {
+    c.request(0, append(1, i, static_cast<std::int32_t>(i % 4), static_cast<std::int32_t>(i)));
+    c.settle();
+  }
+  c.release(2);
+  c.settle();
+  c.tick(2);
+  c.settle();
+}
+
+TEST(ZkReplica, a_listing_in_any_order_is_applied_in_sequence_order) {
+  Cluster c;
+  catch_up_through_a_reversed_listing(c);
+  EXPECT_EQ(c.r(2).applied_through(), c.r(0).applied_through());
+  EXPECT_EQ(c.r(2).app().rows(), c.r(0).app().rows());
+}
+
+// The planted bug that skips the sort: invisible to every shipped scenario (the
+// simulated ZooKeeper lists children sorted), caught here.
+TEST(ZkReplica, the_unsorted_listing_variant_skips_entries_of_a_reversed_listing) {
+  Cluster c(wire::ZkMutation::kUnsortedListing);
+  catch_up_through_a_reversed_listing(c);
+  EXPECT_EQ(c.r(2).applied_through(), c.r(0).applied_through()) << "it read the newest entry";
+  EXPECT_NE(c.r(2).app().rows(), c.r(0).app().rows()) << "but skipped the ones before it";
+}
+
+// Creates under /pending the replicas sent to ZooKeeper.
+int pending_writes(const Cluster& c) {
+  int n = 0;
+  for (const Sent& s : c.sent()) {
+    const auto* req = dynamic_cast<const wire::RequestMessage*>(s.message.get());
+    const auto* create = req == nullptr ? nullptr : std::get_if<wire::Create>(&req->body);
+    if (create != nullptr && create->path.starts_with(wire::kPendingEntryPrefix)) ++n;
+  }
+  return n;
+}
+
+// Issue 12 §7: a leader the followers cannot reach, while ZooKeeper reaches everyone,
+// must not hold the cluster hostage. A follower that has not applied a request it
+// forwarded within forward_timeout_us (200ms) writes it to /pending; the leader
+// orders it from there and deletes the pending node in the same fenced multi.
+TEST(ZkReplica, requests_whose_forwards_are_cut_reach_the_leader_through_pending) {
+  Cluster c;
+  for (int i = 0; i < kReplicas; ++i) c.boot(i);
+  c.settle();
+  ASSERT_TRUE(c.r(0).is_leader());
+  c.cut(1, 0);
+  c.cut(2, 0);
+  c.request(1, append(7, 1, 3, 30));
+  c.request(2, append(8, 1, 3, 31));
+  c.settle();
+  EXPECT_TRUE(c.replies().empty()) << "the forwards were cut";
+  c.pass_time(300 * kMillis);
+  EXPECT_EQ(pending_writes(c), 2);
+  ASSERT_EQ(c.replies().size(), 2U);
+  EXPECT_TRUE(c.tree().find(wire::kPendingPath)->children.empty()) << "ordered pending nodes are deleted";
+  for (int i = 0; i < kReplicas; ++i) EXPECT_EQ(c.r(i).app().rows(), c.r(0).app().rows()) << "r" << i;
+  EXPECT_EQ(c.r(0).app().rows(), (std::vector<Row>{{3, {30, 31}}}));
+}
+
+// A forward that was only slow arrives after its request went to /pending too: both
+// copies are ordered, and the app's dedup table applies it once.
+TEST(ZkReplica, a_slow_forward_and_its_pending_copy_are_applied_once) {
+  Cluster c;
+  for (int i = 0; i < kReplicas; ++i) c.boot(i);
+  c.settle();
+  c.hold(0);
+  c.request(1, append(7, 1, 3, 30));
+  c.settle();
+  c.pass_time(300 * kMillis);  // r1 writes /pending; r0 hears nothing yet (its session lives on)
+  EXPECT_EQ(pending_writes(c), 1);
+  c.release(0);
+  c.settle();
+  c.pass_time(100 * kMillis);
+  ASSERT_EQ(c.replies().size(), 1U);
+  EXPECT_TRUE(c.tree().find(wire::kPendingPath)->children.empty());
+  for (int i = 0; i < kReplicas; ++i) EXPECT_EQ(c.r(i).app().rows(), (std::vector<Row>{{3, {30}}})) << "r" << i;
 }
 
 }  // namespace
