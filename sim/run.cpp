@@ -76,6 +76,7 @@ InvariantContext invariant_context(const Scenario& scenario) {
   c.zk = is_zk_protocol(scenario.cluster.protocol);
   c.replicas = scenario.cluster.replicas;
   c.max_log_size = scenario.cluster.max_log_size;
+  c.batch_size_max = scenario.cluster.batch_size_max;
   if (c.zk) c.session_timeout_us = zk_config(scenario.cluster, NodeId(0)).session_timeout_us;
   return c;
 }

@@ -48,7 +48,12 @@ std::vector<std::unique_ptr<Invariant>> make_invariants(const InvariantContext& 
   if (!context.zk) all.push_back(make_dedup_only_retries());
   if (!context.zk) all.push_back(make_promises_kept());
   if (!context.zk) all.push_back(make_accepts_kept());
-  if (context.zk) all.push_back(make_stale_leader_steps_down(context.session_timeout_us));
+  if (context.zk) {
+    all.push_back(make_stale_leader_steps_down(context.session_timeout_us));
+    all.push_back(make_acks_kept());
+    all.push_back(make_restore_only_when_behind());
+    all.push_back(make_lowest_id_leads());
+  }
   return all;
 }
 

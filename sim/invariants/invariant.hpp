@@ -68,6 +68,7 @@ struct InvariantContext {
   int replicas = 3;
   Micros session_timeout_us = 0;  // zk runs: a replica's ZooKeeper session timeout
   std::int64_t max_log_size = 400;
+  int batch_size_max = 16;
 };
 
 // Every invariant that applies to the run, in report order.
@@ -82,6 +83,9 @@ std::unique_ptr<Invariant> make_promises_kept();
 std::unique_ptr<Invariant> make_accepts_kept();
 std::unique_ptr<Invariant> make_one_writer_per_epoch();
 std::unique_ptr<Invariant> make_stale_leader_steps_down(Micros session_timeout_us);
+std::unique_ptr<Invariant> make_acks_kept();
+std::unique_ptr<Invariant> make_lowest_id_leads();
+std::unique_ptr<Invariant> make_restore_only_when_behind();
 
 // "r0", "r1", ... for evidence text.
 std::string names_of(const std::vector<NodeId>& ids);

@@ -23,4 +23,12 @@ LogChanges log_changes(const fl::zk::RequestMessage& request) {
   return changes;
 }
 
+std::vector<fl::zk::Op> writes_of(const fl::zk::RequestMessage& request) {
+  if (const auto* multi = std::get_if<fl::zk::Multi>(&request.body)) return multi->ops;
+  if (const auto* c = std::get_if<fl::zk::Create>(&request.body)) return {*c};
+  if (const auto* d = std::get_if<fl::zk::Delete>(&request.body)) return {*d};
+  if (const auto* s = std::get_if<fl::zk::SetData>(&request.body)) return {*s};
+  return {};
+}
+
 }  // namespace fl::sim::zk

@@ -1,8 +1,9 @@
-// What a ZooKeeper request does to /log, the zk protocol's ordered request log:
-// how many entries it creates and whether it deletes any, alone or in a multi.
+// What a ZooKeeper request writes: its write operations, and what they do to /log,
+// the zk protocol's ordered request log (entries created, entries deleted).
 #pragma once
 
 #include <cstdint>
+#include <vector>
 
 #include "rsm/zk/wire.hpp"
 
@@ -15,5 +16,9 @@ struct LogChanges {
 
 // Counts what `request` asks of /log (whether or not ZooKeeper accepted it).
 LogChanges log_changes(const fl::zk::RequestMessage& request);
+
+// The write operations of `request`, alone or inside a multi, in order; empty for
+// reads, pings and session requests.
+std::vector<fl::zk::Op> writes_of(const fl::zk::RequestMessage& request);
 
 }  // namespace fl::sim::zk

@@ -1,0 +1,66 @@
+// acks_kept (zk runs): a replica never restarts from a checkpoint older than a
+// position it acknowledged to ZooKeeper (in its /members node). The leader collects
+// /log behind the acknowledgements, so an acknowledgement that was not durable
+// leaves a restarted replica needing entries that are gone: it survives by
+// restoring /snapshot, which hides the bug from every client-side check.
+#include <map>
+
+#include "rsm/zk/layout.hpp"
+#include "sim/invariants/invariant.hpp"
+#include "sim/zk/log_changes.hpp"
+
+namespace fl::sim {
+namespace {
+
+class AcksKept final : public Invariant {
+ public:
+  AcksKept()
+      : Invariant("acks_kept",
+                  "a zk replica never restarts from a checkpoint behind a position it acknowledged to ZooKeeper") {}
+
+  void on_event(Micros now, const RunEvent& event) override {
+    if (const auto* e = std::get_if<ev::ZkHandled>(&event)) {
+      if (e->reply == nullptr || e->reply->reply.code != fl::zk::Code::kOk) return;
+      const std::string mine = fl::zk::member_path(e->from);
+      for (const fl::zk::Op& op : zk::writes_of(e->request)) {
+        std::visit(
+            [&](const auto& w) {
+              using T = std::decay_t<decltype(w)>;
+              if constexpr (std::is_same_v<T, fl::zk::Create> || std::is_same_v<T, fl::zk::SetData>) {
+                if (w.path == mine) acknowledge(e->from, w.data, now);
+              }
+            },
+            op);
+      }
+    } else if (const auto* r = std::get_if<ev::StateRestored>(&event)) {
+      if (r->restored.source != RestoreSource::kOwnCheckpoint) return;
+      count();
+      const auto it = acked_.find(r->node.value);
+      if (it == acked_.end() || r->restored.slot.value >= it->second.first) return;
+      fail(now, {r->node},
+           replica_name(r->node) + " restarted from its checkpoint of slot " +
+               std::to_string(r->restored.slot.value) + " but had acknowledged slot " +
+               std::to_string(it->second.first) + " to ZooKeeper at t=" + std::to_string(it->second.second));
+    }
+  }
+
+ private:
+  void acknowledge(NodeId node, const std::string& position, Micros now) {
+    const auto seq = fl::zk::log_seq(position);
+    if (!seq) return;  // nothing acknowledged yet
+    auto [it, fresh] = acked_.try_emplace(node.value, *seq, now);
+    if (!fresh && it->second.first < *seq) it->second = {*seq, now};
+  }
+
+  std::string pass_detail() const override {
+    return std::to_string(judged()) + " restarts judged, none behind its acknowledged position";
+  }
+
+  std::map<std::uint32_t, std::pair<std::int64_t, Micros>> acked_;  // replica -> highest acknowledged slot, when
+};
+
+}  // namespace
+
+std::unique_ptr<Invariant> make_acks_kept() { return std::make_unique<AcksKept>(); }
+
+}  // namespace fl::sim
