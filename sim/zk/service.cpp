@@ -1,5 +1,6 @@
 #include "sim/zk/service.hpp"
 
+#include <algorithm>
 #include <limits>
 #include <type_traits>
 #include <utility>
@@ -138,13 +139,35 @@ Response ZkService::run(SessionId session, const GetData& request, std::vector<W
   return r;
 }
 
+namespace {
+
+// ZooKeeper lists a node's children in no particular order (its own hash set's),
+// so clients must sort what they need sorted. The simulated server scrambles them
+// too, in an order that is a pure function of the names and the current zxid: it
+// changes from one transaction to the next, deterministically.
+std::vector<std::string> unordered(std::vector<std::string> names, Zxid zxid) {
+  const auto key = [&](const std::string& name) {
+    std::uint64_t h = 0xcbf29ce484222325ULL ^ static_cast<std::uint64_t>(zxid.value);
+    for (const char c : name) h = (h ^ static_cast<unsigned char>(c)) * 0x100000001b3ULL;
+    return (h ^ (h >> 29)) * 0xbf58476d1ce4e5b9ULL;
+  };
+  std::vector<std::pair<std::uint64_t, std::string>> keyed;
+  for (auto& name : names) keyed.emplace_back(key(name), std::move(name));
+  std::sort(keyed.begin(), keyed.end());
+  names.clear();
+  for (auto& [k, name] : keyed) names.push_back(std::move(name));
+  return names;
+}
+
+}  // namespace
+
 Response ZkService::run(SessionId session, const GetChildren& request, std::vector<WatchEvent>&) {
   if (!valid_path(request.path)) return reply(session, Code::kBadArguments);
   const Znode* node = tree_.find(request.path);
   if (node == nullptr) return reply(session, Code::kNoNode);  // and no watch is left
   if (request.watch) watches_.add_child_watch(session, request.path);
   Response r = reply(session, Code::kOk);
-  r.children = tree_.children(*node);
+  r.children = unordered(tree_.children(*node), tree_.last_zxid());
   r.stat = tree_.stat(*node);
   return r;
 }
