@@ -131,7 +131,7 @@ void ZkReplica::on_timer(std::uint32_t timer, Micros now, Output& out) {
   // writes either way, but a leader that never notices keeps claiming leadership to
   // its peers and clients (Curator's LeaderLatch gives it up on connection loss too).
   if (leading_ && client_->state() != SessionState::kConnected &&
-      now - client_->last_heard_us() >= client_->timeout_us()) {
+      now - client_->last_heard_us() >= client_->timeout_us() && config_.mutation != ZkMutation::kLeadPastExpiry) {
     step_down("no word from ZooKeeper for a session timeout", out);
   }
   if (client_->state() != SessionState::kConnected) return;
@@ -652,13 +652,7 @@ void ZkReplica::on_ordered(const Order& p, const Reply& r, Micros now, Output& o
   // Whatever happened to the write, its /pending children are settled: deleted with
   // it, or still there for a later listing to take again.
   release_pending(p.pending);
-  if (r.code == Code::kBadVersion) {
-    if (config_.mutation == ZkMutation::kRefreshFence) {
-      call(client_->get(std::string(kEpochPath), false, now, out), EpochRead{});
-      return;
-    }
-    return step_down("fenced: /epoch moved on", out);
-  }
+  if (r.code == Code::kBadVersion) return step_down("fenced: /epoch moved on", out);
   if (r.code == Code::kConnectionLoss) {
     in_doubt_ += p.requests;
     ++doubts_;

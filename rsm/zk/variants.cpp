@@ -6,10 +6,6 @@ namespace {
 constexpr ZkVariant kVariants[] = {
     {ZkMutation::kNoFence,
      {"no-fence", "fencing", "a replaced leader never steps down and orders without checking /epoch"}},
-    {ZkMutation::kRefreshFence,
-     {"refresh-fence", "fencing",
-      "a leader whose ordering write fails the /epoch check re-reads /epoch and retries with its version instead of "
-      "stepping down"}},
     {ZkMutation::kClaimWithoutBump,
      {"claim-without-bump", "fencing",
       "the claim multi creates /leader without bumping /epoch; the new leader fences with the version it then reads"}},
@@ -48,8 +44,8 @@ constexpr ZkVariant kVariants[] = {
       "alone"}},
     {ZkMutation::kLeadPastExpiry,
      {"lead-past-expiry", "session expiry",
-      "on session expiry the leader keeps its leader state (epoch, queue) into its next session until a write fails "
-      "or an election round deposes it"}},
+      "a leader that loses its session keeps its leader state (epoch, queue): not given up after a session timeout "
+      "of silence, nor on expiry, until a write fails or an election round deposes it"}},
     {ZkMutation::kRestartClaimsBlindly,
      {"restart-claims-blindly", "lowest-id rule",
       "a replica restarted from its local checkpoint claims a free /leader without checking for a lower live member"}},

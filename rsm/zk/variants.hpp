@@ -16,7 +16,6 @@ enum class ZkMutation : std::uint8_t {
   kNone,
   // fencing
   kNoFence,             // never steps down and orders without checking /epoch
-  kRefreshFence,        // on a failed /epoch check, re-reads /epoch and retries instead of stepping down
   kClaimWithoutBump,    // claims /leader without bumping /epoch, fencing with the version it then reads
   // reading /log
   kResumeAfterRequested,  // after a lost read, resumes after the last entry requested, not applied
@@ -33,7 +32,7 @@ enum class ZkMutation : std::uint8_t {
   kLeaderWatchOnce,     // sets the /leader watch once per session, never again after it fires
   kLogWatchOnce,        // sets the /log watch once per session, never again after it fires
   // session expiry
-  kLeadPastExpiry,      // keeps its leader state across a session expiry into the next session
+  kLeadPastExpiry,      // keeps its leader state through a session timeout of silence and across expiry
   // the lowest-id rule
   kRestartClaimsBlindly,  // a replica restarted from its checkpoint claims /leader without the lowest-id check
   // replies
