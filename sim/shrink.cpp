@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <map>
 #include <numeric>
+#include <set>
 
 #include "sim/nemesis.hpp"
 #include "sim/scenario_write.hpp"
@@ -113,12 +114,13 @@ std::vector<std::int64_t> smaller_values(std::int64_t v, std::int64_t min, std::
   return out;
 }
 
-// A numeric field the search reduces.
+// A numeric field the search reduces, from its value towards its least.
 struct Knob {
   std::string_view stage;
   std::int64_t (*get)(const Scenario&);
   void (*set)(Scenario&, std::int64_t);
-  std::int64_t unit;
+  std::int64_t (*least)(const Scenario&);
+  std::int64_t unit;  // values tried are multiples of this
 };
 
 // requests_max 0 means unlimited; the search starts from about what the clients
@@ -138,33 +140,32 @@ void move_faults(Scenario& s, std::int64_t first_us) {
   for (TimedFault& f : s.faults) f.at_us -= by_us;
 }
 
-const Knob kKnobs[] = {
-    {"earlier faults", first_fault_us, move_faults, kTimeUnit},
-    {"duration", [](const Scenario& s) -> std::int64_t { return s.duration_us; },
-     [](Scenario& s, std::int64_t v) { s.duration_us = v; }, kTimeUnit},
-    {"clients", [](const Scenario& s) -> std::int64_t { return s.workload.clients; },
-     [](Scenario& s, std::int64_t v) { s.workload.clients = static_cast<int>(v); }, 1},
-    {"requests", requests_start,
-     [](Scenario& s, std::int64_t v) { s.workload.requests_max = static_cast<int>(v); }, 1},
-    {"keys", [](const Scenario& s) -> std::int64_t { return s.workload.keys; },
-     [](Scenario& s, std::int64_t v) { s.workload.keys = static_cast<int>(v); }, 1},
-    {"quiesce", [](const Scenario& s) -> std::int64_t { return s.quiesce_us; },
-     [](Scenario& s, std::int64_t v) { s.quiesce_us = v; }, kTimeUnit},
-    {"replicas", [](const Scenario& s) -> std::int64_t { return s.cluster.replicas; },
-     [](Scenario& s, std::int64_t v) { s.cluster.replicas = static_cast<int>(v); }, 1},
-};
+std::int64_t one(const Scenario&) { return 1; }
+std::int64_t one_time_unit(const Scenario&) { return kTimeUnit; }
+std::int64_t earliest_fault_us(const Scenario& s) { return std::min(kTimeUnit, first_fault_us(s)); }
 
-// The least value of a knob: one of anything, 100ms of workload, and a quiet period
-// long enough for the liveness check to judge requests made after the last fault.
-std::int64_t knob_min(const Knob& knob, const Scenario& s) {
-  if (knob.stage == "duration") return kTimeUnit;
-  if (knob.stage == "earlier faults") return std::min<std::int64_t>(kTimeUnit, first_fault_us(s));
-  if (knob.stage == "quiesce") {
-    const Micros floor = s.expect.progress == Progress::kNone ? kSeconds : s.expect.liveness_bound_us;
-    return std::min(floor, s.quiesce_us);
-  }
-  return 1;
+// A quiet period long enough for the liveness check to judge the requests made
+// after the last fault (expect is kept as it is), or the scenario's own if shorter.
+std::int64_t least_quiesce_us(const Scenario& s) {
+  const Micros floor_us = s.expect.progress == Progress::kNone ? kSeconds : s.expect.liveness_bound_us;
+  return std::min(floor_us, s.quiesce_us);
 }
+
+const Knob kKnobs[] = {
+    {"earlier faults", first_fault_us, move_faults, earliest_fault_us, kTimeUnit},
+    {"duration", [](const Scenario& s) -> std::int64_t { return s.duration_us; },
+     [](Scenario& s, std::int64_t v) { s.duration_us = v; }, one_time_unit, kTimeUnit},
+    {"clients", [](const Scenario& s) -> std::int64_t { return s.workload.clients; },
+     [](Scenario& s, std::int64_t v) { s.workload.clients = static_cast<int>(v); }, one, 1},
+    {"requests", requests_start,
+     [](Scenario& s, std::int64_t v) { s.workload.requests_max = static_cast<int>(v); }, one, 1},
+    {"keys", [](const Scenario& s) -> std::int64_t { return s.workload.keys; },
+     [](Scenario& s, std::int64_t v) { s.workload.keys = static_cast<int>(v); }, one, 1},
+    {"quiesce", [](const Scenario& s) -> std::int64_t { return s.quiesce_us; },
+     [](Scenario& s, std::int64_t v) { s.quiesce_us = v; }, least_quiesce_us, kTimeUnit},
+    {"replicas", [](const Scenario& s) -> std::int64_t { return s.cluster.replicas; },
+     [](Scenario& s, std::int64_t v) { s.cluster.replicas = static_cast<int>(v); }, one, 1},
+};
 
 class Search {
  public:
@@ -228,6 +229,7 @@ class Search {
   Scenario best_;
   ShrinkResult result_;
   std::map<std::string, bool> known_;  // candidate file text -> still fails the target
+  std::set<std::string> rejected_;     // candidates the parser rejected, as written
   bool out_of_budget_ = false;
 };
 
@@ -241,7 +243,7 @@ std::optional<std::size_t> Search::first_failing(const std::vector<Scenario>& ca
     for (; next < candidates.size() && batch.size() < static_cast<std::size_t>(std::max(1, options_.batch)); ++next) {
       normal[next] = normalize(candidates[next]);
       if (!normal[next]) {
-        ++result_.invalid;
+        if (rejected_.insert(write_scenario(candidates[next])).second) ++result_.invalid;
         continue;
       }
       texts[next] = write_scenario(*normal[next]);
@@ -339,7 +341,7 @@ bool Search::reduce(const Knob& knob) {
   bool changed = false;
   while (!exhausted()) {
     const std::int64_t value = knob.get(best_);
-    const std::int64_t min = knob_min(knob, best_);
+    const std::int64_t min = knob.least(best_);
     if (value <= min) break;
     std::vector<Scenario> candidates;
     for (std::int64_t v : smaller_values(value, min, knob.unit)) {

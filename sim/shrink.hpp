@@ -104,7 +104,7 @@ struct ShrinkResult {
   std::size_t nemesis_faults = 0;  // the faults it was replaced by (kReplaced)
   int runs = 0;     // candidate runs made
   int cached = 0;   // candidates met again, answered from memory
-  int invalid = 0;  // candidates the scenario parser rejects (e.g. a fault naming a removed replica)
+  int invalid = 0;  // distinct candidates the parser rejects (e.g. a fault naming a removed replica)
   bool budget_exhausted = false;
 };
 
