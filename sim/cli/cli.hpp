@@ -28,6 +28,8 @@ inline constexpr int kExitUnavailable = 69;
 // Some run of a sweep or suite given --recheck gave a different trace hash when run
 // again in a fresh process: it is not deterministic (reports/recheck.hpp).
 inline constexpr int kExitNondeterministic = reports::kExitNondeterministic;
+// `shrink`: the input run does not fail (or not the check asked for): nothing to shrink.
+inline constexpr int kExitNothingToShrink = 4;
 
 // A command line the user got wrong; printed with the command's usage line.
 class UsageError : public std::runtime_error {
@@ -118,7 +120,8 @@ struct Task {
 
 // Runs every task, `jobs` at a time, each in its own forked process (so a run that
 // aborts on an assertion is reported as a failing seed instead of ending the whole
-// sweep). Prints a progress line to stderr. Results come back in task order.
+// sweep). Prints a progress line to stderr, unless `label` is empty. Results come
+// back in task order.
 std::vector<RunSummary> run_pool(const std::vector<Task>& tasks, int jobs, const std::string& label);
 
 // What one command started by run_commands printed (stdout and stderr together) and
@@ -210,5 +213,7 @@ int cmd_check(int argc, char** argv);
 int cmd_variants(int argc, char** argv);
 // `faultline power`: the standard hunt against every planted bug, as a table.
 int cmd_power(int argc, char** argv);
+// `faultline shrink SCENARIO --seed N`: a smaller scenario that still fails the same check.
+int cmd_shrink(int argc, char** argv);
 
 }  // namespace fl::cli

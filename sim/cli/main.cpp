@@ -27,12 +27,14 @@ commands:
   check HISTORY --model M            is a history file (Jepsen EDN or JSON events) linearizable?
   variants                           the planted bugs (--variant NAME) of each protocol, one line each
   power [--seeds N]                  the standard hunt against every planted bug: caught or not, how soon, by what
+  shrink SCENARIO.json --seed N      a smaller scenario that, with that seed, still fails the same check
 
 Run "faultline COMMAND --help" for a command's options.
 
 exit codes: 0 all checks passed, 1 safety violation (check: not linearizable),
             2 liveness violation (check: unknown), 3 sweep/suite --recheck found
             a run that is not deterministic (a different trace hash when run again),
+            4 shrink: the input run passes (nothing to shrink),
             64 bad usage or bad input file, 69 store unavailable (Cassandra)
 )";
 
@@ -62,6 +64,7 @@ int main(int argc, char** argv) {
     if (command == "variants") return cmd_variants(argc, argv);
     if (command == "power") return cmd_power(argc, argv);
     if (command == "report") return cmd_report(argc, argv);
+    if (command == "shrink") return cmd_shrink(argc, argv);
     std::fprintf(stderr, "faultline: unknown command '%s'\n\n%s", command.c_str(), kHelp);
     return kExitUsage;
   } catch (const UsageError& e) {

@@ -179,7 +179,7 @@ void run_children(std::size_t count, int jobs, const std::string& label,
           std::chrono::duration<double>(std::chrono::steady_clock::now() - running[i].started).count();
       failing += done(running[i].item, running[i].output, status, wall_s) ? 1 : 0;
       ++finished;
-      progress(label, finished, count, failing, finished == count);
+      if (!label.empty()) progress(label, finished, count, failing, finished == count);
       running.erase(running.begin() + static_cast<std::ptrdiff_t>(i));
       polls.erase(polls.begin() + static_cast<std::ptrdiff_t>(i));
     }
