@@ -40,6 +40,8 @@ constexpr Catch kCatches[] = {
     // With batch_size_max 1 every batch is full, so every request is dropped.
     {"batch-drops-last", "24-zk-tiny-log-leader-handover.json", 1, "liveness", Severity::kLiveness},
     {"retransmit-pending-batch", "15-log-pressure.json", 1, "liveness", Severity::kLiveness},
+    // Proposed twice, executed once: only the dedup check sees the second ordering.
+    {"batch-overlap", "15-log-pressure.json", 5, "dedup_only_retries", Severity::kSafety},
 };
 
 RunResult run_variant(const Catch& c, const std::string& variant) {

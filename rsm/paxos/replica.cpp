@@ -449,7 +449,10 @@ void PaxosReplica::propose_pending(Output& out) {
     if (n <= 0) return;
     Batch batch(l->pending.begin(), l->pending.begin() + n);
     if (config_.mutation == Mutation::kBatchDropsLast && n == config_.batch_size_max) batch.pop_back();
-    l->pending.erase(l->pending.begin(), l->pending.begin() + n);
+    // The kBatchOverlap bug: a full batch is cut from the queue one short, so its last
+    // request is proposed again at the head of the next batch.
+    const bool overlap = config_.mutation == Mutation::kBatchOverlap && n == config_.batch_size_max && n > 1;
+    l->pending.erase(l->pending.begin(), l->pending.begin() + (overlap ? n - 1 : n));
     propose(*l, l->next_slot++, std::move(batch), out);
     if (!std::holds_alternative<Leader>(role_)) return;
   }

@@ -53,6 +53,10 @@ constexpr PaxosVariant kVariants[] = {
     {Mutation::kRetransmitPendingBatch,
      {"retransmit-pending-batch", "batching",
       "a retransmitted Accept carries the requests now queued instead of the in-flight batch of its slot"}},
+    {Mutation::kBatchOverlap,
+     {"batch-overlap", "batching",
+      "a full batch is cut from the queue one request short, so its last request is proposed again in the next "
+      "batch (the dedup table hides the second execution)"}},
 };
 
 }  // namespace

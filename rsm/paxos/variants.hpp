@@ -37,6 +37,7 @@ enum class Mutation : std::uint8_t {
   // Batching.
   kBatchDropsLast,            // a full batch leaves out its last request (dropped from the queue all the same)
   kRetransmitPendingBatch,    // a retransmitted Accept carries the queued requests, not the in-flight batch
+  kBatchOverlap,  // a full batch is cut from the queue one short: its last request is proposed twice
 };
 
 // One catalogue row: the switch and how it is listed.
