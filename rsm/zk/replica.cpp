@@ -496,7 +496,10 @@ void ZkReplica::on_snapshot(const SnapshotRead& p, const Reply& r, Micros now, O
     snapshot_through_ = snapshot->through;
     collected_ = snapshot->collected;
     snapshot_version_ = r.stat ? r.stat->version : kAnyVersion;
-    if (applied_ < snapshot->collected) {
+    const bool behind = config_.mutation == ZkMutation::kRestoreWhenLevel
+                            ? !snapshot->collected.empty() && applied_ <= snapshot->collected
+                            : applied_ < snapshot->collected;
+    if (behind) {
       // Entries we still need are gone: start from the leader's snapshot.
       const auto error = app_->restore(snapshot->state);
       FL_ASSERT(!error, "the /snapshot state does not restore");

@@ -59,6 +59,10 @@ constexpr ZkVariant kVariants[] = {
     {ZkMutation::kAckBeforeSync,
      {"ack-before-sync", "checkpoint durability",
       "the local checkpoint is written without a sync, and its position acknowledged in /members at once"}},
+    {ZkMutation::kRestoreWhenLevel,
+     {"restore-when-level", "snapshot tail",
+      "a replica restores /snapshot when its position equals the collected one too (<= where < belongs), though it "
+      "needs nothing that was collected"}},
 };
 
 }  // namespace

@@ -40,6 +40,7 @@ enum class ZkMutation : std::uint8_t {
   kApplyBeforeLog,      // the leader executes its own batch before writing it to /log
   // checkpoint durability
   kAckBeforeSync,       // acknowledges a checkpoint that was never synced to disk
+  kRestoreWhenLevel,  // restores /snapshot when applied == collected too (<= for <): a needless restore
 };
 
 // One catalogue row: the switch and how it is listed.
