@@ -1,6 +1,7 @@
 // Handler-level tests of the Multi-Paxos replica, driven by hand-built messages
 // (no simulator): each test names the rule of "Paxos Made Simple" it pins down.
 #include "rsm/paxos/replica.hpp"
+#include "rsm/paxos/testing.hpp"
 
 #include <gtest/gtest.h>
 
@@ -10,25 +11,8 @@
 namespace fl::paxos {
 namespace {
 
-// A deliberately tiny Replicable: it remembers the order of executed requests.
-class LogApp final : public Replicable {
- public:
-  Response execute(const Request& r) override {
-    executed.push_back(describe(r));
-    return Response{};
-  }
-  std::string checkpoint() override { return nlohmann::json(executed).dump(); }
-  std::optional<std::string> restore(std::string_view json) override {
-    executed = nlohmann::json::parse(json).get<std::vector<std::string>>();
-    return std::nullopt;
-  }
-  std::vector<Row> rows() override { return {}; }
-  std::vector<std::string> executed;
-};
-
-Request append(std::uint32_t client, std::uint64_t id, std::int32_t value) {
-  return Request{ClientId(client), RequestId(id), OpKind::kAppend, 1, value};
-}
+using testing::append;
+using testing::LogApp;
 
 Config config(std::uint32_t self, int replicas = 3) {
   Config c;

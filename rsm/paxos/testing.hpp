@@ -1,0 +1,34 @@
+// Test helpers shared by the Paxos handler-level tests.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <vector>
+
+#include "rsm/app/replicable.hpp"
+
+namespace fl::paxos::testing {
+
+// A deliberately tiny Replicable with no dedup table: it remembers the order of
+// executed requests, so a replayed request shows up twice.
+class LogApp final : public Replicable {
+ public:
+  Response execute(const Request& r) override {
+    executed.push_back(describe(r));
+    return Response{};
+  }
+  std::string checkpoint() override { return nlohmann::json(executed).dump(); }
+  std::optional<std::string> restore(std::string_view json) override {
+    executed = nlohmann::json::parse(json).get<std::vector<std::string>>();
+    return std::nullopt;
+  }
+  std::vector<Row> rows() override { return {}; }
+  std::vector<std::string> executed;
+};
+
+inline Request append(std::uint32_t client, std::uint64_t id, std::int32_t value) {
+  return Request{ClientId(client), RequestId(id), OpKind::kAppend, 1, value};
+}
+
+}  // namespace fl::paxos::testing
