@@ -272,8 +272,7 @@ CheckResult check_liveness(const RunFacts& facts, Progress progress, Micros boun
 
 std::vector<CheckResult> run_checks(const RunFacts& facts, const Scenario& scenario) {
   const Expectations& e = scenario.expect;
-  std::vector<CheckResult> results;
-  results = facts.invariants;
+  std::vector<CheckResult> results = facts.invariants;
   if (facts.history) {
     results.push_back(check_linearizable(*facts.history));
     results.back().enforced = e.linearizable;

@@ -60,6 +60,13 @@ struct ZkUp {};
 
 }  // namespace ev
 
+// The position of request `index` of `slot` as one ordered number: the World keeps
+// batches below kIndexSpan requests, so positions of different slots never meet.
+inline constexpr std::int64_t kIndexSpan = 1 << 16;
+inline std::int64_t position_key(Slot slot, std::uint32_t index) { return slot.value * kIndexSpan + index; }
+// After every request of `slot`: where a restore to `slot` leaves a replica.
+inline std::int64_t after_slot_key(Slot slot) { return slot.value * kIndexSpan + (kIndexSpan - 1); }
+
 using RunEvent = std::variant<ev::Booted, ev::Crashed, ev::Paused, ev::Resumed, ev::Sent, ev::Delivered,
                               ev::RequestArrived, ev::Replied, ev::Executed, ev::StateRestored, ev::Stepped,
                               ev::ZkHandled, ev::ZkExpired, ev::ZkDown, ev::ZkUp>;

@@ -24,8 +24,6 @@ std::vector<NodeId> resolve_targets(const std::vector<std::string>& names) {
   return ids;
 }
 
-constexpr std::int64_t kIndexSpan = 1 << 16;  // requests per slot the positions can tell apart
-
 // The "zk" protocol runs with a simulated ZooKeeper node on the network.
 bool has_zk(const Scenario& scenario) { return is_zk_protocol(scenario.cluster.protocol); }
 

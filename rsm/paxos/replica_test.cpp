@@ -13,6 +13,7 @@ namespace {
 
 using testing::append;
 using testing::LogApp;
+using testing::sent;
 
 Config config(std::uint32_t self, int replicas = 3) {
   Config c;
@@ -37,15 +38,6 @@ struct Node {
   }
 };
 
-template <class M>
-std::vector<const M*> sent(const Output& out, Kind kind) {
-  std::vector<const M*> found;
-  for (const auto& [to, m] : out.messages) {
-    const auto& pm = static_cast<const PaxosMessage&>(*m);
-    if (pm.kind() == kind) found.push_back(static_cast<const M*>(&pm));
-  }
-  return found;
-}
 
 // A lossless cluster that delivers messages in FIFO order, for whole-protocol tests.
 struct Cluster {

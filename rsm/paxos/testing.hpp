@@ -7,6 +7,8 @@
 #include <vector>
 
 #include "rsm/app/replicable.hpp"
+#include "rsm/core/replica.hpp"
+#include "rsm/paxos/messages.hpp"
 
 namespace fl::paxos::testing {
 
@@ -29,6 +31,17 @@ class LogApp final : public Replicable {
 
 inline Request append(std::uint32_t client, std::uint64_t id, std::int32_t value) {
   return Request{ClientId(client), RequestId(id), OpKind::kAppend, 1, value};
+}
+
+// The messages of kind `kind` (type M) that `out` sends, in order.
+template <class M>
+std::vector<const M*> sent(const Output& out, Kind kind) {
+  std::vector<const M*> found;
+  for (const auto& [to, m] : out.messages) {
+    const auto& pm = static_cast<const PaxosMessage&>(*m);
+    if (pm.kind() == kind) found.push_back(static_cast<const M*>(&pm));
+  }
+  return found;
 }
 
 }  // namespace fl::paxos::testing

@@ -14,6 +14,7 @@ namespace {
 
 using testing::append;
 using testing::LogApp;
+using testing::sent;
 
 Config config(std::uint32_t self, Mutation mutation, int replicas = 3) {
   Config c;
@@ -55,15 +56,6 @@ struct Node {
   Micros now = 0;
 };
 
-template <class M>
-std::vector<const M*> sent(const Output& out, Kind kind) {
-  std::vector<const M*> found;
-  for (const auto& [to, m] : out.messages) {
-    const auto& pm = static_cast<const PaxosMessage&>(*m);
-    if (pm.kind() == kind) found.push_back(static_cast<const M*>(&pm));
-  }
-  return found;
-}
 
 TEST(PaxosVariant, promise_unsynced_lets_the_promise_leave_before_it_is_durable) {
   for (Mutation m : {Mutation::kNone, Mutation::kPromiseUnsynced}) {

@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
+#include <thread>
 
 #include "sim/cli/cli.hpp"
 #include "sim/protocols.hpp"
@@ -88,6 +89,14 @@ Args parse_args(int argc, char** argv, int first, const std::vector<std::string>
     args.options[name] = value;
   }
   return args;
+}
+
+int default_jobs() { return static_cast<int>(std::max(1u, std::thread::hardware_concurrency())); }
+
+int jobs_of(const Args& args) {
+  const auto jobs = args.get_u64("jobs", static_cast<std::uint64_t>(default_jobs()));
+  if (jobs < 1 || jobs > 256) throw UsageError("--jobs must be between 1 and 256");
+  return static_cast<int>(jobs);
 }
 
 std::pair<std::uint64_t, std::uint64_t> parse_seed_range(const std::string& text) {

@@ -52,6 +52,11 @@ struct Args {
 Args parse_args(int argc, char** argv, int first, const std::vector<std::string>& valued,
                 const std::vector<std::string>& flags);
 
+// Parallel runs when --jobs is not given: the number of cores (at least 1).
+int default_jobs();
+// --jobs J, from 1 to 256 (default: default_jobs()); throws UsageError.
+int jobs_of(const Args& args);
+
 // "A..B" (inclusive) or a single number; throws UsageError.
 std::pair<std::uint64_t, std::uint64_t> parse_seed_range(const std::string& text);
 

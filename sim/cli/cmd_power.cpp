@@ -8,7 +8,6 @@
 #include <filesystem>
 #include <map>
 #include <set>
-#include <thread>
 
 #include "sim/cli/cli.hpp"
 #include "sim/protocols.hpp"
@@ -66,13 +65,6 @@ struct HuntScenario {
   sim::Scenario scenario;
   std::uint64_t first_seed, last_seed;
 };
-
-int jobs_option(const Args& args) {
-  const auto fallback = static_cast<std::uint64_t>(std::max(1u, std::thread::hardware_concurrency()));
-  const auto jobs = args.get_u64("jobs", fallback);
-  if (jobs < 1 || jobs > 256) throw UsageError("--jobs must be between 1 and 256");
-  return static_cast<int>(jobs);
-}
 
 std::vector<std::pair<std::string, sim::Scenario>> load_dir(const std::string& dir) {
   std::error_code ec;
@@ -282,7 +274,7 @@ int cmd_power(int argc, char** argv) {
                  list.size(), static_cast<unsigned long long>(runs));
   }
   const auto started = std::chrono::steady_clock::now();
-  run_hunts(hunts, scenarios, args.has("until-caught"), jobs_option(args), argv[0]);
+  run_hunts(hunts, scenarios, args.has("until-caught"), jobs_of(args), argv[0]);
   const double wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
 
   print_table(hunts, scenarios, args.has("markdown"));

@@ -6,7 +6,6 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <thread>
 
 #include "rsm/store/store.hpp"
 #include "sim/cli/cli.hpp"
@@ -49,8 +48,6 @@ exit codes: 0 a failing scenario written (smaller, unless nothing could be remov
             64 bad usage or bad input file, 69 store (Cassandra) unavailable,
             70 internal error (the written scenario did not fail again: a bug)
 )";
-
-int default_jobs() { return static_cast<int>(std::max(1u, std::thread::hardware_concurrency())); }
 
 int bounded(const Args& args, const std::string& name, std::uint64_t fallback, std::uint64_t max) {
   const std::uint64_t value = args.get_u64(name, fallback);

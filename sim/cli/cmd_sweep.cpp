@@ -6,7 +6,6 @@
 #include <fstream>
 #include <iostream>
 #include <sstream>
-#include <thread>
 
 #include "sim/cli/cli.hpp"
 
@@ -76,8 +75,6 @@ options:
 exit codes: as for sweep, over all scenarios and seeds
 )";
 
-int default_jobs() { return static_cast<int>(std::max(1u, std::thread::hardware_concurrency())); }
-
 std::string failed_checks(const RunSummary& r) {
   if (!r.crash.empty()) return r.crash;
   std::string text;
@@ -103,12 +100,6 @@ sim::RunOptions base_options(const Args& args) {
   o.store = args.get("store");
   apply_cassandra_options(args, o);
   return o;
-}
-
-int jobs_of(const Args& args) {
-  const auto jobs = args.get_u64("jobs", static_cast<std::uint64_t>(default_jobs()));
-  if (jobs < 1 || jobs > 256) throw UsageError("--jobs must be between 1 and 256");
-  return static_cast<int>(jobs);
 }
 
 // A scenario file as loaded, with the digest of its bytes a shard plan records.

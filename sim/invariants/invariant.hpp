@@ -89,12 +89,7 @@ std::unique_ptr<Invariant> make_restore_only_when_behind();
 
 // "r0", "r1", ... for evidence text.
 std::string names_of(const std::vector<NodeId>& ids);
-// The position of request `index` of `slot` as one ordered number, and back.
-inline constexpr std::int64_t kIndexSpan = 1 << 16;
-inline std::int64_t position_key(Slot slot, std::uint32_t index) { return slot.value * kIndexSpan + index; }
-// After every request of `slot`: where a restore to `slot` leaves a replica.
-inline std::int64_t after_slot_key(Slot slot) { return slot.value * kIndexSpan + (kIndexSpan - 1); }
-// "12.3", or "12" for a whole slot.
+// "12.3", or "12" for a whole slot (positions: see position_key in sim/events.hpp).
 std::string position_name(std::int64_t key);
 
 }  // namespace fl::sim

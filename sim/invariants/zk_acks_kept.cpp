@@ -22,16 +22,12 @@ class AcksKept final : public Invariant {
     if (const auto* e = std::get_if<ev::ZkHandled>(&event)) {
       if (e->reply == nullptr || e->reply->reply.code != fl::zk::Code::kOk) return;
       const std::string mine = fl::zk::member_path(e->from);
-      for (const fl::zk::Op& op : zk::writes_of(e->request)) {
-        std::visit(
-            [&](const auto& w) {
-              using T = std::decay_t<decltype(w)>;
-              if constexpr (std::is_same_v<T, fl::zk::Create> || std::is_same_v<T, fl::zk::SetData>) {
-                if (w.path == mine) acknowledge(e->from, w.data, now);
-              }
-            },
-            op);
-      }
+      zk::for_each_write(e->request, [&](const auto& w) {
+        using T = std::decay_t<decltype(w)>;
+        if constexpr (std::is_same_v<T, fl::zk::Create> || std::is_same_v<T, fl::zk::SetData>) {
+          if (w.path == mine) acknowledge(e->from, w.data, now);
+        }
+      });
     } else if (const auto* r = std::get_if<ev::StateRestored>(&event)) {
       if (r->restored.source != RestoreSource::kOwnCheckpoint) return;
       count();

@@ -56,11 +56,13 @@ class LowestIdLeads final : public Invariant {
   void on(Micros, const E&) {}
 
   static bool claims(const fl::zk::RequestMessage& request) {
-    for (const fl::zk::Op& op : zk::writes_of(request)) {
-      const auto* create = std::get_if<fl::zk::Create>(&op);
-      if (create != nullptr && create->path == fl::zk::kLeaderPath) return true;
-    }
-    return false;
+    bool claim = false;
+    zk::for_each_write(request, [&](const auto& w) {
+      if constexpr (std::is_same_v<std::decay_t<decltype(w)>, fl::zk::Create>) {
+        claim = claim || w.path == fl::zk::kLeaderPath;
+      }
+    });
+    return claim;
   }
 
   void judge(Micros now, const ev::ZkHandled& e, const CallId& call) {

@@ -26,11 +26,12 @@ class RestoreOnlyWhenBehind final : public Invariant {
  private:
   void on(Micros, const ev::ZkHandled& e) {
     if (e.reply == nullptr || e.reply->reply.code != fl::zk::Code::kOk) return;
-    for (const fl::zk::Op& op : zk::writes_of(e.request)) {
-      const auto* d = std::get_if<fl::zk::Delete>(&op);
-      if (d == nullptr || !d->path.starts_with(fl::zk::kLogEntryPrefix)) continue;
-      if (const auto seq = fl::zk::log_seq(d->path.substr(fl::zk::kLogPath.size() + 1))) collected_.insert(*seq);
-    }
+    zk::for_each_write(e.request, [&](const auto& w) {
+      if constexpr (std::is_same_v<std::decay_t<decltype(w)>, fl::zk::Delete>) {
+        if (!w.path.starts_with(fl::zk::kLogEntryPrefix)) return;
+        if (const auto seq = fl::zk::log_seq(w.path.substr(fl::zk::kLogPath.size() + 1))) collected_.insert(*seq);
+      }
+    });
   }
   void on(Micros, const ev::Booted& e) { at_.erase(e.node.value); }
   void on(Micros, const ev::Executed& e) { at_[e.node.value] = e.applied.slot.value; }

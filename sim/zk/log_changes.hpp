@@ -3,7 +3,7 @@
 #pragma once
 
 #include <cstdint>
-#include <vector>
+#include <variant>
 
 #include "rsm/zk/wire.hpp"
 
@@ -17,8 +17,20 @@ struct LogChanges {
 // Counts what `request` asks of /log (whether or not ZooKeeper accepted it).
 LogChanges log_changes(const fl::zk::RequestMessage& request);
 
-// The write operations of `request`, alone or inside a multi, in order; empty for
-// reads, pings and session requests.
-std::vector<fl::zk::Op> writes_of(const fl::zk::RequestMessage& request);
+// Calls `visit` with each write operation of `request` (a Create, Delete, SetData or
+// Check), alone or inside a multi, in order; never for reads, pings and session
+// requests. Nothing is copied: invariants call it for every request ZooKeeper handles.
+template <class Visit>
+void for_each_write(const fl::zk::RequestMessage& request, Visit&& visit) {
+  if (const auto* multi = std::get_if<fl::zk::Multi>(&request.body)) {
+    for (const fl::zk::Op& op : multi->ops) std::visit(visit, op);
+  } else if (const auto* c = std::get_if<fl::zk::Create>(&request.body)) {
+    visit(*c);
+  } else if (const auto* d = std::get_if<fl::zk::Delete>(&request.body)) {
+    visit(*d);
+  } else if (const auto* s = std::get_if<fl::zk::SetData>(&request.body)) {
+    visit(*s);
+  }
+}
 
 }  // namespace fl::sim::zk
