@@ -77,7 +77,11 @@ InvariantContext invariant_context(const Scenario& scenario) {
   c.replicas = scenario.cluster.replicas;
   c.max_log_size = scenario.cluster.max_log_size;
   c.batch_size_max = scenario.cluster.batch_size_max;
-  if (c.zk) c.session_timeout_us = zk_config(scenario.cluster, NodeId(0)).session_timeout_us;
+  if (c.zk) {
+    const fl::zk::ReplicaConfig zk = zk_config(scenario.cluster, NodeId(0));
+    c.session_timeout_us = zk.session_timeout_us;
+    c.pipeline_max = zk.pipeline_max;
+  }
   return c;
 }
 

@@ -45,6 +45,9 @@ constexpr Caught kCaught[] = {
     {"ack-before-sync", "06-crash-recover-one-then-other.json", 1, "acks_kept"},
     {"restart-claims-blindly", "07-kill-all-restart-all.json", 2, "lowest_id_leads"},
     {"restore-when-level", "09-checkpoint-recovery.json", 1, "restore_only_when_behind"},
+    {"collect-to-newest-ack", "34-zk-follower-hiccups.json", 2, "collection_respects_acks"},
+    {"skip-unacked-member", "34-zk-follower-hiccups.json", 1, "collection_respects_acks"},
+    {"leader-watch-once", "35-zk-failover-after-churn.json", 1, "liveness"},
 };
 
 RunResult run_zk(const Caught& c, std::string_view variant) {

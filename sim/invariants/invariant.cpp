@@ -52,6 +52,7 @@ std::vector<std::unique_ptr<Invariant>> make_invariants(const InvariantContext& 
     all.push_back(make_stale_leader_steps_down(context.session_timeout_us));
     all.push_back(make_acks_kept());
     all.push_back(make_restore_only_when_behind());
+    all.push_back(make_collection_respects_acks(context.max_log_size, context.batch_size_max, context.pipeline_max));
     all.push_back(make_lowest_id_leads());
   }
   return all;

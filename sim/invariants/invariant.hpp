@@ -69,6 +69,7 @@ struct InvariantContext {
   Micros session_timeout_us = 0;  // zk runs: a replica's ZooKeeper session timeout
   std::int64_t max_log_size = 400;
   int batch_size_max = 16;
+  int pipeline_max = 8;  // zk runs: a leader's ordering writes in flight, at most
 };
 
 // Every invariant that applies to the run, in report order.
@@ -86,6 +87,8 @@ std::unique_ptr<Invariant> make_stale_leader_steps_down(Micros session_timeout_u
 std::unique_ptr<Invariant> make_acks_kept();
 std::unique_ptr<Invariant> make_lowest_id_leads();
 std::unique_ptr<Invariant> make_restore_only_when_behind();
+std::unique_ptr<Invariant> make_collection_respects_acks(std::int64_t max_log_size, int batch_size_max,
+                                                         int pipeline_max);
 
 // "r0", "r1", ... for evidence text.
 std::string names_of(const std::vector<NodeId>& ids);
