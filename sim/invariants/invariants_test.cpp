@@ -8,7 +8,9 @@
 #include <string>
 
 #include "rsm/paxos/messages.hpp"
+#include "rsm/zk/layout.hpp"
 #include "sim/invariants/invariant.hpp"
+#include "sim/zk/node.hpp"
 
 namespace fl::sim {
 namespace {
@@ -173,6 +175,122 @@ TEST(PromisesKept, a_candidate_promises_its_own_ballot) {
   inv->on_event(1, ev::Sent{kR0, kR1, prepare, 1});
   inv->on_event(2, ev::Sent{kR0, kR1, older, 1});
   ASSERT_TRUE(inv->violation());
+}
+
+// The simulated ZooKeeper server and the requests replicas make of it, published
+// as the World publishes them: each request with its reply and the tree after it.
+class ZkStream {
+ public:
+  explicit ZkStream(Invariant& inv) : inv_(inv) {}
+
+  // Sends `body` from `from` (opening its session first) and returns the reply.
+  fl::zk::Reply write(NodeId from, fl::zk::Body body) {
+    auto [it, fresh] = sessions_.try_emplace(from.value);
+    if (fresh) it->second = send(from, fl::zk::Connect{10 * kSeconds, {}, {}}, {}).session;
+    return send(from, std::move(body), it->second);
+  }
+  void read(NodeId from, const std::string& path) { write(from, fl::zk::GetData{path, false}); }
+
+  // An ordering write of `requests` requests; returns the entry's path.
+  std::string order(NodeId leader, int requests) {
+    fl::zk::LogEntry entry{1, leader, {}};
+    for (int i = 0; i < requests; ++i) entry.requests.push_back(append(9, i + 1, i));
+    return write(leader, fl::zk::Create{std::string(fl::zk::kLogEntryPrefix), fl::zk::encode_entry(entry),
+                                        fl::zk::CreateMode::kPersistentSequential})
+        .path;
+  }
+
+  // A collection: /snapshot says `through`, and the entries in `doomed` go.
+  void collect(NodeId leader, const std::vector<std::string>& doomed) {
+    fl::zk::Multi multi;
+    const std::string last = doomed.back().substr(fl::zk::kLogPath.size() + 1);
+    multi.ops.push_back(fl::zk::SetData{std::string(fl::zk::kSnapshotPath),
+                                        fl::zk::encode_snapshot({last, last, "{}"}), fl::zk::kAnyVersion});
+    for (const std::string& path : doomed) multi.ops.push_back(fl::zk::Delete{path, fl::zk::kAnyVersion});
+    write(leader, std::move(multi));
+  }
+
+  void join(NodeId member, const std::string& acked) {
+    write(member, fl::zk::Create{fl::zk::member_path(member), acked, fl::zk::CreateMode::kEphemeral});
+  }
+
+ private:
+  fl::zk::Reply send(NodeId from, fl::zk::Body body, fl::zk::SessionId session) {
+    now_ += kMillis;
+    const fl::zk::RequestMessage request(fl::zk::ConnectionId(from.value + 1), session, fl::zk::Xid(++xid_),
+                                         std::move(body));
+    const zk::NodeOutput out = server_.on_message(from, request, now_);
+    for (const auto& [to, message] : out.sends) {
+      const auto* reply = dynamic_cast<const fl::zk::ReplyMessage*>(message.get());
+      if (reply == nullptr || reply->xid != request.xid) continue;
+      inv_.on_event(now_, ev::ZkHandled{from, request, reply, server_.service().tree()});
+      return reply->reply;
+    }
+    ADD_FAILURE() << "no reply to " << request.describe();
+    return {};
+  }
+
+  Invariant& inv_;
+  zk::ZkNode server_;
+  std::map<std::uint32_t, fl::zk::SessionId> sessions_;
+  Micros now_ = 0;
+  std::int32_t xid_ = 0;
+};
+
+const NodeId kR2(2);
+
+// r0 leads with six entries of 4 requests in /log; r1 acknowledged the first, r2 all.
+struct Collection {
+  explicit Collection(std::int64_t max_log_size) : inv(make_collection_respects_acks(max_log_size, 16, 1)), zk(*inv) {
+    for (const char* path : {"/members", "/log", "/snapshot"}) zk.write(kR0, fl::zk::Create{path, ""});
+    zk.join(kR0, "");
+    for (int i = 0; i < 6; ++i) entries.push_back(zk.order(kR0, 4));
+    for (const std::string& e : entries) zk.read(kR0, e);
+    zk.join(kR1, entries[0].substr(fl::zk::kLogPath.size() + 1));
+    zk.join(kR2, entries[5].substr(fl::zk::kLogPath.size() + 1));
+  }
+  void leader_reads_acks() {
+    zk.read(kR0, fl::zk::member_path(kR1));
+    zk.read(kR0, fl::zk::member_path(kR2));
+  }
+  std::unique_ptr<Invariant> inv;
+  ZkStream zk;
+  std::vector<std::string> entries;
+};
+
+TEST(CollectionRespectsAcks, collecting_through_the_oldest_acknowledgement_passes) {
+  Collection c(400);
+  c.leader_reads_acks();
+  c.zk.collect(kR0, {c.entries[0]});
+  EXPECT_EQ(c.inv->result().verdict, Verdict::kPass) << c.inv->result().detail;
+  EXPECT_EQ(c.inv->judged(), 1U);
+}
+
+TEST(CollectionRespectsAcks, collecting_past_a_live_member_while_the_log_has_room_fails) {
+  Collection c(400);
+  c.leader_reads_acks();
+  c.zk.collect(kR0, {c.entries[0], c.entries[1], c.entries[2]});
+  const CheckResult r = c.inv->result();
+  ASSERT_EQ(r.verdict, Verdict::kFail);
+  EXPECT_TRUE(contains(r.detail, "r0 collected /log through entry 2")) << r.detail;
+  EXPECT_TRUE(contains(r.detail, "live member r1 had acknowledged only entry 0")) << r.detail;
+  EXPECT_EQ(r.severity, Severity::kLiveness);
+}
+
+TEST(CollectionRespectsAcks, a_member_too_far_behind_may_be_collected_past) {
+  // Five unread-or-read entries of 4 plus a pipeline of 16 leave no room for one more
+  // batch of 16 under a limit of 40: r1 is too far behind to wait for.
+  Collection c(40);
+  c.leader_reads_acks();
+  c.zk.collect(kR0, {c.entries[0], c.entries[1], c.entries[2]});
+  EXPECT_EQ(c.inv->result().verdict, Verdict::kPass) << c.inv->result().detail;
+}
+
+TEST(CollectionRespectsAcks, a_member_the_leader_never_read_is_not_held_against_it) {
+  Collection c(400);
+  c.zk.read(kR0, fl::zk::member_path(kR2));  // r1's acknowledgement never read
+  c.zk.collect(kR0, {c.entries[0], c.entries[1], c.entries[2]});
+  EXPECT_EQ(c.inv->result().verdict, Verdict::kPass) << c.inv->result().detail;
 }
 
 }  // namespace
