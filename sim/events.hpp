@@ -1,12 +1,16 @@
-// The typed facts of a run, as the World publishes them to its subscribers (the
-// invariant checkers; DESIGN.md "the typed event stream"). Each fact is published
+// The typed facts of a run, as the World publishes them to its subscribers: the
+// trace, the timeline, the stats and every invariant checker (DESIGN.md "the typed
+// event stream"; STYLE.md "one fact, one place"). Each fact is published
 // once, after the World has acted on it, with references that are valid only for
 // the duration of the call. A subscriber only watches: it can change nothing, so a
-// run with or without one gives the same trace and hash.
+// run gives the same trace and hash whoever else subscribes.
 #pragma once
 
 #include <cstdint>
 #include <optional>
+#include <span>
+#include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -20,30 +24,63 @@ class DataTree;
 
 namespace ev {
 
-// A replica booted (first boot or restart) with incarnation `incarnation`; its
-// start() outputs follow as Applied/Restored facts.
-struct Booted { NodeId node; std::uint64_t incarnation; };
+// A replica booted (first boot, origin "boot", or restart) with incarnation
+// `incarnation`; its start() outputs follow as Executed/StateRestored facts.
+struct Booted { NodeId node; std::uint64_t incarnation; std::string_view origin; };
 // A replica crashed: volatile state and unsynced writes are gone.
-struct Crashed { NodeId node; };
-// A replica was frozen or thawed (held inputs are handled right after Resumed).
-struct Paused { NodeId node; };
-struct Resumed { NodeId node; };
-// A protocol message left `from` for `to`; `copies` the network will deliver (0:
-// dropped at once). Messages to and from ZooKeeper are included.
-struct Sent { NodeId from; NodeId to; const Message& message; int copies; };
-// A protocol message reached a live, running replica, which is about to handle it.
+struct Crashed { NodeId node; std::string_view origin; };
+// A replica was frozen or thawed; the `held` inputs that reached it while frozen are
+// handled right after Resumed.
+struct Paused { NodeId node; std::string_view origin; };
+struct Resumed { NodeId node; std::string_view origin; std::size_t held; };
+// A protocol message left `from` for `to`, to arrive once per time in `arrivals_us`
+// (empty: dropped at once, for `drop_reason`). Messages to and from ZooKeeper are
+// included.
+struct Sent {
+  NodeId from;
+  NodeId to;
+  const Message& message;
+  std::span<const Micros> arrivals_us;
+  std::string_view drop_reason;
+  int copies() const { return static_cast<int>(arrivals_us.size()); }
+};
+// A message (null: a client's request) reached an endpoint that was down.
+struct Undelivered { NodeId from; NodeId to; const Message* message; std::string_view reason; };
+// A protocol message reached a live, running endpoint (a replica or ZooKeeper), which
+// is about to handle it.
 struct Delivered { NodeId from; NodeId to; const Message& message; };
+// A replica's connection to ZooKeeper broke (nothing more is delivered on it); later
+// ZooKeeper's end learns of it.
+struct ConnectionBroken { NodeId replica; fl::zk::ConnectionId connection; std::string_view why; };
+struct ZkDisconnected { NodeId replica; fl::zk::ConnectionId connection; };
+// A client sent (attempt `attempt` of) a request from its address `from`.
+struct Called {
+  ClientId client;
+  NodeId from;
+  NodeId to;
+  const Request& request;
+  int attempt;
+  std::span<const Micros> arrivals_us;
+};
 // A client's request reached a live, running replica.
 struct RequestArrived { ClientId client; NodeId to; const Request& request; };
-// A replica sent a client its reply.
-struct Replied { NodeId from; const ClientReply& reply; };
+// A replica sent a client (at address `to`) its reply.
+struct Replied { NodeId from; const ClientReply& reply; NodeId to; std::span<const Micros> arrivals_us; };
+// A reply reached its client; `fresh` unless the client had its answer already.
+struct ReplyDelivered { NodeId from; const ClientReply& reply; bool fresh; };
+// A client gave up on a request after its last attempt.
+struct GaveUp { ClientId client; RequestId id; };
+// A replica's timer fired.
+struct TimerFired { NodeId node; std::uint32_t timer; };
 // A replica executed a request (see Applied in rsm/core/replica.hpp).
 struct Executed { NodeId node; const Applied& applied; };
 // A replica replaced its whole state by a checkpoint (see Restored).
 struct StateRestored { NodeId node; const Restored& restored; };
-// A replica finished handling one input: `replica` may be observed (leadership,
-// log size), never changed.
-struct Stepped { NodeId node; const Replica& replica; };
+// A replica's note for the trace (rsm/core/replica.hpp Output::notes).
+struct Note { NodeId node; std::string_view text; };
+// A replica finished handling one input: `replica` may be observed (leadership),
+// never changed; `log_held` is the most requests it holds in memory or on disk.
+struct Stepped { NodeId node; const Replica& replica; std::int64_t log_held; };
 // ZooKeeper handled a request from `from` and committed `reply` (null when it sent
 // none, e.g. a ping); `tree` is its data tree after the request.
 struct ZkHandled {
@@ -54,9 +91,25 @@ struct ZkHandled {
 };
 // ZooKeeper expired these sessions (and deleted their ephemeral nodes).
 struct ZkExpired { const std::vector<fl::zk::SessionId>& sessions; const zk::DataTree& tree; };
-// The ZooKeeper server crashed or restarted.
-struct ZkDown {};
-struct ZkUp {};
+// The ZooKeeper server (at address `node`) crashed or restarted.
+struct ZkDown { NodeId node; std::string_view origin; };
+struct ZkUp { NodeId node; std::string_view origin; };
+// A scheduled fault or a nemesis action fires; its effects follow as events.
+struct FaultFired { std::string_view origin; };
+// A partition (groups), a one-way cut (groups = {from, to}), a heal (no groups) or a
+// change of network parameters; `detail` is what the trace says after the kind
+// ("[r0][r1,r2]", "[r0]->[r1]", "", "latency=... loss=... dup=...").
+enum class NetworkFault : std::uint8_t { kPartition, kCut, kHeal, kChange };
+struct NetworkChanged {
+  NetworkFault fault;
+  const std::vector<std::vector<NodeId>>& groups;
+  std::string_view detail;
+  std::string_view origin;
+};
+// The workload stopped issuing new requests (the quiet period begins).
+struct StoppedIssuing {};
+// The run ended at `end_us` (the last event may come earlier).
+struct Ended { Micros end_us; };
 
 }  // namespace ev
 
@@ -67,9 +120,22 @@ inline std::int64_t position_key(Slot slot, std::uint32_t index) { return slot.v
 // After every request of `slot`: where a restore to `slot` leaves a replica.
 inline std::int64_t after_slot_key(Slot slot) { return slot.value * kIndexSpan + (kIndexSpan - 1); }
 
-using RunEvent = std::variant<ev::Booted, ev::Crashed, ev::Paused, ev::Resumed, ev::Sent, ev::Delivered,
-                              ev::RequestArrived, ev::Replied, ev::Executed, ev::StateRestored, ev::Stepped,
-                              ev::ZkHandled, ev::ZkExpired, ev::ZkDown, ev::ZkUp>;
+using RunEvent =
+    std::variant<ev::Booted, ev::Crashed, ev::Paused, ev::Resumed, ev::Sent, ev::Undelivered, ev::Delivered,
+                 ev::ConnectionBroken, ev::ZkDisconnected, ev::Called, ev::RequestArrived, ev::Replied,
+                 ev::ReplyDelivered, ev::GaveUp, ev::TimerFired, ev::Executed, ev::StateRestored, ev::Note,
+                 ev::Stepped, ev::ZkHandled, ev::ZkExpired, ev::ZkDown, ev::ZkUp, ev::FaultFired,
+                 ev::NetworkChanged, ev::StoppedIssuing, ev::Ended>;
+
+// How traces and pictures name an endpoint: replicas "r0".."r<N-1>", then "zk" if the
+// run has ZooKeeper (its address is N), then the clients "c0", "c1", ...
+struct Endpoints {
+  int replicas = 0;
+  bool zk = false;
+  std::string name(NodeId id) const;
+  std::uint32_t first_client() const { return static_cast<std::uint32_t>(replicas) + (zk ? 1U : 0U); }
+  NodeId client_address(ClientId client) const { return NodeId(first_client() + client.value); }
+};
 
 // Receives every fact of a run, in the order they happen, at simulated time `now`.
 class EventSink {

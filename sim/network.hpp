@@ -3,6 +3,7 @@
 // directed links. It decides each message's fate; the world schedules deliveries.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <string_view>
 #include <vector>
@@ -29,6 +30,8 @@ struct Fate {
   std::string_view drop_reason;  // empty when delivered
   int copies = 0;
   Micros delays_us[2] = {0, 0};
+  // When each copy arrives, for a send at `now` (the first `copies` are meaningful).
+  std::array<Micros, 2> arrivals(Micros now) const { return {now + delays_us[0], now + delays_us[1]}; }
 };
 
 class Network {

@@ -4,7 +4,9 @@
 #include "rsm/core/assert.hpp"
 #include "sim/invariants/invariant.hpp"
 #include "sim/protocols.hpp"
+#include "sim/run_stats.hpp"
 #include "sim/trace.hpp"
+#include "sim/trace_writer.hpp"
 #include "sim/world.hpp"
 
 namespace fl::sim {
@@ -29,14 +31,14 @@ Scenario effective_scenario(const Scenario& scenario, const RunOptions& options)
 
 namespace {
 
-RunFacts gather(World& world, const Scenario& scenario, const std::vector<std::unique_ptr<Invariant>>& invariants) {
+RunFacts gather(World& world, const WorldStats& stats, const Scenario& scenario,
+                const std::vector<std::unique_ptr<Invariant>>& invariants) {
   RunFacts facts;
   facts.history = &world.workload().history();
   for (int r = 0; r < world.replicas(); ++r) {
     const NodeId id(static_cast<std::uint32_t>(r));
     if (Replica* replica = world.replica(id)) facts.live_tables.push_back({id, replica->app().rows()});
   }
-  const WorldStats& stats = world.stats();
   facts.max_log_held = stats.max_log_held;
   facts.max_log_held_where = stats.max_log_held_where;
   for (const auto& invariant : invariants) facts.invariants.push_back(invariant->result());
@@ -46,10 +48,9 @@ RunFacts gather(World& world, const Scenario& scenario, const std::vector<std::u
   return facts;
 }
 
-RunFigures figures_of(const World& world, const Trace& trace) {
-  const WorldStats& s = world.stats();
+RunFigures figures_of(const World& world, const WorldStats& s, const Trace& trace) {
   RunFigures f;
-  f.events = s.events;
+  f.events = world.events_handled();
   f.delivered = s.delivered;
   f.dropped = s.dropped;
   f.applied = s.applied;
@@ -100,13 +101,17 @@ RunResult run_scenario_with(const Scenario& original, const RunOptions& options,
   trace.line(0, "run " + scenario.name + " seed " + std::to_string(options.seed) + " protocol " +
                     scenario.cluster.protocol + " replicas " + std::to_string(scenario.cluster.replicas));
 
-  World world(scenario, options.seed, std::move(factory), trace);
+  World world(scenario, options.seed, std::move(factory));
+  TraceWriter trace_writer(trace, world.endpoints());
+  world.subscribe(&trace_writer);
+  StatsCounter stats;
+  world.subscribe(&stats);
   const auto invariants = make_invariants(invariant_context(scenario));
   for (const auto& invariant : invariants) world.subscribe(invariant.get());
   std::shared_ptr<Timeline> timeline;
   if (options.record_timeline) {
     timeline = std::make_shared<Timeline>(lane_names(world), world.replicas(), scenario.cluster.max_log_size);
-    world.set_observer(timeline.get());
+    world.subscribe(timeline.get());
   }
   world.run();
   for (const auto& invariant : invariants) invariant->finish(world.now());
@@ -114,10 +119,10 @@ RunResult run_scenario_with(const Scenario& original, const RunOptions& options,
 
   RunResult result;
   result.seed = options.seed;
-  RunFacts facts = gather(world, scenario, invariants);
+  RunFacts facts = gather(world, stats.stats(), scenario, invariants);
   result.final_tables = facts.live_tables;
   result.checks = run_checks(facts, scenario);
-  result.figures = figures_of(world, trace);
+  result.figures = figures_of(world, stats.stats(), trace);
   result.history = world.workload().history();
   result.timeline = std::move(timeline);
   trace.flush();

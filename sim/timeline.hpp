@@ -1,16 +1,19 @@
 // A compact record of one run for pictures of it: every message with its send and
 // arrival times, crashes, restarts, pauses and resumes, network faults, leadership
-// changes, and each replica's (and ZooKeeper's /log) size whenever it changes. Filled by the World as its observer, only
-// when a report asks for it; the HTML report draws it (reports/html_report.hpp).
+// changes, and each replica's (and ZooKeeper's /log) size whenever it changes. A
+// subscriber of the run's event stream, only when a report asks for it; the HTML
+// report draws it (reports/html_report.hpp).
 #pragma once
 
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <span>
+#include <string_view>
 #include <string>
 #include <vector>
 
-#include "sim/observer.hpp"
+#include "sim/events.hpp"
 
 namespace fl::sim {
 
@@ -23,6 +26,11 @@ struct TimelineMessage {
   std::uint32_t to = 0;
   std::uint32_t kind = 0;  // index into Timeline::kinds()
 };
+
+// A pause freezes a replica without losing anything (its inputs wait) until the
+// resume; a crash also ends a pause.
+enum class NodeChange : std::uint8_t { kCrash, kRestart, kPause, kResume };
+using ev::NetworkFault;
 
 // A node's crash, restart, pause or resume.
 struct TimelineNodeEvent {
@@ -54,19 +62,13 @@ struct LogSample {
   std::int64_t held = 0;
 };
 
-class Timeline : public WorldObserver {
+class Timeline final : public EventSink {
  public:
   // `lanes` names every endpoint by node id ("r0", "zk", "c3"); `replicas` of them
   // are replicas. `max_log_size` is the bound the log chart draws.
   Timeline(std::vector<std::string> lanes, int replicas, std::int64_t max_log_size);
 
-  void on_message(Micros now, NodeId from, NodeId to, std::string_view kind,
-                  std::span<const Micros> arrivals_us) override;
-  void on_node(Micros now, NodeId id, NodeChange change, std::string_view origin) override;
-  void on_network(Micros now, NetworkFault fault, const std::vector<std::vector<NodeId>>& groups,
-                  std::string_view text, std::string_view origin) override;
-  void on_replica(Micros now, NodeId id, std::int64_t log_held, std::optional<std::uint64_t> leader_epoch) override;
-  void on_zk_log(Micros now, std::int64_t log_held) override;
+  void on_event(Micros now, const RunEvent& event) override;
 
   // Marks the end of the run (the last moment the pictures cover).
   void finish(Micros end_us) { end_us_ = end_us; }
@@ -88,6 +90,13 @@ class Timeline : public WorldObserver {
 
  private:
   std::uint32_t kind_index(std::string_view kind);
+  // A message left `from` for `to` at `now`: a protocol message (kind is the first
+  // word of its trace description), a client "request" or a "reply", one copy per
+  // arrival time (none: dropped at once).
+  void message(Micros now, NodeId from, NodeId to, std::string_view kind, std::span<const Micros> arrivals_us);
+  void node(Micros now, NodeId id, NodeChange change, std::string_view origin);
+  void network(Micros now, const ev::NetworkChanged& e);
+  void replica(Micros now, NodeId id, std::int64_t log_held, std::optional<std::uint64_t> leader_epoch);
   void set_leader(Micros now, std::uint32_t node, std::optional<std::uint64_t> epoch);
 
   std::vector<std::string> lanes_;

@@ -1,12 +1,12 @@
 #include "sim/world.hpp"
 
 #include <algorithm>
+#include <array>
 #include <set>
 
 #include "rsm/core/assert.hpp"
 #include "rsm/zk/layout.hpp"
 #include "sim/protocols.hpp"
-#include "sim/zk/log_changes.hpp"
 #include "sim/zk/tree.hpp"
 
 namespace fl::sim {
@@ -29,16 +29,16 @@ bool has_zk(const Scenario& scenario) { return is_zk_protocol(scenario.cluster.p
 
 }  // namespace
 
-World::World(const Scenario& scenario, std::uint64_t seed, ReplicaFactory factory, Trace& trace)
+World::World(const Scenario& scenario, std::uint64_t seed, ReplicaFactory factory)
     : scenario_(scenario),
       seed_(seed),
       factory_(std::move(factory)),
-      trace_(trace),
       nodes_(static_cast<std::size_t>(scenario.cluster.replicas)),
       zk_(has_zk(scenario) ? std::optional<ZkEndpoint>(ZkEndpoint{}) : std::nullopt),
       network_(scenario.cluster.replicas + (has_zk(scenario) ? 1 : 0), params_from(scenario.network), Rng::stream(seed, "network")),
       workload_(scenario.workload, scenario.cluster.replicas, resolve_targets(scenario.workload.targets),
-                Rng::stream(seed, "workload").next()) {
+                Rng::stream(seed, "workload").next()),
+      endpoints_{scenario.cluster.replicas, has_zk(scenario)} {
   FL_ASSERT(scenario.cluster.batch_size_max < kIndexSpan);
   if (scenario.nemesis) {
     nemesis_.emplace(expand_nemesis(*scenario.nemesis, scenario.cluster.replicas, has_zk(scenario),
@@ -53,12 +53,13 @@ std::optional<NodeId> World::zk_address() const {
   return NodeId(static_cast<std::uint32_t>(nodes_.size()));
 }
 
-std::string World::node_name(NodeId id) const {
-  if (id.value < nodes_.size()) return replica_name(id);
-  if (zk_ && id == *zk_address()) return "zk";
-  return "c" + std::to_string(id.value - first_client_address());
-}
-
+// GCC 12 at -O3 inlines the event queue's heap moves of the Event variant into this
+// loop and reports its moved-from vectors as maybe-uninitialized: a false positive
+// of GCC 12's flow analysis through std::variant, silent in clang and later GCCs.
+#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ < 13
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 void World::run() {
   for (std::uint32_t r = 0; r < nodes_.size(); ++r) restart(NodeId(r), "boot");
   for (int c = 0; c < workload_.clients(); ++c) {
@@ -74,12 +75,15 @@ void World::run() {
   const Micros end = scenario_.duration_us + scenario_.quiesce_us;
   while (!queue_.empty() && queue_.next_time() <= end) {
     Event event = queue_.pop();
-    ++stats_.events;
+    ++events_handled_;
     dispatch(event);
   }
   workload_.finish();
-  trace_.line(end, "end");
+  publish(ev::Ended{end});
 }
+#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ < 13
+#pragma GCC diagnostic pop
+#endif
 
 void World::dispatch(Event& event) {
   std::visit([this](auto& e) { handle(e); }, event);
@@ -100,12 +104,11 @@ void World::execute(NodeId id, Output& out) {
   if (out.sync) node.disk.sync();
   for (auto& [to, message] : out.messages) send_peer(id, to, message);
   for (auto& reply : out.replies) {
-    publish(ev::Replied{id, reply});
     const NodeId to = client_address(reply.client);
     const Fate fate = network_.send(id, to);
     for (int i = 0; i < fate.copies; ++i) queue_.push(now() + fate.delays_us[i], DeliverReply{id, reply});
-    if (fate.copies == 0) ++stats_.dropped;
-    observe_send(id, to, "reply", fate);
+    const std::array<Micros, 2> arrivals = fate.arrivals(now());
+    publish(ev::Replied{id, reply, to, std::span(arrivals).first(static_cast<std::size_t>(fate.copies))});
   }
   for (const auto& t : out.timers) {
     const std::uint64_t generation = ++node.timer_generation[t.timer];
@@ -117,10 +120,11 @@ void World::execute(NodeId id, Output& out) {
     for (; restored < out.restored.size() && out.restored[restored].first <= i; ++restored) {
       publish(ev::StateRestored{id, out.restored[restored].second});
     }
-    if (i < out.applied.size()) observe(id, out.applied[i]);
+    if (i < out.applied.size()) publish(ev::Executed{id, out.applied[i]});
   }
-  for (const auto& note : out.notes) trace_.line(now(), "note " + replica_name(id) + " " + note);
-  sample(id);
+  for (const auto& note : out.notes) publish(ev::Note{id, note});
+  const std::int64_t held = std::max(node.replica->log_requests_held(), node.disk.weight());
+  publish(ev::Stepped{id, *node.replica, held});
 }
 
 void World::send_peer(NodeId from, NodeId to, const MessagePtr& message) {
@@ -129,16 +133,14 @@ void World::send_peer(NodeId from, NodeId to, const MessagePtr& message) {
     return;
   }
   const Fate fate = network_.send(from, to);
-  if (fate.copies == 0) return drop_at_send(from, to, *message, fate);
   for (int i = 0; i < fate.copies; ++i) queue_.push(now() + fate.delays_us[i], DeliverPeer{from, to, message});
-  observe_send(from, to, *message, fate);
+  publish_sent(from, to, *message, fate);
 }
 
-void World::drop_at_send(NodeId from, NodeId to, const Message& message, const Fate& fate) {
-  ++stats_.dropped;
-  trace_.line(now(), "drop " + node_name(from) + "->" + node_name(to) + " " + std::string(fate.drop_reason) + " " +
-                         message.describe());
-  observe_send(from, to, message, fate);
+void World::publish_sent(NodeId from, NodeId to, const Message& message, const Fate& fate) {
+  const std::array<Micros, 2> arrivals = fate.arrivals(now());
+  publish(ev::Sent{from, to, message, std::span(arrivals).first(static_cast<std::size_t>(fate.copies)),
+                   fate.drop_reason});
 }
 
 // A ZooKeeper session runs over TCP: on one connection a message arrives once, in
@@ -158,22 +160,21 @@ void World::send_stream(NodeId from, NodeId to, const MessagePtr& message) {
                     : no_handshake ? Fate{"handshake", 0, {0, 0}}
                                    : network_.send_stream(from, to);
   if (fate.copies == 0) {
-    drop_at_send(from, to, *message, fate);
+    publish_sent(from, to, *message, fate);
     if (!broken) break_connection(replica, on->connection, std::string(fate.drop_reason));
     return;
   }
   Micros& last = zk_->last_delivery[{from.value, to.value}];
   last = std::max(last, now() + fate.delays_us[0]);
   queue_.push(last, DeliverPeer{from, to, message});
-  observe_send(from, to, *message, Fate{{}, 1, {last - now(), 0}});
+  publish_sent(from, to, *message, Fate{{}, 1, {last - now(), 0}});
 }
 
 void World::break_connection(NodeId replica, fl::zk::ConnectionId connection, const std::string& why) {
   bool& broken = zk_->broken[{replica.value, connection.value}];
   if (broken) return;
   broken = true;
-  trace_.line(now(), "zk connection " + node_name(replica) + " c" + std::to_string(connection.value) + " breaks (" +
-                         why + ")");
+  publish(ev::ConnectionBroken{replica, connection, why});
   // Each end notices after the retransmission timeout, and after what was already on
   // its way to it (TCP delivers the prefix it acknowledged).
   const NodeId zk = *zk_address();
@@ -182,8 +183,8 @@ void World::break_connection(NodeId replica, fl::zk::ConnectionId connection, co
   const Micros to_zk = std::max(notice, zk_->last_delivery[{replica.value, zk.value}]);
   const MessagePtr reset = std::make_shared<fl::zk::ConnectionResetMessage>(connection);
   queue_.push(to_replica, DeliverPeer{zk, replica, reset});
-  // Drawn as an arrow from ZooKeeper, so the timeline shows when the replica learns.
-  observe_send(zk, replica, *reset, Fate{{}, 1, {to_replica - now(), 0}});
+  // Sent as from ZooKeeper, so the timeline shows when the replica learns.
+  publish_sent(zk, replica, *reset, Fate{{}, 1, {to_replica - now(), 0}});
   queue_.push(to_zk, ZkDisconnect{replica, connection});
 }
 
@@ -199,37 +200,15 @@ void World::break_connections(std::optional<NodeId> replica, const std::string& 
 }
 
 void World::send_request(const ClientSend& send) {
-  trace_.line(now(), "call c" + std::to_string(send.client.value) + " " + describe(send.request) + " -> " +
-                         replica_name(send.to) + " try " + std::to_string(send.attempt));
-  const Fate fate = network_.send(client_address(send.client), send.to);
+  const NodeId from = client_address(send.client);
+  const Fate fate = network_.send(from, send.to);
   for (int i = 0; i < fate.copies; ++i) {
     queue_.push(now() + fate.delays_us[i], DeliverRequest{send.client, send.to, send.request});
   }
-  observe_send(client_address(send.client), send.to, "request", fate);
+  const std::array<Micros, 2> arrivals = fate.arrivals(now());
+  publish(ev::Called{send.client, from, send.to, send.request, send.attempt,
+                     std::span(arrivals).first(static_cast<std::size_t>(fate.copies))});
   queue_.push(now() + workload_.timeout_us(), ClientTimeout{send.client, send.request.id, send.attempt});
-}
-
-void World::observe(NodeId id, const Applied& a) {
-  ++stats_.applied;
-  trace_.line(now(), "apply " + replica_name(id) + " s=" + std::to_string(a.slot.value) + "." +
-                         std::to_string(a.index) + " " + describe(a.request));
-  publish(ev::Executed{id, a});
-}
-
-void World::sample(NodeId id) {
-  Node& node = nodes_[id.value];
-  const std::int64_t held = std::max(node.replica ? node.replica->log_requests_held() : 0, node.disk.weight());
-  if (held > stats_.max_log_held) {
-    stats_.max_log_held = held;
-    stats_.max_log_held_where = replica_name(id) + " at t=" + std::to_string(now());
-  }
-  if (observer_) observer_->on_replica(now(), id, held, node.replica ? node.replica->leader_epoch() : std::nullopt);
-  if (!node.replica) return;
-  publish(ev::Stepped{id, *node.replica});
-  if (auto epoch = node.replica->leader_epoch(); epoch && *epoch > leader_epoch_seen_) {
-    leader_epoch_seen_ = *epoch;
-    ++stats_.leader_changes;
-  }
 }
 
 template <class E>
@@ -246,39 +225,31 @@ void World::handle(DeliverPeer& e) {
   }
   Node& node = nodes_[e.to.value];
   if (!node.up) {
-    ++stats_.dropped;
-    trace_.line(now(), "drop " + node_name(e.from) + "->" + node_name(e.to) + " down " + e.message->describe());
+    publish(ev::Undelivered{e.from, e.to, e.message.get(), "down"});
     if (const auto* on = dynamic_cast<const fl::zk::ConnectionMessage*>(e.message.get())) {
       break_connection(e.to, on->connection, "replica down");
     }
     return;
   }
   if (hold_if_paused(e.to, e)) return;
-  ++stats_.delivered;
-  trace_.line(now(), "deliver " + node_name(e.from) + "->" + node_name(e.to) + " " + e.message->describe());
   publish(ev::Delivered{e.from, e.to, *e.message});
   step(e.to, [&](Replica& r, Output& out) { r.on_message(e.from, *e.message, now(), out); });
 }
 
 void World::handle(DeliverRequest& e) {
   if (!nodes_[e.to.value].up) {
-    ++stats_.dropped;
-    trace_.line(now(), "drop c" + std::to_string(e.client.value) + "->" + replica_name(e.to) + " down");
+    publish(ev::Undelivered{client_address(e.client), e.to, nullptr, "down"});
     return;
   }
   if (hold_if_paused(e.to, e)) return;
-  ++stats_.delivered;
-  trace_.line(now(), "deliver c" + std::to_string(e.client.value) + "->" + replica_name(e.to) + " " +
-                         describe(e.request));
   publish(ev::RequestArrived{e.client, e.to, e.request});
   step(e.to, [&](Replica& r, Output& out) { r.on_client_request(e.request, now(), out); });
 }
 
 void World::handle(DeliverReply& e) {
-  ++stats_.delivered;
-  if (!workload_.on_reply(e.reply, now())) return;  // stale or duplicate reply: no event for the client
-  trace_.line(now(), "return c" + std::to_string(e.reply.client.value) + " #" + std::to_string(e.reply.id.value) +
-                         " " + describe(e.reply.response) + " from " + replica_name(e.from));
+  const bool fresh = workload_.on_reply(e.reply, now());
+  publish(ev::ReplyDelivered{e.from, e.reply, fresh});
+  if (!fresh) return;  // stale or duplicate reply: no event for the client
   queue_.push(now() + workload_.think_time(e.reply.client), ClientWake{e.reply.client});
 }
 
@@ -287,7 +258,7 @@ void World::handle(TimerFire& e) {
   if (!node.up || node.incarnation != e.incarnation) return;
   if (node.timer_generation[e.timer] != e.generation) return;  // re-armed since
   if (hold_if_paused(e.node, e)) return;
-  trace_.line(now(), "timer " + replica_name(e.node) + " " + std::to_string(e.timer));
+  publish(ev::TimerFired{e.node, e.timer});
   step(e.node, [&](Replica& r, Output& out) { r.on_timer(e.timer, now(), out); });
 }
 
@@ -300,7 +271,7 @@ void World::handle(ClientTimeout& e) {
   if (action.retry) {
     send_request(*action.retry);
   } else if (action.gave_up) {
-    trace_.line(now(), "giveup c" + std::to_string(e.client.value) + " #" + std::to_string(e.id.value));
+    publish(ev::GaveUp{e.client, e.id});
     queue_.push(now() + workload_.think_time(e.client), ClientWake{e.client});
   }
 }
@@ -316,29 +287,28 @@ void World::handle(NemesisTick& e) {
 
 void World::handle(StopIssuing&) {
   workload_.stop_issuing();
-  trace_.line(now(), "workload stops issuing");
+  publish(ev::StoppedIssuing{});
 }
 
 void World::deliver_to_zk(const DeliverPeer& e) {
   if (!zk_->up) {
-    ++stats_.dropped;
-    trace_.line(now(), "drop " + node_name(e.from) + "->zk down " + e.message->describe());
+    publish(ev::Undelivered{e.from, e.to, e.message.get(), "down"});
     if (const auto* on = dynamic_cast<const fl::zk::ConnectionMessage*>(e.message.get())) {
       break_connection(e.from, on->connection, "zk down");
     }
     return;
   }
-  ++stats_.delivered;
-  trace_.line(now(), "deliver " + node_name(e.from) + "->zk " + e.message->describe());
+  publish(ev::Delivered{e.from, e.to, *e.message});
   const zk::NodeOutput output = zk_->node.on_message(e.from, *e.message, now());
-  if (const auto* request = dynamic_cast<const fl::zk::RequestMessage*>(e.message.get())) observe_zk(e.from, *request, output);
+  if (const auto* request = dynamic_cast<const fl::zk::RequestMessage*>(e.message.get())) {
+    publish_zk_handled(e.from, *request, output);
+  }
   zk_output(output);
 }
 
-// Publishes what ZooKeeper committed (the one_writer_per_epoch invariant judges
-// it), and measures how many requests /log holds, against max_log_size like a
-// replica's log, after every request that created or deleted a /log entry.
-void World::observe_zk(NodeId from, const fl::zk::RequestMessage& request, const zk::NodeOutput& output) {
+// Publishes what ZooKeeper did with a request: the reply it committed, if any, and
+// its tree after it.
+void World::publish_zk_handled(NodeId from, const fl::zk::RequestMessage& request, const zk::NodeOutput& output) {
   const auto* reply = [&]() -> const fl::zk::ReplyMessage* {
     for (const auto& send : output.sends) {
       const auto* r = dynamic_cast<const fl::zk::ReplyMessage*>(send.second.get());
@@ -346,23 +316,7 @@ void World::observe_zk(NodeId from, const fl::zk::RequestMessage& request, const
     }
     return nullptr;
   }();
-  const zk::DataTree& tree = zk_->node.service().tree();
-  publish(ev::ZkHandled{from, request, reply, tree});
-  if (reply == nullptr || reply->reply.code != fl::zk::Code::kOk) return;
-  const zk::LogChanges changes = zk::log_changes(request);
-  if (changes.creates == 0 && !changes.deletes) return;  // /log is as it was: nothing to measure
-  const zk::Znode* log = tree.find(fl::zk::kLogPath);
-  if (log == nullptr) return;
-  std::int64_t held = 0;
-  for (const std::string& child : log->children) {
-    const zk::Znode* entry = tree.find(std::string(fl::zk::kLogPath) + "/" + child);
-    if (entry != nullptr) held += fl::zk::entry_size(entry->data).value_or(0);
-  }
-  if (observer_) observer_->on_zk_log(now(), held);
-  if (held > stats_.max_log_held) {
-    stats_.max_log_held = held;
-    stats_.max_log_held_where = "zk /log at t=" + std::to_string(now());
-  }
+  publish(ev::ZkHandled{from, request, reply, zk_->node.service().tree()});
 }
 
 void World::handle(ZkExpiry& e) {
@@ -372,17 +326,12 @@ void World::handle(ZkExpiry& e) {
 
 void World::handle(ZkDisconnect& e) {
   if (!zk_->up) return;  // a restarted server has no connections anyway
-  trace_.line(now(), "zk disconnect " + node_name(e.replica) + " c" + std::to_string(e.connection.value));
+  publish(ev::ZkDisconnected{e.replica, e.connection});
   zk_->node.on_disconnect(e.replica, e.connection);
 }
 
 void World::zk_output(const zk::NodeOutput& output) {
-  if (!output.expired.empty()) {
-    std::string ids;
-    for (const auto& s : output.expired) ids += " s" + std::to_string(s.value);
-    trace_.line(now(), "zk expired" + ids);
-    publish(ev::ZkExpired{output.expired, zk_->node.service().tree()});
-  }
+  if (!output.expired.empty()) publish(ev::ZkExpired{output.expired, zk_->node.service().tree()});
   for (const auto& [to, message] : output.sends) send_peer(*zk_address(), to, message);
   arm_zk_expiry();
 }

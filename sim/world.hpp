@@ -1,7 +1,9 @@
 // The simulated world of one run: replicas with their disks, the network, the
 // clients, the fault schedule and the nemesis, all driven by one event queue and one
 // seed. Single-threaded and deterministic: the same scenario and seed give the same
-// trace, line for line.
+// facts in the same order. The World only acts and publishes what happened
+// (sim/events.hpp); the trace, the timeline, the stats and the invariants are its
+// subscribers.
 #pragma once
 
 #include <cstdint>
@@ -19,9 +21,7 @@
 #include "sim/events.hpp"
 #include "sim/nemesis.hpp"
 #include "sim/network.hpp"
-#include "sim/observer.hpp"
 #include "sim/scenario.hpp"
-#include "sim/trace.hpp"
 #include "sim/workload.hpp"
 #include "sim/zk/node.hpp"
 
@@ -31,33 +31,21 @@ namespace fl::sim {
 // it from its disk. Called at boot and at every restart.
 using ReplicaFactory = std::function<std::unique_ptr<Replica>(NodeId id)>;
 
-// Figures and invariant results gathered while the world runs.
-struct WorldStats {
-  std::uint64_t events = 0;
-  std::uint64_t delivered = 0;
-  std::uint64_t dropped = 0;
-  std::uint64_t applied = 0;
-  std::uint64_t faults = 0;
-  std::uint64_t leader_changes = 0;
-  std::int64_t max_log_held = 0;          // over all replicas and all moments
-  std::string max_log_held_where;         // "r1 at t=..."
-  Micros last_fault_us = 0;               // when the last fault (or heal) fired
-};
-
 class World {
  public:
-  World(const Scenario& scenario, std::uint64_t seed, ReplicaFactory factory, Trace& trace);
+  World(const Scenario& scenario, std::uint64_t seed, ReplicaFactory factory);
   ~World();
 
   // Runs the workload for the scenario's duration, then the quiet period.
   void run();
-  // Reports what happens to `observer` (not owned; null for none). Set before run().
-  void set_observer(WorldObserver* observer) { observer_ = observer; }
   // Publishes every fact of the run (sim/events.hpp) to `sink` (not owned), after
   // those subscribed before it. Set before run().
   void subscribe(EventSink* sink) { sinks_.push_back(sink); }
 
-  const WorldStats& stats() const { return stats_; }
+  // How many queued events the run handled (a measure of the simulator's work).
+  std::uint64_t events_handled() const { return events_handled_; }
+  // How traces name the endpoints of this run.
+  const Endpoints& endpoints() const { return endpoints_; }
   const Workload& workload() const { return workload_; }
   Micros now() const { return queue_.now(); }
   int replicas() const { return static_cast<int>(nodes_.size()); }
@@ -70,7 +58,7 @@ class World {
   // The simulated ZooKeeper service, for checks; null unless the protocol is "zk".
   const zk::ZkService* zk_service() const { return zk_ ? &zk_->node.service() : nullptr; }
   // "r1", "zk" or "c0": how traces name an endpoint.
-  std::string node_name(NodeId id) const;
+  std::string node_name(NodeId id) const { return endpoints_.name(id); }
 
  private:
   struct Node {
@@ -122,15 +110,15 @@ class World {
   void handle(ZkExpiry& e);
   void handle(ZkDisconnect& e);
   void deliver_to_zk(const DeliverPeer& e);
-  // Counts, traces and shows a message the network dropped as it was sent.
-  void drop_at_send(NodeId from, NodeId to, const Message& message, const Fate& fate);
+  // Publishes a message sent with its fate (delivery times, or why it was dropped).
+  void publish_sent(NodeId from, NodeId to, const Message& message, const Fate& fate);
   // Sends on a replica's connection to ZooKeeper, or from ZooKeeper on one.
   void send_stream(NodeId from, NodeId to, const MessagePtr& message);
   // Breaks a connection to ZooKeeper: nothing more is delivered on it, and each end
   // hears of it once what was already in flight toward it has arrived.
   void break_connection(NodeId replica, fl::zk::ConnectionId connection, const std::string& why);
   void break_connections(std::optional<NodeId> replica, const std::string& why);
-  void observe_zk(NodeId from, const fl::zk::RequestMessage& request, const zk::NodeOutput& output);
+  void publish_zk_handled(NodeId from, const fl::zk::RequestMessage& request, const zk::NodeOutput& output);
   void zk_output(const zk::NodeOutput& output);
   void arm_zk_expiry();
   void crash_zk(const std::string& origin);
@@ -143,14 +131,9 @@ class World {
   void execute(NodeId id, Output& out);
   void send_peer(NodeId from, NodeId to, const MessagePtr& message);
   void send_request(const ClientSend& send);
-  void observe(NodeId id, const Applied& applied);
   void publish(const RunEvent& event) {
     for (EventSink* sink : sinks_) sink->on_event(now(), event);
   }
-  void sample(NodeId id);
-  // Tell the observer, if any, about a send and its fate (world_observe.cpp).
-  void observe_send(NodeId from, NodeId to, std::string_view kind, const Fate& fate);
-  void observe_send(NodeId from, NodeId to, const Message& message, const Fate& fate);
 
   void apply_fault(const FaultAction& action, const std::string& origin);
   std::vector<NodeId> resolve(const std::vector<NodeSet>& sets, std::size_t which);
@@ -163,24 +146,21 @@ class World {
   bool hold_if_paused(NodeId id, E& event);
   void restart(NodeId id, const std::string& origin);
 
-  NodeId client_address(ClientId c) const { return NodeId(first_client_address() + c.value); }
-  std::uint32_t first_client_address() const { return static_cast<std::uint32_t>(nodes_.size()) + (zk_ ? 1 : 0); }
+  NodeId client_address(ClientId c) const { return endpoints_.client_address(c); }
 
   const Scenario& scenario_;
   std::uint64_t seed_;
   ReplicaFactory factory_;
-  Trace& trace_;
   EventQueue<Event> queue_;
   std::vector<Node> nodes_;
   std::optional<ZkEndpoint> zk_;  // before network_, which is sized by it
   Network network_;
   Workload workload_;
   std::optional<Nemesis> nemesis_;
+  Endpoints endpoints_;
   Output out_;
-  WorldStats stats_;
-  WorldObserver* observer_ = nullptr;
   std::vector<EventSink*> sinks_;
-  std::uint64_t leader_epoch_seen_ = 0;
+  std::uint64_t events_handled_ = 0;
   // Inputs that reached a paused replica, in arrival order, by replica.
   std::map<std::uint32_t, std::vector<Event>> held_;
 };

@@ -88,11 +88,9 @@ void World::crash(NodeId id, const std::string& origin) {
   node.paused = false;
   held_.erase(id.value);
   node.timer_generation.clear();
-  trace_.line(now(), "fault crash " + replica_name(id) + " (" + origin + ")");
-  publish(ev::Crashed{id});
+  publish(ev::Crashed{id, origin});
   // Its kernel closes its sockets: ZooKeeper hears of it (the session lives on).
   if (zk_) break_connections(id, "replica crashed");
-  if (observer_) observer_->on_node(now(), id, NodeChange::kCrash, origin);
 }
 
 void World::pause(NodeId id, const std::string& origin) {
@@ -100,9 +98,7 @@ void World::pause(NodeId id, const std::string& origin) {
   Node& node = nodes_[id.value];
   if (!node.up || node.paused) return;
   node.paused = true;
-  trace_.line(now(), "fault pause " + replica_name(id) + " (" + origin + ")");
-  publish(ev::Paused{id});
-  if (observer_) observer_->on_node(now(), id, NodeChange::kPause, origin);
+  publish(ev::Paused{id, origin});
 }
 
 void World::resume(NodeId id, const std::string& origin) {
@@ -112,10 +108,7 @@ void World::resume(NodeId id, const std::string& origin) {
   node.paused = false;
   std::vector<Event> held = std::move(held_[id.value]);
   held_.erase(id.value);
-  trace_.line(now(), "fault resume " + replica_name(id) + " (" + origin + ") with " + std::to_string(held.size()) +
-                         " waiting inputs");
-  if (observer_) observer_->on_node(now(), id, NodeChange::kResume, origin);
-  publish(ev::Resumed{id});
+  publish(ev::Resumed{id, origin, held.size()});
   for (Event& event : held) dispatch(event);
 }
 
@@ -129,9 +122,7 @@ void World::restart(NodeId id, const std::string& origin) {
   node.replica = factory_(id);
   node.up = true;
   ++node.incarnation;
-  trace_.line(now(), "fault restart " + replica_name(id) + " (" + origin + ")");
-  if (observer_) observer_->on_node(now(), id, NodeChange::kRestart, origin);
-  publish(ev::Booted{id, node.incarnation});
+  publish(ev::Booted{id, node.incarnation, origin});
   const DiskImage image = node.disk.durable();
   step(id, [&](Replica& r, Output& out) { r.start(image, now(), out); });
 }
@@ -142,10 +133,8 @@ void World::crash_zk(const std::string& origin) {
   if (!zk_->up) return;
   zk_->up = false;
   ++zk_->expiry_generation;
-  trace_.line(now(), "fault crash zk (" + origin + ")");
-  publish(ev::ZkDown{});
+  publish(ev::ZkDown{*zk_address(), origin});
   break_connections(std::nullopt, "zk crashed");
-  if (observer_) observer_->on_node(now(), *zk_address(), NodeChange::kCrash, origin);
 }
 
 // The server comes back with its tree and sessions (ZooKeeper persists both in its
@@ -155,15 +144,12 @@ void World::restart_zk(const std::string& origin) {
   if (zk_->up) return;
   zk_->up = true;
   zk_->node.restart(now(), /*keep_sessions=*/true);
-  trace_.line(now(), "fault restart zk (" + origin + ")");
-  publish(ev::ZkUp{});
-  if (observer_) observer_->on_node(now(), *zk_address(), NodeChange::kRestart, origin);
+  publish(ev::ZkUp{*zk_address(), origin});
   arm_zk_expiry();
 }
 
 void World::apply_fault(const FaultAction& action, const std::string& origin) {
-  ++stats_.faults;
-  stats_.last_fault_us = now();
+  publish(ev::FaultFired{origin});
   std::visit(
       [&](const auto& a) {
         using T = std::decay_t<decltype(a)>;
@@ -196,8 +182,7 @@ void World::apply_fault(const FaultAction& action, const std::string& origin) {
               }
             }
           }
-          trace_.line(now(), "fault partition " + text + " (" + origin + ")");
-          if (observer_) observer_->on_network(now(), NetworkFault::kPartition, groups, "partition " + text, origin);
+          publish(ev::NetworkChanged{ev::NetworkFault::kPartition, groups, text, origin});
         } else if constexpr (std::is_same_v<T, Cut>) {
           const std::vector<NodeSet> sets{a.from, a.to};
           const auto from = resolve(sets, 0);
@@ -207,12 +192,11 @@ void World::apply_fault(const FaultAction& action, const std::string& origin) {
               if (x != y) network_.block(x, y);
             }
           }
-          trace_.line(now(), "fault cut " + join(from) + "->" + join(to) + " (" + origin + ")");
-          if (observer_) observer_->on_network(now(), NetworkFault::kCut, {from, to}, "cut " + join(from) + "->" + join(to), origin);
+          const std::vector<std::vector<NodeId>> groups{from, to};
+          publish(ev::NetworkChanged{ev::NetworkFault::kCut, groups, join(from) + "->" + join(to), origin});
         } else if constexpr (std::is_same_v<T, Heal>) {
           network_.heal();
-          trace_.line(now(), "fault heal (" + origin + ")");
-          if (observer_) observer_->on_network(now(), NetworkFault::kHeal, {}, "heal", origin);
+          publish(ev::NetworkChanged{ev::NetworkFault::kHeal, {}, "", origin});
         } else if constexpr (std::is_same_v<T, NetworkChange>) {
           NetworkParams p = network_.params();
           if (a.latency_us) p.latency_us = *a.latency_us;
@@ -221,9 +205,9 @@ void World::apply_fault(const FaultAction& action, const std::string& origin) {
           if (a.duplicate) p.duplicate = *a.duplicate;
           if (a.reorder) p.reorder = *a.reorder;
           network_.set_params(p);
-          trace_.line(now(), "fault network latency=" + std::to_string(p.latency_us) + " loss=" +
-                                 std::to_string(p.loss) + " dup=" + std::to_string(p.duplicate) + " (" + origin + ")");
-          if (observer_) observer_->on_network(now(), NetworkFault::kChange, {}, "network change", origin);
+          const std::string detail = "latency=" + std::to_string(p.latency_us) + " loss=" + std::to_string(p.loss) +
+                                     " dup=" + std::to_string(p.duplicate);
+          publish(ev::NetworkChanged{ev::NetworkFault::kChange, {}, detail, origin});
         }
       },
       action);

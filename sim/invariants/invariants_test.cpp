@@ -16,6 +16,7 @@ namespace fl::sim {
 namespace {
 
 const NodeId kR0(0), kR1(1);
+const Micros kOneArrival[] = {1};  // a message the network delivers once
 
 Request append(std::uint32_t client, std::int64_t id, std::int32_t value) {
   return Request{ClientId(client), RequestId(static_cast<std::uint64_t>(id)), OpKind::kAppend, 1, value};
@@ -53,7 +54,7 @@ TEST(ApplyOrder, restart_replays_from_its_restore_point_but_a_replay_within_an_i
   executed(*inv, 10, kR0, 1, 0, append(1, 1, 5));
   executed(*inv, 11, kR0, 1, 1, append(1, 2, 6));
   executed(*inv, 12, kR0, 2, 0, append(1, 3, 7));
-  inv->on_event(20, ev::Booted{kR0, 2});
+  inv->on_event(20, ev::Booted{kR0, 2, "restart"});
   restored(*inv, 20, kR0, 1);  // its checkpoint after slot 1: slot 2 runs again, legitimately
   executed(*inv, 21, kR0, 2, 0, append(1, 3, 7));
   EXPECT_FALSE(inv->violation());
@@ -157,12 +158,12 @@ TEST(PromisesKept, an_accept_below_an_earlier_promise_fails_even_after_a_restart
   const paxos::Ballot low{3, kR1}, high{5, kR1};
   const paxos::Promise promise(high, Slot(0), {});
   const paxos::Accepted accepted_high(high, Slot(1)), accepted_low(low, Slot(1));
-  inv->on_event(1, ev::Sent{kR0, kR1, promise, 1});
-  inv->on_event(2, ev::Sent{kR0, kR1, accepted_high, 1});
+  inv->on_event(1, ev::Sent{kR0, kR1, promise, kOneArrival, ""});
+  inv->on_event(2, ev::Sent{kR0, kR1, accepted_high, kOneArrival, ""});
   EXPECT_FALSE(inv->violation());
-  inv->on_event(3, ev::Crashed{kR0});
-  inv->on_event(4, ev::Booted{kR0, 2});
-  inv->on_event(5, ev::Sent{kR0, kR1, accepted_low, 1});
+  inv->on_event(3, ev::Crashed{kR0, "crash"});
+  inv->on_event(4, ev::Booted{kR0, 2, "restart"});
+  inv->on_event(5, ev::Sent{kR0, kR1, accepted_low, kOneArrival, ""});
   ASSERT_TRUE(inv->violation());
   EXPECT_TRUE(contains(inv->violation()->evidence, "r0 accepted ballot 3.1 after it had promised 5.1"))
       << inv->violation()->evidence;
@@ -172,8 +173,8 @@ TEST(PromisesKept, a_candidate_promises_its_own_ballot) {
   auto inv = make_promises_kept();
   const paxos::Prepare prepare(paxos::Ballot{7, kR0}, Slot(1));
   const paxos::Promise older(paxos::Ballot{6, kR1}, Slot(0), {});
-  inv->on_event(1, ev::Sent{kR0, kR1, prepare, 1});
-  inv->on_event(2, ev::Sent{kR0, kR1, older, 1});
+  inv->on_event(1, ev::Sent{kR0, kR1, prepare, kOneArrival, ""});
+  inv->on_event(2, ev::Sent{kR0, kR1, older, kOneArrival, ""});
   ASSERT_TRUE(inv->violation());
 }
 

@@ -3,6 +3,7 @@
 #include <type_traits>
 
 #include "rsm/zk/layout.hpp"
+#include "sim/zk/tree.hpp"
 
 namespace fl::sim::zk {
 
@@ -15,6 +16,21 @@ LogChanges log_changes(const fl::zk::RequestMessage& request) {
     if constexpr (std::is_same_v<T, fl::zk::Delete>) changes.deletes = changes.deletes || ordering(op.path);
   });
   return changes;
+}
+
+std::optional<std::int64_t> log_held_after(const fl::zk::RequestMessage& request, const fl::zk::ReplyMessage* reply,
+                                           const DataTree& tree) {
+  if (reply == nullptr || reply->reply.code != fl::zk::Code::kOk) return std::nullopt;
+  const LogChanges changes = log_changes(request);
+  if (changes.creates == 0 && !changes.deletes) return std::nullopt;
+  const Znode* log = tree.find(fl::zk::kLogPath);
+  if (log == nullptr) return std::nullopt;
+  std::int64_t held = 0;
+  for (const std::string& child : log->children) {
+    const Znode* entry = tree.find(std::string(fl::zk::kLogPath) + "/" + child);
+    if (entry != nullptr) held += fl::zk::entry_size(entry->data).value_or(0);
+  }
+  return held;
 }
 
 }  // namespace fl::sim::zk

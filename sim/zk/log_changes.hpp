@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <variant>
 
 #include "rsm/zk/wire.hpp"
@@ -16,6 +17,14 @@ struct LogChanges {
 
 // Counts what `request` asks of /log (whether or not ZooKeeper accepted it).
 LogChanges log_changes(const fl::zk::RequestMessage& request);
+
+class DataTree;
+// The requests /log holds in `tree`, ZooKeeper's tree after it handled `request`
+// and answered `reply` (null: no answer), when that request created or deleted a
+// /log entry; nothing when /log is as it was. This is what log_bound measures for zk
+// runs, against max_log_size like a replica's log.
+std::optional<std::int64_t> log_held_after(const fl::zk::RequestMessage& request, const fl::zk::ReplyMessage* reply,
+                                           const DataTree& tree);
 
 // Calls `visit` with each write operation of `request` (a Create, Delete, SetData or
 // Check), alone or inside a multi, in order; never for reads, pings and session

@@ -12,6 +12,7 @@
 #include "rsm/app/replicable.hpp"
 #include "rsm/zk/client.hpp"
 #include "sim/trace.hpp"
+#include "sim/trace_writer.hpp"
 #include "sim/invariants/invariant.hpp"
 #include "sim/world.hpp"
 
@@ -112,7 +113,9 @@ Outcome run(Micros heal_at_us, std::uint64_t seed = 1) {
   const Scenario scenario = zk_scenario(heal_at_us);
   Trace trace;
   const NodeId zk(static_cast<std::uint32_t>(scenario.cluster.replicas));
-  World world(scenario, seed, [zk](NodeId id) { return std::make_unique<SessionReplica>(id, zk); }, trace);
+  World world(scenario, seed, [zk](NodeId id) { return std::make_unique<SessionReplica>(id, zk); });
+  TraceWriter writer(trace, world.endpoints());
+  world.subscribe(&writer);
   world.run();
   EXPECT_EQ(world.zk_address(), zk);
   EXPECT_EQ(world.node_name(zk), "zk");
@@ -164,7 +167,9 @@ TEST(WorldZk, partition_between_replicas_only_leaves_zk_sessions_alone) {
   scenario.faults[0].action = Partition{{{"r0"}, {"r1"}}};
   Trace trace;
   const NodeId zk(2);
-  World world(scenario, 1, [zk](NodeId id) { return std::make_unique<SessionReplica>(id, zk); }, trace);
+  World world(scenario, 1, [zk](NodeId id) { return std::make_unique<SessionReplica>(id, zk); });
+  TraceWriter writer(trace, world.endpoints());
+  world.subscribe(&writer);
   world.run();
   EXPECT_NE(world.zk_service()->tree().find("/r0"), nullptr);
   EXPECT_NE(world.zk_service()->tree().find("/r1"), nullptr);
@@ -175,7 +180,9 @@ TEST(WorldZk, star_includes_zk_so_an_isolated_replica_loses_its_session) {
   scenario.faults[0].action = Partition{{{"r0"}, {"*"}}};
   Trace trace;
   const NodeId zk(2);
-  World world(scenario, 1, [zk](NodeId id) { return std::make_unique<SessionReplica>(id, zk); }, trace);
+  World world(scenario, 1, [zk](NodeId id) { return std::make_unique<SessionReplica>(id, zk); });
+  TraceWriter writer(trace, world.endpoints());
+  world.subscribe(&writer);
   world.run();
   EXPECT_EQ(world.zk_service()->tree().find("/r0"), nullptr);
   EXPECT_NE(world.zk_service()->tree().find("/r1"), nullptr);
@@ -191,7 +198,9 @@ TEST(WorldZk, plain_creates_under_log_from_two_sessions_break_one_writer_per_epo
   const NodeId zk(2);
   const std::vector<wire::Create> creates{{"/log", "", wire::CreateMode::kPersistent},
                                           {"/log/e-", "", wire::CreateMode::kPersistentSequential}};
-  World world(scenario, 1, [&](NodeId id) { return std::make_unique<SessionReplica>(id, zk, creates); }, trace);
+  World world(scenario, 1, [&](NodeId id) { return std::make_unique<SessionReplica>(id, zk, creates); });
+  TraceWriter writer(trace, world.endpoints());
+  world.subscribe(&writer);
   const auto invariant = make_one_writer_per_epoch();
   world.subscribe(invariant.get());
   world.run();
@@ -209,7 +218,9 @@ TEST(WorldZk, zookeeper_restart_breaks_every_connection_and_sessions_resume) {
                      TimedFault{1100 * kMillis, Restart{{"zk"}}, "faults[1]"}};
   Trace trace;
   const NodeId zk(2);
-  World world(scenario, 1, [zk](NodeId id) { return std::make_unique<SessionReplica>(id, zk); }, trace);
+  World world(scenario, 1, [zk](NodeId id) { return std::make_unique<SessionReplica>(id, zk); });
+  TraceWriter writer(trace, world.endpoints());
+  world.subscribe(&writer);
   world.run();
   for (std::uint32_t r = 0; r < 2; ++r) {
     const auto& replica = dynamic_cast<SessionReplica&>(*world.replica(NodeId(r)));
