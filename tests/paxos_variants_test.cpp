@@ -30,6 +30,11 @@ constexpr Catch kCatches[] = {
     {"phase1-quorum-half", "11-minority-partition.json", 5, "slot_agreement", Severity::kSafety},
     {"phase2-quorum-half", "12-one-way-cut.json", 2, "slot_agreement", Severity::kSafety},
     {"adopt-first-report", "13-nemesis-soak.json", 31, "slot_agreement", Severity::kSafety},
+    // A new leader holding an older-ballot value and a chosen newer-ballot one for a
+    // slot: 36 sets it up for r0 (first round) and r2 (second round) to merge.
+    {"adopt-lowest-ballot", "36-paxos-competing-accepted-values.json", 1, "slot_agreement", Severity::kSafety},
+    {"adopt-last-report", "36-paxos-competing-accepted-values.json", 1, "slot_agreement", Severity::kSafety},
+    {"forget-own-accepted", "36-paxos-competing-accepted-values.json", 1, "slot_agreement", Severity::kSafety},
     {"execute-on-send", "12-one-way-cut.json", 1, "slot_agreement", Severity::kSafety},
     {"restart-skips-first-slot", "07-kill-all-restart-all.json", 1, "durable", Severity::kSafety},
     // A checkpoint labelled one slot early: a restart replays a slot onto a state that

@@ -203,6 +203,9 @@ PaxosReplica::Phase1 PaxosReplica::open_round(Ballot ballot, std::int64_t from, 
   // the round.
   const std::int64_t room = config_.max_log_size - log_requests_held();
   round.budget = std::max<std::int64_t>(1, room / std::max(1, quorum() - 1));
+  // The candidate is one of its own promisers: what it accepted is a report too
+  // (the kForgetOwnAccepted bug leaves it out).
+  if (config_.mutation == Mutation::kForgetOwnAccepted) return round;
   for (auto it = log_.lower_bound(from); it != log_.end(); ++it) {
     round.merged[it->first] = report_of(it->first, it->second);
   }
@@ -280,8 +283,9 @@ void PaxosReplica::on_promise(NodeId from, const Promise& m, Micros now, Output&
     if (fresh || it->second.decided || config_.mutation == Mutation::kAdoptFirstReport) continue;
     // A decided value is final; otherwise adopt the value of the highest ballot
     // (Paxos Made Simple §2.2, P2c).
-    const bool newer = config_.mutation == Mutation::kAdoptLowestBallot ? r.ballot < it->second.ballot
-                                                                        : r.ballot > it->second.ballot;
+    bool newer = r.ballot > it->second.ballot;
+    if (config_.mutation == Mutation::kAdoptLowestBallot) newer = r.ballot < it->second.ballot;
+    if (config_.mutation == Mutation::kAdoptLastReport) newer = r.ballot != it->second.ballot;
     if (r.decided || newer) it->second = r;
   }
   round->cut = std::min(round->cut, m.truncated_at.value);

@@ -31,6 +31,14 @@ constexpr PaxosVariant kVariants[] = {
     {Mutation::kAdoptFirstReport,
      {"adopt-first-report", "phase-1 adoption",
       "a new leader keeps the first value it has for a slot (its own, else the first report), ignoring ballots and decided"}},
+    {Mutation::kAdoptLastReport,
+     {"adopt-last-report", "phase-1 adoption",
+      "a new leader replaces a slot's value with any report of another ballot (!= where > belongs), so the last "
+      "promise to arrive wins"}},
+    {Mutation::kForgetOwnAccepted,
+     {"forget-own-accepted", "phase-1 adoption",
+      "a candidate counts itself toward the phase-1 quorum but merges only the other promisers' reports, "
+      "leaving out the values it accepted itself"}},
     {Mutation::kExecuteOnSend,
      {"execute-on-send", "decide before quorum",
       "the leader marks its proposal decided and executes it once the Accepts are sent, before a quorum accepted"}},

@@ -25,6 +25,8 @@ enum class Mutation : std::uint8_t {
   kPromiseRoundOnly,   // a Prepare is compared by round alone, so an equal round from another node is promised
   kAdoptLowestBallot,  // a new leader adopts the lowest-ballot value reported for a slot
   kAdoptFirstReport,   // a new leader keeps the first value it saw for a slot (its own, if any)
+  kAdoptLastReport,    // a new leader takes any report of another ballot (!= for >): the last promise wins
+  kForgetOwnAccepted,  // a candidate counts its own promise but not what it accepted itself
   // Executing before a decision.
   kExecuteOnSend,  // the leader executes and replies once its Accepts are sent, before a quorum accepted
   // Checkpoint and log-collection boundaries.

@@ -1,7 +1,9 @@
 // Handler-level evidence that a planted Paxos bug does what its catalogue line says,
 // for the bugs the shipped scenarios do not catch (tests/paxos_variants_test.cpp has
-// the ones they do). Each test drives the same inputs into a correct replica and a
-// broken one and shows where they part.
+// the ones they do), and for the phase-1 adoption bugs, whose whole-run catch needs
+// the precise interleaving of scenario 36 while a handler shows the mistake plainly.
+// Each test drives the same inputs into a correct replica and a broken one and shows
+// where they part.
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -99,6 +101,41 @@ TEST(PaxosVariant, adopt_lowest_ballot_reproposes_the_older_value) {
     n.receive(NodeId(1), Promise(ballot, Slot(0), {SlotReport{Slot(1), Ballot{1, NodeId(1)}, low, false}}));
     const Output out =
         n.receive(NodeId(2), Promise(ballot, Slot(0), {SlotReport{Slot(1), Ballot{2, NodeId(2)}, high, false}}));
+    ASSERT_TRUE(n.replica.is_leader());
+    const auto accepts = sent<Accept>(out, Kind::kAccept);
+    ASSERT_FALSE(accepts.empty());
+    EXPECT_EQ(accepts[0]->slot, Slot(1));
+    EXPECT_EQ(accepts[0]->batch, m == Mutation::kNone ? high : low);
+  }
+}
+
+TEST(PaxosVariant, adopt_last_report_lets_a_later_lower_ballot_report_win) {
+  // Paxos Made Simple §2.2 (P2c): the highest ballot wins whatever the arrival order.
+  const Batch low{append(1, 1, 100)}, high{append(2, 1, 200)};
+  for (Mutation m : {Mutation::kNone, Mutation::kAdoptLastReport}) {
+    Node n(config(0, m, 5));
+    const Ballot ballot = n.campaign();
+    n.receive(NodeId(1), Promise(ballot, Slot(0), {SlotReport{Slot(1), Ballot{2, NodeId(2)}, high, false}}));
+    const Output out =
+        n.receive(NodeId(2), Promise(ballot, Slot(0), {SlotReport{Slot(1), Ballot{1, NodeId(1)}, low, false}}));
+    ASSERT_TRUE(n.replica.is_leader());
+    const auto accepts = sent<Accept>(out, Kind::kAccept);
+    ASSERT_FALSE(accepts.empty());
+    EXPECT_EQ(accepts[0]->slot, Slot(1));
+    EXPECT_EQ(accepts[0]->batch, m == Mutation::kNone ? high : low);
+  }
+}
+
+TEST(PaxosVariant, forget_own_accepted_drops_the_candidates_own_newer_value) {
+  // r2 accepted `high` from leader r1 (ballot 2.1); r0 reports `low` from ballot 1.0.
+  // The candidate is an acceptor of its own quorum, so its value counts as a report.
+  const Batch low{append(1, 1, 100)}, high{append(2, 1, 200)};
+  for (Mutation m : {Mutation::kNone, Mutation::kForgetOwnAccepted}) {
+    Node n(config(2, m));
+    n.receive(NodeId(1), Accept(Ballot{2, NodeId(1)}, Slot(1), high));
+    const Ballot ballot = n.campaign();
+    const Output out =
+        n.receive(NodeId(0), Promise(ballot, Slot(0), {SlotReport{Slot(1), Ballot{1, NodeId(0)}, low, false}}));
     ASSERT_TRUE(n.replica.is_leader());
     const auto accepts = sent<Accept>(out, Kind::kAccept);
     ASSERT_FALSE(accepts.empty());
