@@ -47,6 +47,9 @@ constexpr Catch kCatches[] = {
     {"retransmit-pending-batch", "15-log-pressure.json", 1, "liveness", Severity::kLiveness},
     // Proposed twice, executed once: only the dedup check sees the second ordering.
     {"batch-overlap", "15-log-pressure.json", 5, "dedup_only_retries", Severity::kSafety},
+    // Executed but never answered by the old leader: the client's retry is answered
+    // from the dedup table, so only accepted_answered sees the missing reply.
+    {"step-down-forgets-clients", "12-one-way-cut.json", 4, "accepted_answered", Severity::kLiveness},
 };
 
 RunResult run_variant(const Catch& c, const std::string& variant) {

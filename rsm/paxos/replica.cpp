@@ -494,6 +494,9 @@ void PaxosReplica::follow(std::optional<NodeId> leader, Ballot ballot, Micros no
   // candidate whose promises never reach it (a one-way cut) would otherwise hold
   // back every other campaign for as long as it keeps trying.
   if (!std::holds_alternative<Follower>(role_)) {
+    // The kStepDownForgetsClients bug: the leader's queue ends with its term, and the
+    // clients awaiting its replies are dropped with it, though they are still owed one.
+    if (config_.mutation == Mutation::kStepDownForgetsClients && is_leader()) awaiting_.clear();
     role_ = Follower{};
     heard_us_ = now;
   }

@@ -65,6 +65,10 @@ constexpr PaxosVariant kVariants[] = {
      {"batch-overlap", "batching",
       "a full batch is cut from the queue one request short, so its last request is proposed again in the next "
       "batch (the dedup table hides the second execution)"}},
+    {Mutation::kStepDownForgetsClients,
+     {"step-down-forgets-clients", "replies",
+      "a leader that steps down clears the table of clients awaiting a reply with its queue, so the requests it "
+      "took are executed later without an answer (the clients' retries are answered from the dedup table)"}},
 };
 
 }  // namespace

@@ -40,6 +40,8 @@ enum class Mutation : std::uint8_t {
   kBatchDropsLast,            // a full batch leaves out its last request (dropped from the queue all the same)
   kRetransmitPendingBatch,    // a retransmitted Accept carries the queued requests, not the in-flight batch
   kBatchOverlap,  // a full batch is cut from the queue one short: its last request is proposed twice
+  // Replies.
+  kStepDownForgetsClients,  // a leader that steps down forgets which clients await its replies
 };
 
 // One catalogue row: the switch and how it is listed.

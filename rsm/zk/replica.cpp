@@ -161,7 +161,7 @@ void ZkReplica::on_client_request(const Request& request, Micros now, Output& ou
     order(now, out);
   } else if (leader_ && *leader_ != config_.self) {
     forward(request, now, out);
-  } else if (log_requests_held() < config_.max_log_size) {
+  } else if (log_requests_held() < config_.max_log_size && config_.mutation != ZkMutation::kDropWithoutLeader) {
     queue_.push_back({request, {}});  // no leader known yet: held until there is one
   }
 }
@@ -447,6 +447,7 @@ void ZkReplica::step_down(const std::string& why, Output& out) {
   abort_collect();
   // Queued requests go to the next leader, which finds their /pending nodes too.
   pending_taken_.clear();
+  if (config_.mutation == ZkMutation::kStepDownDropsQueue) queue_.clear();
   for (Queued& q : queue_) q.pending.clear();
 }
 

@@ -63,6 +63,14 @@ constexpr ZkVariant kVariants[] = {
      {"restore-when-level", "snapshot tail",
       "a replica restores /snapshot when its position equals the collected one too (<= where < belongs), though it "
       "needs nothing that was collected"}},
+    {ZkMutation::kDropWithoutLeader,
+     {"drop-without-leader", "holding requests",
+      "a replica that knows no leader drops a client request (the client retries) instead of holding it until "
+      "there is one"}},
+    {ZkMutation::kStepDownDropsQueue,
+     {"step-down-drops-queue", "holding requests",
+      "a leader that steps down clears its queue of requests not yet written to /log instead of keeping them for "
+      "the next leader"}},
 };
 
 }  // namespace

@@ -41,6 +41,9 @@ enum class ZkMutation : std::uint8_t {
   // checkpoint durability
   kAckBeforeSync,       // acknowledges a checkpoint that was never synced to disk
   kRestoreWhenLevel,  // restores /snapshot when applied == collected too (<= for <): a needless restore
+  // holding requests until they can be passed on
+  kDropWithoutLeader,   // a replica that knows no leader drops a client request instead of holding it
+  kStepDownDropsQueue,  // a leader that steps down drops its queue instead of keeping it for the next leader
 };
 
 // One catalogue row: the switch and how it is listed.

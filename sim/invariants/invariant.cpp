@@ -55,6 +55,9 @@ std::vector<std::unique_ptr<Invariant>> make_invariants(const InvariantContext& 
     all.push_back(make_collection_respects_acks(context.max_log_size, context.batch_size_max, context.pipeline_max));
     all.push_back(make_lowest_id_leads());
   }
+  // Only a zk replica holds a request it cannot pass on yet; a Paxos one drops it
+  // (no leader known, or its term as leader ended) and relies on the client's retry.
+  all.push_back(make_accepted_answered(context.zk, context.max_log_size));
   return all;
 }
 

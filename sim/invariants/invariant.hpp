@@ -89,6 +89,8 @@ std::unique_ptr<Invariant> make_lowest_id_leads();
 std::unique_ptr<Invariant> make_restore_only_when_behind();
 std::unique_ptr<Invariant> make_collection_respects_acks(std::int64_t max_log_size, int batch_size_max,
                                                          int pipeline_max);
+// `judge_passing_on`: also require each accepted request to be passed on (zk runs).
+std::unique_ptr<Invariant> make_accepted_answered(bool judge_passing_on, std::int64_t max_log_size);
 
 // "r0", "r1", ... for evidence text.
 std::string names_of(const std::vector<NodeId>& ids);

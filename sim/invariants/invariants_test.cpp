@@ -7,15 +7,17 @@
 #include <memory>
 #include <string>
 
+#include "rsm/app/replicable.hpp"
 #include "rsm/paxos/messages.hpp"
 #include "rsm/zk/layout.hpp"
+#include "rsm/zk/replica.hpp"
 #include "sim/invariants/invariant.hpp"
 #include "sim/zk/node.hpp"
 
 namespace fl::sim {
 namespace {
 
-const NodeId kR0(0), kR1(1);
+const NodeId kR0(0), kR1(1), kR2(2);
 const Micros kOneArrival[] = {1};  // a message the network delivers once
 
 Request append(std::uint32_t client, std::int64_t id, std::int32_t value) {
@@ -238,8 +240,6 @@ class ZkStream {
   std::int32_t xid_ = 0;
 };
 
-const NodeId kR2(2);
-
 // r0 leads with six entries of 4 requests in /log; r1 acknowledged the first, r2 all.
 struct Collection {
   explicit Collection(std::int64_t max_log_size) : inv(make_collection_respects_acks(max_log_size, 16, 1)), zk(*inv) {
@@ -292,6 +292,143 @@ TEST(CollectionRespectsAcks, a_member_the_leader_never_read_is_not_held_against_
   c.zk.read(kR0, fl::zk::member_path(kR2));  // r1's acknowledgement never read
   c.zk.collect(kR0, {c.entries[0], c.entries[1], c.entries[2]});
   EXPECT_EQ(c.inv->result().verdict, Verdict::kPass) << c.inv->result().detail;
+}
+
+// A replica as the invariants observe it after a step: only how many requests it holds.
+class HoldingReplica final : public Replica {
+ public:
+  explicit HoldingReplica(std::int64_t held) : held_(held) {}
+  void start(const DiskImage&, Micros, Output&) override {}
+  void on_message(NodeId, const Message&, Micros, Output&) override {}
+  void on_timer(std::uint32_t, Micros, Output&) override {}
+  void on_client_request(const Request&, Micros, Output&) override {}
+  std::optional<std::uint64_t> leader_epoch() const override { return std::nullopt; }
+  std::int64_t log_requests_held() const override { return held_; }
+  Replicable& app() override { return app_; }
+
+ private:
+  class NoApp final : public Replicable {
+   public:
+    Response execute(const Request&) override { return Response{}; }
+    std::string checkpoint() override { return "{}"; }
+    std::optional<std::string> restore(std::string_view) override { return std::nullopt; }
+    std::vector<Row> rows() override { return {}; }
+  };
+  std::int64_t held_;
+  NoApp app_;
+};
+
+// A client request reaching `node`, and the end of the step that handles it with
+// `held` requests held after it.
+void arrives(Invariant& inv, Micros now, NodeId node, const Request& r, std::int64_t held = 0) {
+  inv.on_event(now, ev::RequestArrived{r.client, node, r});
+  const HoldingReplica replica(held);
+  inv.on_event(now, ev::Stepped{node, replica, held});
+}
+
+void replies(Invariant& inv, Micros now, NodeId node, const Request& r) {
+  const ClientReply reply{r.client, r.id, Response{}};
+  inv.on_event(now, ev::Replied{node, reply, NodeId(9), kOneArrival});
+}
+
+void step_ends(Invariant& inv, Micros now, NodeId node, std::int64_t held = 0) {
+  const HoldingReplica replica(held);
+  inv.on_event(now, ev::Stepped{node, replica, held});
+}
+
+// The ordering multi a zk leader sends to ZooKeeper with `requests` in one /log entry.
+fl::zk::RequestMessage ordering_write(NodeId leader, std::vector<Request> requests) {
+  const std::string entry = fl::zk::encode_entry(fl::zk::LogEntry{1, leader, std::move(requests)});
+  fl::zk::Multi multi;
+  multi.ops.push_back(fl::zk::Create{std::string(fl::zk::kLogEntryPrefix), entry, fl::zk::CreateMode::kPersistentSequential});
+  return fl::zk::RequestMessage(fl::zk::ConnectionId(1), fl::zk::SessionId(1), fl::zk::Xid(1), std::move(multi));
+}
+
+TEST(AcceptedAnswered, a_replica_answers_what_it_accepted_and_executes_unless_it_crashed_or_the_client_moved_on) {
+  auto inv = make_accepted_answered(false, 400);
+  const Request answered = append(1, 1, 5), superseded = append(2, 1, 6), next = append(2, 2, 7),
+                lost = append(3, 1, 8);
+  inv->on_event(1, ev::RequestArrived{ClientId(1), kR0, answered});
+  replies(*inv, 10, kR0, answered);  // the reply goes out before the apply is published
+  executed(*inv, 10, kR0, 1, 0, answered);
+  inv->on_event(2, ev::RequestArrived{ClientId(2), kR1, superseded});
+  inv->on_event(3, ev::RequestArrived{ClientId(2), kR1, next});  // the client moved on
+  executed(*inv, 11, kR1, 1, 1, superseded);
+  inv->on_event(4, ev::RequestArrived{ClientId(3), kR1, lost});
+  inv->on_event(5, ev::Crashed{kR1, "crash"});  // a crash loses the table of awaited clients
+  inv->on_event(6, ev::Booted{kR1, 2, "restart"});
+  executed(*inv, 12, kR1, 1, 2, lost);
+  inv->finish(20);
+  EXPECT_FALSE(inv->violation()) << inv->violation()->evidence;
+  EXPECT_EQ(inv->result().severity, Severity::kLiveness);
+}
+
+TEST(AcceptedAnswered, executing_an_awaited_request_without_answering_it_fails) {
+  auto inv = make_accepted_answered(false, 400);
+  const Request r = append(3, 17, 9);
+  inv->on_event(5, ev::RequestArrived{ClientId(3), kR1, r});
+  executed(*inv, 30, kR1, 4, 2, r);
+  EXPECT_FALSE(inv->violation());  // an answer may still come
+  inv->on_event(40, ev::RequestArrived{ClientId(3), kR1, append(3, 18, 10)});
+  ASSERT_TRUE(inv->violation());
+  EXPECT_EQ(inv->violation()->at_us, 30);
+  EXPECT_EQ(inv->violation()->replicas, std::vector<NodeId>{kR1});
+  EXPECT_TRUE(contains(inv->violation()->evidence, "r1 accepted c3#17 append(1,9) at t=5, executed it at 4.2 at t=30"))
+      << inv->violation()->evidence;
+  EXPECT_TRUE(contains(inv->violation()->evidence, "did not answer it before c3#18")) << inv->violation()->evidence;
+  EXPECT_EQ(inv->result().verdict, Verdict::kFail);
+}
+
+TEST(AcceptedAnswered, zk_requests_passed_on_held_or_refused_for_room_pass) {
+  auto inv = make_accepted_answered(true, 4);
+  const Request forwarded = append(1, 1, 5), ordered = append(2, 1, 6), refused = append(3, 1, 7),
+                held = append(4, 1, 8), crashed = append(5, 1, 9), rejected = append(6, 1, 10);
+  arrives(*inv, 1, kR1, forwarded, 1);
+  const fl::zk::ForwardMessage forward(forwarded);
+  inv->on_event(1, ev::Sent{kR1, kR0, forward, kOneArrival, ""});
+  arrives(*inv, 2, kR0, ordered, 1);
+  const fl::zk::RequestMessage write = ordering_write(kR0, {forwarded, ordered});
+  inv->on_event(3, ev::Sent{kR0, NodeId(3), write, kOneArrival, ""});
+  arrives(*inv, 4, kR2, refused, 4);  // at the log bound: the client's retry is the backpressure
+  arrives(*inv, 5, kR1, crashed, 1);
+  inv->on_event(6, ev::Crashed{kR1, "crash"});
+  arrives(*inv, 7, kR0, rejected);
+  replies(*inv, 7, kR0, rejected);  // answered without being executed: say, an error
+  step_ends(*inv, 7, kR0);
+  arrives(*inv, 8, kR2, held, 1);  // still held at the end: no leader known yet, say
+  inv->finish(20);
+  EXPECT_FALSE(inv->violation()) << inv->violation()->evidence;
+  EXPECT_EQ(inv->judged(), 4u);  // three passed on (one by its answer), and that one answered
+}
+
+TEST(AcceptedAnswered, a_zk_request_dropped_fails_though_a_retry_got_it_ordered_and_answered) {
+  auto inv = make_accepted_answered(true, 400);
+  const Request r = append(4, 2, 11);
+  arrives(*inv, 5, kR2, r);  // r2 takes it and passes it on nowhere
+  arrives(*inv, 600, kR0, r);  // the client's retry, which r0 orders
+  const fl::zk::RequestMessage write = ordering_write(kR0, {r});
+  inv->on_event(601, ev::Sent{kR0, NodeId(3), write, kOneArrival, ""});
+  replies(*inv, 610, kR0, r);
+  executed(*inv, 610, kR0, 3, 0, r);
+  step_ends(*inv, 610, kR0);
+  replies(*inv, 612, kR2, r);  // r2 answers too, but only because it executes it
+  executed(*inv, 612, kR2, 3, 0, r);
+  step_ends(*inv, 612, kR2);
+  EXPECT_FALSE(inv->violation());
+  inv->finish(1000);
+  ASSERT_TRUE(inv->violation());
+  EXPECT_EQ(inv->violation()->at_us, 5);
+  EXPECT_EQ(inv->violation()->replicas, std::vector<NodeId>{kR2});
+  EXPECT_TRUE(contains(inv->violation()->evidence, "r2 accepted c4#2 append(1,11) at t=5 and never forwarded it"))
+      << inv->violation()->evidence;
+  EXPECT_TRUE(contains(inv->violation()->evidence, "r0 executed it at 3.0 at t=610")) << inv->violation()->evidence;
+}
+
+TEST(AcceptedAnswered, a_paxos_run_does_not_judge_passing_on) {
+  auto inv = make_accepted_answered(false, 400);
+  arrives(*inv, 5, kR2, append(4, 2, 11));  // a follower that knows no leader drops it, by design
+  inv->finish(1000);
+  EXPECT_FALSE(inv->violation());
 }
 
 }  // namespace
