@@ -4,6 +4,7 @@
 // fenced writer, so clients see nothing; but leadership then depends on who
 // restarted first, which the design promises it does not.
 #include <map>
+#include <tuple>
 
 #include "rsm/zk/layout.hpp"
 #include "sim/invariants/invariant.hpp"
@@ -24,12 +25,15 @@ class LowestIdLeads final : public Invariant {
   }
 
  private:
-  using CallId = std::pair<std::uint64_t, std::int64_t>;  // (connection, xid)
+  // A call by the replica that made it, its connection and xid: connection ids are
+  // the client's own (two replicas that connect at the same moment have the same),
+  // so the replica is part of the key.
+  using CallId = std::tuple<std::uint32_t, std::uint64_t, std::int64_t>;
 
   // ZooKeeper answered a /members listing as of its newest transaction.
   void on(Micros now, const ev::ZkHandled& e) {
     if (e.reply == nullptr || e.reply->reply.code != fl::zk::Code::kOk) return;
-    const CallId call{e.request.connection.value, e.request.xid.value};
+    const CallId call{e.from.value, e.request.connection.value, e.request.xid.value};
     if (const auto* list = std::get_if<fl::zk::GetChildren>(&e.request.body); list && list->path == fl::zk::kMembersPath) {
       listing_zxid_[call] = e.tree.last_zxid().value;
       return;
@@ -40,7 +44,7 @@ class LowestIdLeads final : public Invariant {
   void on(Micros, const ev::Delivered& e) {
     const auto* reply = dynamic_cast<const fl::zk::ReplyMessage*>(&e.message);
     if (reply == nullptr) return;
-    const auto it = listing_zxid_.find({reply->connection.value, reply->xid.value});
+    const auto it = listing_zxid_.find({e.to.value, reply->connection.value, reply->xid.value});
     if (it == listing_zxid_.end()) return;
     known_[e.to.value] = it->second;
     listing_zxid_.erase(it);
@@ -50,7 +54,7 @@ class LowestIdLeads final : public Invariant {
     const auto* request = dynamic_cast<const fl::zk::RequestMessage*>(&e.message);
     if (request == nullptr || !claims(*request)) return;
     const auto it = known_.find(e.from.value);
-    basis_[{request->connection.value, request->xid.value}] = it == known_.end() ? -1 : it->second;
+    basis_[{e.from.value, request->connection.value, request->xid.value}] = it == known_.end() ? -1 : it->second;
   }
   template <class E>
   void on(Micros, const E&) {}
