@@ -70,6 +70,10 @@ struct Replied { NodeId from; const ClientReply& reply; NodeId to; std::span<con
 struct ReplyDelivered { NodeId from; const ClientReply& reply; bool fresh; };
 // A client gave up on a request after its last attempt.
 struct GaveUp { ClientId client; RequestId id; };
+// A replica's step asks to persist `writes` to its disk and, if `synced`, to make
+// everything written so far durable; the World does so right after this fact and
+// before any of the step's sends (persist before send, rsm/core/replica.hpp).
+struct Persisting { NodeId node; const std::vector<DiskWrite>& writes; bool synced; };
 // A replica's timer fired.
 struct TimerFired { NodeId node; std::uint32_t timer; };
 // A replica executed a request (see Applied in rsm/core/replica.hpp).
@@ -123,8 +127,8 @@ inline std::int64_t after_slot_key(Slot slot) { return slot.value * kIndexSpan +
 using RunEvent =
     std::variant<ev::Booted, ev::Crashed, ev::Paused, ev::Resumed, ev::Sent, ev::Undelivered, ev::Delivered,
                  ev::ConnectionBroken, ev::ZkDisconnected, ev::Called, ev::RequestArrived, ev::Replied,
-                 ev::ReplyDelivered, ev::GaveUp, ev::TimerFired, ev::Executed, ev::StateRestored, ev::Note,
-                 ev::Stepped, ev::ZkHandled, ev::ZkExpired, ev::ZkDown, ev::ZkUp, ev::FaultFired,
+                 ev::ReplyDelivered, ev::GaveUp, ev::Persisting, ev::TimerFired, ev::Executed, ev::StateRestored,
+                 ev::Note, ev::Stepped, ev::ZkHandled, ev::ZkExpired, ev::ZkDown, ev::ZkUp, ev::FaultFired,
                  ev::NetworkChanged, ev::StoppedIssuing, ev::Ended>;
 
 // How traces and pictures name an endpoint: replicas "r0".."r<N-1>", then "zk" if the

@@ -100,6 +100,7 @@ void World::step(NodeId id, const std::function<void(Replica&, Output&)>& input)
 void World::execute(NodeId id, Output& out) {
   Node& node = nodes_[id.value];
   // Persist before send (the Output contract): writes and sync, then messages.
+  if (!out.writes.empty() || out.sync) publish(ev::Persisting{id, out.writes, out.sync});
   for (auto& w : out.writes) node.disk.write(std::move(w));
   if (out.sync) node.disk.sync();
   for (auto& [to, message] : out.messages) send_peer(id, to, message);
