@@ -16,6 +16,7 @@
 
 #include "rsm/core/replica.hpp"
 #include "rsm/zk/wire.hpp"
+#include "sim/endpoints.hpp"
 
 namespace fl::sim {
 namespace zk {
@@ -130,16 +131,6 @@ using RunEvent =
                  ev::ReplyDelivered, ev::GaveUp, ev::Persisting, ev::TimerFired, ev::Executed, ev::StateRestored,
                  ev::Note, ev::Stepped, ev::ZkHandled, ev::ZkExpired, ev::ZkDown, ev::ZkUp, ev::FaultFired,
                  ev::NetworkChanged, ev::StoppedIssuing, ev::Ended>;
-
-// How traces and pictures name an endpoint: replicas "r0".."r<N-1>", then "zk" if the
-// run has ZooKeeper (its address is N), then the clients "c0", "c1", ...
-struct Endpoints {
-  int replicas = 0;
-  bool zk = false;
-  std::string name(NodeId id) const;
-  std::uint32_t first_client() const { return static_cast<std::uint32_t>(replicas) + (zk ? 1U : 0U); }
-  NodeId client_address(ClientId client) const { return NodeId(first_client() + client.value); }
-};
 
 // Receives every fact of a run, in the order they happen, at simulated time `now`.
 class EventSink {

@@ -4,16 +4,16 @@
 
 namespace fl::sim {
 
-Network::Network(int replicas, NetworkParams params, Rng rng)
-    : replicas_(replicas),
+Network::Network(int servers, NetworkParams params, Rng rng)
+    : servers_(servers),
       params_(params),
       rng_(rng),
-      blocked_(static_cast<std::size_t>(replicas * replicas), false) {}
+      blocked_(static_cast<std::size_t>(servers * servers), false) {}
 
 void Network::block(NodeId from, NodeId to) {
-  FL_ASSERT(from.value < static_cast<std::uint32_t>(replicas_));
-  FL_ASSERT(to.value < static_cast<std::uint32_t>(replicas_));
-  const std::size_t cell = from.value * static_cast<std::size_t>(replicas_) + to.value;
+  FL_ASSERT(from.value < static_cast<std::uint32_t>(servers_));
+  FL_ASSERT(to.value < static_cast<std::uint32_t>(servers_));
+  const std::size_t cell = from.value * static_cast<std::size_t>(servers_) + to.value;
   if (!blocked_[cell]) {
     blocked_[cell] = true;
     ++blocked_count_;
@@ -21,7 +21,7 @@ void Network::block(NodeId from, NodeId to) {
 }
 
 bool Network::blocked(NodeId from, NodeId to) const {
-  const auto n = static_cast<std::uint32_t>(replicas_);
+  const auto n = static_cast<std::uint32_t>(servers_);
   if (from.value >= n || to.value >= n) return false;
   return blocked_[from.value * n + to.value];
 }

@@ -1,6 +1,6 @@
 // The simulated network's fault model: latency with jitter, loss, duplication,
-// reordering (an extra random delay), and partitions between replicas as blocked
-// directed links. It decides each message's fate; the world schedules deliveries.
+// reordering (an extra random delay), and partitions between servers (replicas and
+// ZooKeeper) as blocked directed links. It decides each message's fate; the world schedules deliveries.
 #pragma once
 
 #include <array>
@@ -36,14 +36,14 @@ struct Fate {
 
 class Network {
  public:
-  // Endpoints 0..replicas-1 are replicas and can be partitioned; higher ids are
-  // clients, which partitions do not affect.
-  Network(int replicas, NetworkParams params, Rng rng);
+  // Endpoints 0..servers-1 (the replicas and ZooKeeper, Endpoints::servers) can be
+  // partitioned; higher ids are clients, which partitions do not affect.
+  Network(int servers, NetworkParams params, Rng rng);
 
   const NetworkParams& params() const { return params_; }
   void set_params(const NetworkParams& params) { params_ = params; }
 
-  // Drops every message from `from` to `to` until heal(). Only replica pairs.
+  // Drops every message from `from` to `to` until heal(). Only pairs of servers.
   void block(NodeId from, NodeId to);
   bool blocked(NodeId from, NodeId to) const;
   bool any_blocked() const { return blocked_count_ > 0; }
@@ -61,10 +61,10 @@ class Network {
  private:
   Micros one_delay();
 
-  int replicas_;
+  int servers_;
   NetworkParams params_;
   Rng rng_;
-  std::vector<bool> blocked_;  // replicas x replicas, row = from
+  std::vector<bool> blocked_;  // servers x servers, row = from
   int blocked_count_ = 0;
 };
 

@@ -8,6 +8,7 @@
 #include "rsm/zk/replica.hpp"
 #include "rsm/store/sqlite_store.hpp"
 #include "sim/cassandra_stores.hpp"
+#include "sim/endpoints.hpp"
 #include "sim/run.hpp"
 
 namespace fl::sim {
@@ -63,7 +64,7 @@ std::string available_protocols() {
 fl::zk::ReplicaConfig zk_config(const ClusterSpec& cluster, NodeId id) {
   fl::zk::ReplicaConfig c;
   c.self = id;
-  c.zookeeper = NodeId(static_cast<std::uint32_t>(cluster.replicas));  // see World::zk_address
+  c.zookeeper = *Endpoints{cluster.replicas, true, 0}.zookeeper();
   c.replicas = cluster.replicas;
   c.max_log_size = cluster.max_log_size;
   c.checkpoint_interval = cluster.checkpoint_interval;

@@ -63,11 +63,10 @@ RunFigures figures_of(const World& world, const WorldStats& s, const Trace& trac
   return f;
 }
 
-// Every endpoint by node id: replicas, the ZooKeeper node if any, then the clients.
-std::vector<std::string> lane_names(const World& world) {
-  const int endpoints = world.replicas() + (world.zk_address() ? 1 : 0) + world.workload().clients();
+// Every endpoint's name, by node id (sim/endpoints.hpp).
+std::vector<std::string> lane_names(const Endpoints& endpoints) {
   std::vector<std::string> names;
-  for (int i = 0; i < endpoints; ++i) names.push_back(world.node_name(NodeId(static_cast<std::uint32_t>(i))));
+  for (int i = 0; i < endpoints.count(); ++i) names.push_back(endpoints.name(NodeId(static_cast<std::uint32_t>(i))));
   return names;
 }
 
@@ -110,7 +109,7 @@ RunResult run_scenario_with(const Scenario& original, const RunOptions& options,
   for (const auto& invariant : invariants) world.subscribe(invariant.get());
   std::shared_ptr<Timeline> timeline;
   if (options.record_timeline) {
-    timeline = std::make_shared<Timeline>(lane_names(world), world.replicas(), scenario.cluster.max_log_size);
+    timeline = std::make_shared<Timeline>(lane_names(world.endpoints()), world.replicas(), scenario.cluster.max_log_size);
     world.subscribe(timeline.get());
   }
   world.run();

@@ -17,8 +17,8 @@
 
 namespace fl::sim {
 
-// One copy of a message on the wire. Endpoints are the World's node ids: replicas
-// 0..N-1, then the ZooKeeper node if any, then the clients (see Timeline::lanes).
+// One copy of a message on the wire, between endpoints by node id (the run's address
+// map, sim/endpoints.hpp; Timeline::lanes names them).
 struct TimelineMessage {
   Micros sent_us = 0;
   Micros arrive_us = -1;  // -1: dropped by the network when sent

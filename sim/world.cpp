@@ -33,12 +33,12 @@ World::World(const Scenario& scenario, std::uint64_t seed, ReplicaFactory factor
     : scenario_(scenario),
       seed_(seed),
       factory_(std::move(factory)),
+      endpoints_{scenario.cluster.replicas, has_zk(scenario), scenario.workload.clients},
       nodes_(static_cast<std::size_t>(scenario.cluster.replicas)),
       zk_(has_zk(scenario) ? std::optional<ZkEndpoint>(ZkEndpoint{}) : std::nullopt),
-      network_(scenario.cluster.replicas + (has_zk(scenario) ? 1 : 0), params_from(scenario.network), Rng::stream(seed, "network")),
+      network_(endpoints_.servers(), params_from(scenario.network), Rng::stream(seed, "network")),
       workload_(scenario.workload, scenario.cluster.replicas, resolve_targets(scenario.workload.targets),
-                Rng::stream(seed, "workload").next()),
-      endpoints_{scenario.cluster.replicas, has_zk(scenario)} {
+                Rng::stream(seed, "workload").next()) {
   FL_ASSERT(scenario.cluster.batch_size_max < kIndexSpan);
   if (scenario.nemesis) {
     nemesis_.emplace(expand_nemesis(*scenario.nemesis, scenario.cluster.replicas, has_zk(scenario),
@@ -47,11 +47,6 @@ World::World(const Scenario& scenario, std::uint64_t seed, ReplicaFactory factor
 }
 
 World::~World() = default;
-
-std::optional<NodeId> World::zk_address() const {
-  if (!zk_) return std::nullopt;
-  return NodeId(static_cast<std::uint32_t>(nodes_.size()));
-}
 
 // GCC 12 at -O3 inlines the event queue's heap moves of the Event variant into this
 // loop and reports its moved-from vectors as maybe-uninitialized: a false positive
@@ -129,7 +124,7 @@ void World::execute(NodeId id, Output& out) {
 }
 
 void World::send_peer(NodeId from, NodeId to, const MessagePtr& message) {
-  if (zk_ && (from == *zk_address() || to == *zk_address())) {
+  if (endpoints_.is_zookeeper(from) || endpoints_.is_zookeeper(to)) {
     send_stream(from, to, message);
     return;
   }
@@ -220,7 +215,7 @@ bool World::hold_if_paused(NodeId id, E& event) {
 }
 
 void World::handle(DeliverPeer& e) {
-  if (zk_ && e.to == *zk_address()) {
+  if (endpoints_.is_zookeeper(e.to)) {
     deliver_to_zk(e);
     return;
   }

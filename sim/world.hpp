@@ -52,9 +52,8 @@ class World {
   bool up(NodeId id) const { return nodes_[id.value].up; }
   // The live replica object, for end-of-run checks; null when the node is down.
   Replica* replica(NodeId id) { return nodes_[id.value].replica.get(); }
-  // The simulated ZooKeeper node's address when the protocol is "zk": NodeId(N),
-  // right after the replicas (clients then start at N+1).
-  std::optional<NodeId> zk_address() const;
+  // The simulated ZooKeeper node's address when the protocol is "zk" (see Endpoints).
+  std::optional<NodeId> zk_address() const { return endpoints_.zookeeper(); }
   // The simulated ZooKeeper service, for checks; null unless the protocol is "zk".
   const zk::ZkService* zk_service() const { return zk_ ? &zk_->node.service() : nullptr; }
   // "r1", "zk" or "c0": how traces name an endpoint.
@@ -151,13 +150,13 @@ class World {
   const Scenario& scenario_;
   std::uint64_t seed_;
   ReplicaFactory factory_;
+  Endpoints endpoints_;  // before everything sized by it
   EventQueue<Event> queue_;
   std::vector<Node> nodes_;
   std::optional<ZkEndpoint> zk_;  // before network_, which is sized by it
   Network network_;
   Workload workload_;
   std::optional<Nemesis> nemesis_;
-  Endpoints endpoints_;
   Output out_;
   std::vector<EventSink*> sinks_;
   std::uint64_t events_handled_ = 0;

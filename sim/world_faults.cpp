@@ -18,7 +18,7 @@ std::string World::join(const std::vector<NodeId>& ids) const {
 // without one, "zk" names nothing).
 std::optional<std::uint32_t> World::named_id(const std::string& name) const {
   if (name == "zk") {
-    if (auto zk = zk_address()) return zk->value;
+    if (auto zk = endpoints_.zookeeper()) return zk->value;
     return std::nullopt;
   }
   return static_cast<std::uint32_t>(std::stoul(name.substr(1)));
@@ -60,8 +60,7 @@ std::vector<NodeId> World::resolve(const std::vector<NodeSet>& sets, std::size_t
             }
           }
         }
-        const std::uint32_t endpoints = static_cast<std::uint32_t>(nodes_.size()) + (zk_ ? 1 : 0);
-        for (std::uint32_t r = 0; r < endpoints; ++r) {
+        for (std::uint32_t r = 0; r < static_cast<std::uint32_t>(endpoints_.servers()); ++r) {
           if (!others.contains(r)) out.insert(r);
         }
       } else if (auto id = named_id(name)) {
@@ -76,7 +75,7 @@ std::vector<NodeId> World::resolve(const std::vector<NodeSet>& sets, std::size_t
 }
 
 void World::crash(NodeId id, const std::string& origin) {
-  if (zk_ && id == *zk_address()) {
+  if (endpoints_.is_zookeeper(id)) {
     crash_zk(origin);
     return;
   }
@@ -113,7 +112,7 @@ void World::resume(NodeId id, const std::string& origin) {
 }
 
 void World::restart(NodeId id, const std::string& origin) {
-  if (zk_ && id == *zk_address()) {
+  if (endpoints_.is_zookeeper(id)) {
     restart_zk(origin);
     return;
   }
