@@ -8,7 +8,6 @@
 #include "rsm/zk/replica.hpp"
 #include "rsm/store/sqlite_store.hpp"
 #include "sim/cassandra_stores.hpp"
-#include "sim/run.hpp"
 
 namespace fl::sim {
 namespace {

@@ -8,14 +8,14 @@
 #include "rsm/core/variant.hpp"
 #include "rsm/paxos/replica.hpp"
 #include "rsm/zk/replica.hpp"
-#include "sim/run.hpp"
+#include "sim/run_options.hpp"
 #include "sim/scenario.hpp"
 #include "sim/world.hpp"
 
 namespace fl::sim {
 
-// A factory for the cluster's replicas. Throws BadRunOption (sim/run.hpp) when the
-// protocol or store is not available in this build. `options` says where a
+// A factory for the cluster's replicas. Throws BadRunOption (sim/run_options.hpp)
+// when the protocol or store is not available in this build. `options` says where a
 // Cassandra store lives.
 ReplicaFactory make_replica_factory(const ClusterSpec& cluster, const RunOptions& options = {});
 
