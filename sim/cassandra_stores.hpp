@@ -7,7 +7,7 @@
 
 #include "rsm/core/types.hpp"
 #include "rsm/store/store.hpp"
-#include "sim/run.hpp"
+#include "sim/run_options.hpp"
 
 namespace fl::sim {
 

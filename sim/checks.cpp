@@ -97,15 +97,6 @@ std::optional<std::string> order_violation(const std::vector<const Operation*>& 
 
 }  // namespace
 
-std::string_view verdict_name(Verdict verdict) {
-  switch (verdict) {
-    case Verdict::kPass: return "pass";
-    case Verdict::kFail: return "FAIL";
-    case Verdict::kSkip: return "skip";
-  }
-  return "?";
-}
-
 CheckResult check_converged(const RunFacts& facts) {
   if (facts.live_tables.empty()) return skipped("converged", Severity::kSafety, "no replica is up at the end");
   CheckResult r = make("converged", Severity::kSafety);

@@ -8,25 +8,11 @@
 #include <vector>
 
 #include "rsm/core/request.hpp"
+#include "sim/check_result.hpp"
 #include "sim/history.hpp"
 #include "sim/scenario.hpp"
 
 namespace fl::sim {
-
-enum class Verdict { kPass, kFail, kSkip };
-// A safety failure means something wrong happened; a liveness failure means
-// something that should have happened did not (yet).
-enum class Severity { kSafety, kLiveness };
-
-struct CheckResult {
-  std::string name;
-  Verdict verdict = Verdict::kSkip;
-  Severity severity = Severity::kSafety;
-  bool enforced = true;  // false when the scenario does not expect this check to pass
-  std::string detail;    // evidence for a failure, or why it was skipped
-};
-
-std::string_view verdict_name(Verdict verdict);
 
 // The final table of one live replica.
 struct ReplicaTable {

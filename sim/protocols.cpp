@@ -1,7 +1,6 @@
 #include "sim/protocols.hpp"
 
 #include <optional>
-#include <string_view>
 
 #include "rsm/app/grade_app.hpp"
 #include "rsm/paxos/replica.hpp"
@@ -9,7 +8,7 @@
 #include "rsm/store/sqlite_store.hpp"
 #include "sim/cassandra_stores.hpp"
 #include "sim/endpoints.hpp"
-#include "sim/run.hpp"
+#include "sim/protocol_names.hpp"
 
 namespace fl::sim {
 namespace {
@@ -18,39 +17,6 @@ StoreMaker store_maker(const std::string& store, const RunOptions& options) {
   if (store == "sqlite") return [](NodeId) { return std::make_unique<SqliteStore>(); };
   if (store == "cassandra") return cassandra_store_maker(options);
   throw BadRunOption("store '" + store + "' is not available in this build (available: sqlite, cassandra)");
-}
-
-constexpr std::string_view kBug = "-bug-";
-
-// A protocol name's variant part: "paxos-bug-skip-adoption" -> "skip-adoption".
-std::optional<std::string> variant_of(const std::string& protocol, std::string_view base) {
-  if (protocol == base) return std::string();
-  const std::string prefix = std::string(base) + std::string(kBug);
-  if (!protocol.starts_with(prefix)) return std::nullopt;
-  return protocol.substr(prefix.size());
-}
-
-// Paxos and its planted bugs, selectable by name so that a user (and the tests) can
-// watch the checks catch a real protocol bug end to end.
-std::optional<paxos::Mutation> paxos_variant(const std::string& protocol) {
-  const auto name = variant_of(protocol, "paxos");
-  if (!name) return std::nullopt;
-  if (name->empty()) return paxos::Mutation::kNone;
-  for (const auto& v : paxos::variants()) {
-    if (v.info.name == *name) return v.mutation;
-  }
-  return std::nullopt;
-}
-
-// The zk protocol and its planted bugs.
-std::optional<fl::zk::ZkMutation> zk_variant(const std::string& protocol) {
-  const auto name = variant_of(protocol, "zk");
-  if (!name) return std::nullopt;
-  if (name->empty()) return fl::zk::ZkMutation::kNone;
-  for (const auto& v : fl::zk::variants()) {
-    if (v.info.name == *name) return v.mutation;
-  }
-  return std::nullopt;
 }
 
 std::string available_protocols() {
@@ -88,26 +54,6 @@ paxos::Config paxos_config(const ClusterSpec& cluster, NodeId id) {
   c.election_timeout_us = cluster.election_timeout_us;
   c.mutation = paxos_variant(cluster.protocol).value_or(paxos::Mutation::kNone);
   return c;
-}
-
-bool is_zk_protocol(const std::string& protocol) { return zk_variant(protocol).has_value(); }
-
-std::vector<VariantEntry> all_variants() {
-  std::vector<VariantEntry> all;
-  for (const auto& v : paxos::variants()) all.push_back({"paxos", v.info});
-  for (const auto& v : fl::zk::variants()) all.push_back({"zk", v.info});
-  return all;
-}
-
-std::string variant_protocol(const std::string& protocol, const std::string& variant) {
-  if (variant.empty()) return protocol;
-  return split_protocol(protocol).first + std::string(kBug) + variant;
-}
-
-std::pair<std::string, std::string> split_protocol(const std::string& protocol) {
-  const auto at = protocol.find(kBug);
-  if (at == std::string::npos) return {protocol, ""};
-  return {protocol.substr(0, at), protocol.substr(at + kBug.size())};
 }
 
 ReplicaFactory make_replica_factory(const ClusterSpec& cluster, const RunOptions& options) {

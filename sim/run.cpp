@@ -3,6 +3,7 @@
 #include "rsm/app/replicable.hpp"
 #include "rsm/core/assert.hpp"
 #include "sim/invariants/invariant.hpp"
+#include "sim/protocol_names.hpp"
 #include "sim/protocols.hpp"
 #include "sim/run_stats.hpp"
 #include "sim/trace.hpp"

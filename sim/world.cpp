@@ -6,7 +6,7 @@
 
 #include "rsm/core/assert.hpp"
 #include "rsm/zk/layout.hpp"
-#include "sim/protocols.hpp"
+#include "sim/protocol_names.hpp"
 #include "sim/zk/tree.hpp"
 
 namespace fl::sim {

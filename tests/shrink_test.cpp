@@ -10,7 +10,7 @@
 #include <fstream>
 #include <iostream>
 
-#include "sim/protocols.hpp"
+#include "sim/protocol_names.hpp"
 #include "sim/run.hpp"
 #include "sim/scenario_write.hpp"
 #include "sim/trace.hpp"

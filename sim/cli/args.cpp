@@ -9,7 +9,7 @@
 #include <thread>
 
 #include "sim/cli/cli.hpp"
-#include "sim/protocols.hpp"
+#include "sim/protocol_names.hpp"
 
 namespace fl::cli {
 namespace {

@@ -10,7 +10,7 @@
 #include <set>
 
 #include "sim/cli/cli.hpp"
-#include "sim/protocols.hpp"
+#include "sim/protocol_names.hpp"
 
 namespace fl::cli {
 namespace {

@@ -6,7 +6,7 @@
 
 #include "sim/cli/cli.hpp"
 #include "sim/nemesis.hpp"
-#include "sim/protocols.hpp"
+#include "sim/protocol_names.hpp"
 #include "sim/lin/history_file.hpp"
 #include "sim/trace.hpp"
 

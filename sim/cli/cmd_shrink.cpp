@@ -9,7 +9,7 @@
 
 #include "rsm/store/store.hpp"
 #include "sim/cli/cli.hpp"
-#include "sim/protocols.hpp"
+#include "sim/protocol_names.hpp"
 #include "sim/scenario_write.hpp"
 #include "sim/shrink.hpp"
 

@@ -3,7 +3,7 @@
 #include <cstdio>
 
 #include "sim/cli/cli.hpp"
-#include "sim/protocols.hpp"
+#include "sim/protocol_names.hpp"
 
 namespace fl::cli {
 namespace {

@@ -1,6 +1,6 @@
 #include "sim/invariants/invariant.hpp"
 
-#include "sim/protocols.hpp"
+#include "rsm/core/types.hpp"
 
 namespace fl::sim {
 

@@ -13,7 +13,7 @@
 #include <string_view>
 #include <vector>
 
-#include "sim/checks.hpp"
+#include "sim/check_result.hpp"
 #include "sim/events.hpp"
 #include "sim/scenario.hpp"
 
