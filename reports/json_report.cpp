@@ -189,7 +189,7 @@ std::string error_text(const std::string& path, int error) { return path + ": " 
 }  // namespace
 
 RunVerdict run_verdict(const RunReportInput& run) {
-  if (run.exit_code == kExitStoreUnavailable) return RunVerdict::kStoreUnavailable;
+  if (run.exit_code == kExitUnavailable) return RunVerdict::kStoreUnavailable;
   if (!run.crash.empty()) return RunVerdict::kCrashed;
   switch (run.exit_code) {
     case 0: return RunVerdict::kPass;

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "sim/checks.hpp"
+#include "sim/exit_codes.hpp"
 #include "sim/run.hpp"
 
 namespace fl::reports {
@@ -24,7 +25,7 @@ struct RunReportInput {
   std::string protocol;  // effective, after command-line overrides
   std::string store;     // effective, after command-line overrides
   std::uint64_t seed = 0;
-  int exit_code = 0;  // 0 ok, 1 safety, 2 liveness (see cli::kExit*)
+  int exit_code = 0;  // 0 ok, 1 safety, 2 liveness (sim/exit_codes.hpp)
   std::string crash;  // non-empty when the run died instead of finishing
   std::vector<sim::CheckResult> checks;
   std::string trace_hash;  // as sim::hex16 prints it; empty if the run crashed
@@ -34,10 +35,6 @@ struct RunReportInput {
 };
 
 // The outcome of a run as reports name it.
-// The exit code of a run whose store could not be reached (sysexits EX_UNAVAILABLE),
-// as the faultline command returns it.
-inline constexpr int kExitStoreUnavailable = 69;
-
 enum class RunVerdict { kPass, kFailSafety, kFailLiveness, kCrashed, kStoreUnavailable };
 
 // Exit code 69 is a store that could not be reached (no verdict about the protocol);

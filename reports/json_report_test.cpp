@@ -134,7 +134,7 @@ TEST(JsonReport, crash_text_wins_over_exit_code_and_unknown_exit_codes_are_crash
 // not a crash, even though the pool records why in the crash text.
 TEST(JsonReport, unreachable_store_is_its_own_verdict) {
   RunReportInput run = crashed_run();
-  run.exit_code = kExitStoreUnavailable;
+  run.exit_code = kExitUnavailable;
   run.crash = "store unavailable: cassandra at 127.0.0.1:1: connect: Connection refused";
   const json r = run_report(run);
   EXPECT_EQ(r["verdict"], "store-unavailable");

@@ -15,7 +15,7 @@ namespace {
 std::string failure_text(const RunRow& run) {
   // One line, and not a whole crash dump: the full text is in report.json.
   const std::string first_line = run.crash.substr(0, std::min<std::size_t>(run.crash.find('\n'), 200));
-  if (run.exit_code == kExitStoreUnavailable) return first_line.empty() ? "store unavailable" : first_line;
+  if (run.exit_code == kExitUnavailable) return first_line.empty() ? "store unavailable" : first_line;
   if (!run.crash.empty()) return "crashed: " + first_line;
   std::string names;
   for (const auto& c : run.checks) {

@@ -22,7 +22,7 @@ namespace fl::reports {
 // The exit code of a sweep, suite or merge in which some rechecked run gave a
 // different trace hash. It takes precedence over 1 and 2 (their verdicts rest on
 // reproducible runs) but not over 64 or 69.
-inline constexpr int kExitNondeterministic = 3;
+using fl::kExitNondeterministic;
 
 // One rechecked run whose second trace hash differed from its first.
 struct RecheckMismatch {

@@ -2,6 +2,7 @@
 
 #include "rsm/app/replicable.hpp"
 #include "rsm/core/assert.hpp"
+#include "sim/exit_codes.hpp"
 #include "sim/invariants/invariant.hpp"
 #include "sim/protocol_names.hpp"
 #include "sim/protocols.hpp"
@@ -16,10 +17,10 @@ int RunResult::exit_code() const {
   bool liveness = false;
   for (const CheckResult& c : checks) {
     if (!c.enforced || c.verdict != Verdict::kFail) continue;
-    if (c.severity == Severity::kSafety) return 1;
+    if (c.severity == Severity::kSafety) return kExitSafety;
     liveness = true;
   }
-  return liveness ? 2 : 0;
+  return liveness ? kExitLiveness : kExitOk;
 }
 
 Scenario effective_scenario(const Scenario& scenario, const RunOptions& options) {

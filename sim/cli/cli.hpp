@@ -17,19 +17,15 @@
 
 namespace fl::cli {
 
-// Exit codes, also documented in --help and the README.
-inline constexpr int kExitOk = 0;
-inline constexpr int kExitSafety = 1;
-inline constexpr int kExitLiveness = 2;
-inline constexpr int kExitUsage = 64;  // bad usage or bad input file (sysexits EX_USAGE)
-// The store could not serve: Cassandra unreachable, timed out or refusing a
-// statement (sysexits EX_UNAVAILABLE). Not a verdict about the protocol.
-inline constexpr int kExitUnavailable = 69;
-// Some run of a sweep or suite given --recheck gave a different trace hash when run
-// again in a fresh process: it is not deterministic (reports/recheck.hpp).
-inline constexpr int kExitNondeterministic = reports::kExitNondeterministic;
-// `shrink`: the input run does not fail (or not the check asked for): nothing to shrink.
-inline constexpr int kExitNothingToShrink = 4;
+// Exit codes: sim/exit_codes.hpp.
+using fl::kExitLiveness;
+using fl::kExitNondeterministic;
+using fl::kExitNothingToShrink;
+using fl::kExitOk;
+using fl::kExitSafety;
+using fl::kExitUnavailable;
+using fl::kExitUndecided;
+using fl::kExitUsage;
 
 // A command line the user got wrong; printed with the command's usage line.
 class UsageError : public std::runtime_error {

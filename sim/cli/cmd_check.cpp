@@ -16,7 +16,6 @@ namespace {
 namespace lin = sim::lin;
 
 // Not a liveness verdict: the search ran out of budget before deciding.
-constexpr int kExitUnknown = 2;
 
 constexpr const char* kCheckHelp = R"(usage: faultline check FILE --model grade|cas-register|kv [options]
 
@@ -64,7 +63,7 @@ int report(const lin::HistoryVerdict& v) {
     case lin::Linearizable::kUnknown: break;
   }
   std::printf("%s\n", v.text.c_str());
-  return kExitUnknown;
+  return kExitUndecided;
 }
 
 }  // namespace
