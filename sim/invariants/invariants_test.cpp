@@ -8,6 +8,7 @@
 #include <string>
 
 #include "rsm/app/replicable.hpp"
+#include "rsm/app/testing.hpp"
 #include "rsm/paxos/messages.hpp"
 #include "rsm/zk/layout.hpp"
 #include "rsm/zk/replica.hpp"
@@ -307,15 +308,8 @@ class HoldingReplica final : public Replica {
   Replicable& app() override { return app_; }
 
  private:
-  class NoApp final : public Replicable {
-   public:
-    Response execute(const Request&) override { return Response{}; }
-    std::string checkpoint() override { return "{}"; }
-    std::optional<std::string> restore(std::string_view) override { return std::nullopt; }
-    std::vector<Row> rows() override { return {}; }
-  };
   std::int64_t held_;
-  NoApp app_;
+  fl::testing::NoApp app_;
 };
 
 // A client request reaching `node`, and the end of the step that handles it with

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "rsm/app/replicable.hpp"
+#include "rsm/app/testing.hpp"
 #include "rsm/zk/client.hpp"
 #include "sim/trace.hpp"
 #include "sim/trace_writer.hpp"
@@ -24,14 +25,7 @@ namespace wire = fl::zk;
 constexpr std::uint32_t kZkTimer = 1;
 constexpr Micros kSessionTimeout = 1 * kSeconds;
 
-// An application that holds nothing: the test replica only talks to ZooKeeper.
-class NoApp final : public Replicable {
- public:
-  Response execute(const Request&) override { return Response{}; }
-  std::string checkpoint() override { return "{}"; }
-  std::optional<std::string> restore(std::string_view) override { return std::nullopt; }
-  std::vector<Row> rows() override { return {}; }
-};
+using fl::testing::NoApp;  // the test replica only talks to ZooKeeper
 
 // Opens a session at boot and registers its ephemeral node "/r<k>" once connected,
 // as a zk-protocol server does (DESIGN.md, "zk"), or makes the given creates
