@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "sim/cli/cli.hpp"
+#include "cli/cli.hpp"
 
 namespace fl::cli {
 namespace {

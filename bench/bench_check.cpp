@@ -17,10 +17,10 @@
 #include <string>
 #include <vector>
 
-#include "sim/cli/cli.hpp"
+#include "cli/cli.hpp"
 #include "sim/lin/check.hpp"
-#include "sim/lin/history_file.hpp"
-#include "sim/rng.hpp"
+#include "sim/lin/history/file.hpp"
+#include "sim/kernel/rng.hpp"
 
 namespace fl::cli {
 namespace {

@@ -12,8 +12,8 @@
 
 #include "rsm/store/cassandra_store.hpp"
 #include "rsm/store/sqlite_store.hpp"
-#include "sim/cli/cli.hpp"
-#include "sim/trace.hpp"
+#include "cli/cli.hpp"
+#include "sim/observe/trace.hpp"
 
 namespace fl::cli {
 namespace {

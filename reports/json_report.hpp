@@ -10,7 +10,7 @@
 #include <variant>
 #include <vector>
 
-#include "sim/checks.hpp"
+#include "sim/checks/checks.hpp"
 #include "sim/exit_codes.hpp"
 #include "sim/run.hpp"
 

@@ -11,7 +11,7 @@
 #include <string_view>
 #include <vector>
 
-#include "sim/checks.hpp"
+#include "sim/checks/checks.hpp"
 
 namespace fl::reports {
 

@@ -3,7 +3,7 @@
 // and no state left over from the first run), and requires the very same trace hash.
 // A different hash means the run is not deterministic: its seed no longer reproduces
 // what the sweep reported, so no verdict about it can be trusted. This header holds
-// what decides and reports that; the command (sim/cli/recheck.cpp) starts the runs.
+// what decides and reports that; the command (cli/recheck.cpp) starts the runs.
 #pragma once
 
 #include <cstddef>

@@ -14,7 +14,7 @@
 
 #include "sim/history.hpp"
 #include "sim/lin/counterexample.hpp"
-#include "sim/timeline.hpp"
+#include "sim/observe/timeline.hpp"
 
 namespace fl::reports {
 

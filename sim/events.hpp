@@ -15,11 +15,11 @@
 #include <vector>
 
 #include "rsm/core/replica.hpp"
-#include "rsm/zk/wire.hpp"
-#include "sim/endpoints.hpp"
+#include "rsm/zookeeper/wire.hpp"
+#include "sim/kernel/endpoints.hpp"
 
 namespace fl::sim {
-namespace zk {
+namespace zkserver {
 class DataTree;
 }
 
@@ -52,8 +52,8 @@ struct Undelivered { NodeId from; NodeId to; const Message* message; std::string
 struct Delivered { NodeId from; NodeId to; const Message& message; };
 // A replica's connection to ZooKeeper broke (nothing more is delivered on it); later
 // ZooKeeper's end learns of it.
-struct ConnectionBroken { NodeId replica; fl::zk::ConnectionId connection; std::string_view why; };
-struct ZkDisconnected { NodeId replica; fl::zk::ConnectionId connection; };
+struct ConnectionBroken { NodeId replica; fl::zookeeper::ConnectionId connection; std::string_view why; };
+struct ZkDisconnected { NodeId replica; fl::zookeeper::ConnectionId connection; };
 // A client sent (attempt `attempt` of) a request from its address `from`.
 struct Called {
   ClientId client;
@@ -90,12 +90,12 @@ struct Stepped { NodeId node; const Replica& replica; std::int64_t log_held; };
 // none, e.g. a ping); `tree` is its data tree after the request.
 struct ZkHandled {
   NodeId from;
-  const fl::zk::RequestMessage& request;
-  const fl::zk::ReplyMessage* reply;
-  const zk::DataTree& tree;
+  const fl::zookeeper::RequestMessage& request;
+  const fl::zookeeper::ReplyMessage* reply;
+  const zkserver::DataTree& tree;
 };
 // ZooKeeper expired these sessions (and deleted their ephemeral nodes).
-struct ZkExpired { const std::vector<fl::zk::SessionId>& sessions; const zk::DataTree& tree; };
+struct ZkExpired { const std::vector<fl::zookeeper::SessionId>& sessions; const zkserver::DataTree& tree; };
 // The ZooKeeper server (at address `node`) crashed or restarted.
 struct ZkDown { NodeId node; std::string_view origin; };
 struct ZkUp { NodeId node; std::string_view origin; };

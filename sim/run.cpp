@@ -4,11 +4,11 @@
 #include "rsm/core/assert.hpp"
 #include "sim/exit_codes.hpp"
 #include "sim/invariants/invariant.hpp"
-#include "sim/protocol_names.hpp"
-#include "sim/protocols.hpp"
-#include "sim/run_stats.hpp"
-#include "sim/trace.hpp"
-#include "sim/trace_writer.hpp"
+#include "sim/setup/protocol_names.hpp"
+#include "sim/setup/protocols.hpp"
+#include "sim/observe/run_stats.hpp"
+#include "sim/observe/trace.hpp"
+#include "sim/observe/trace_writer.hpp"
 #include "sim/world.hpp"
 
 namespace fl::sim {
@@ -65,7 +65,7 @@ RunFigures figures_of(const World& world, const WorldStats& s, const Trace& trac
   return f;
 }
 
-// Every endpoint's name, by node id (sim/endpoints.hpp).
+// Every endpoint's name, by node id (sim/kernel/endpoints.hpp).
 std::vector<std::string> lane_names(const Endpoints& endpoints) {
   std::vector<std::string> names;
   for (int i = 0; i < endpoints.count(); ++i) names.push_back(endpoints.name(NodeId(static_cast<std::uint32_t>(i))));
@@ -80,7 +80,7 @@ InvariantContext invariant_context(const Scenario& scenario) {
   c.max_log_size = scenario.cluster.max_log_size;
   c.batch_size_max = scenario.cluster.batch_size_max;
   if (c.zk) {
-    const fl::zk::ReplicaConfig zk = zk_config(scenario.cluster, NodeId(0));
+    const fl::coordinated::ReplicaConfig zk = zk_config(scenario.cluster, NodeId(0));
     c.session_timeout_us = zk.session_timeout_us;
     c.pipeline_max = zk.pipeline_max;
   }

@@ -6,11 +6,11 @@
 #include <string>
 #include <vector>
 
-#include "sim/checks.hpp"
+#include "sim/checks/checks.hpp"
 #include "sim/history.hpp"
 #include "sim/run_options.hpp"
-#include "sim/scenario.hpp"
-#include "sim/timeline.hpp"
+#include "sim/scenario/scenario.hpp"
+#include "sim/observe/timeline.hpp"
 #include "sim/world.hpp"
 
 namespace fl::sim {

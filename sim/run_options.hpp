@@ -1,7 +1,7 @@
 // What a user may ask of a run besides its scenario (seed, protocol, store, where a
 // Cassandra lives), and the error for a request that cannot run. A leaf of its own:
 // the run (sim/run.hpp) reads the options, and so do the replica factories
-// (sim/protocols.hpp) and the Cassandra stores (sim/cassandra_stores.hpp) that the run
+// (sim/setup/protocols.hpp) and the Cassandra stores (sim/setup/cassandra_stores.hpp) that the run
 // builds, without depending on the run.
 #pragma once
 

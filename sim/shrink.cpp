@@ -7,8 +7,8 @@
 #include <numeric>
 #include <set>
 
-#include "sim/nemesis.hpp"
-#include "sim/scenario_write.hpp"
+#include "sim/scenario/nemesis.hpp"
+#include "sim/scenario/write.hpp"
 
 namespace fl::sim {
 namespace {

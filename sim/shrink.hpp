@@ -14,8 +14,8 @@
 #include <string_view>
 #include <vector>
 
-#include "sim/checks.hpp"
-#include "sim/scenario.hpp"
+#include "sim/checks/checks.hpp"
+#include "sim/scenario/scenario.hpp"
 
 namespace fl::sim {
 

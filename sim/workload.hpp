@@ -11,8 +11,8 @@
 
 #include "rsm/core/replica.hpp"
 #include "sim/history.hpp"
-#include "sim/rng.hpp"
-#include "sim/scenario.hpp"
+#include "sim/kernel/rng.hpp"
+#include "sim/scenario/scenario.hpp"
 
 namespace fl::sim {
 

@@ -5,9 +5,9 @@
 #include <set>
 
 #include "rsm/core/assert.hpp"
-#include "rsm/zk/layout.hpp"
-#include "sim/protocol_names.hpp"
-#include "sim/zk/tree.hpp"
+#include "rsm/coordinated/layout.hpp"
+#include "sim/setup/protocol_names.hpp"
+#include "sim/zookeeper/tree.hpp"
 
 namespace fl::sim {
 namespace {
@@ -142,15 +142,15 @@ void World::publish_sent(NodeId from, NodeId to, const Message& message, const F
 // A ZooKeeper session runs over TCP: on one connection a message arrives once, in
 // send order, or the connection breaks and neither it nor anything after it arrives.
 void World::send_stream(NodeId from, NodeId to, const MessagePtr& message) {
-  const auto* on = dynamic_cast<const fl::zk::ConnectionMessage*>(message.get());
+  const auto* on = dynamic_cast<const fl::zookeeper::ConnectionMessage*>(message.get());
   FL_ASSERT(on != nullptr, "a message to or from ZooKeeper outside a connection: " + message->describe());
   const NodeId replica = from == *zk_address() ? to : from;
   const bool broken = zk_->broken[{replica.value, on->connection.value}];
   // A new connection needs the TCP handshake to cross both ways: under a one-way cut
   // the server never sees the ConnectRequest, so it cannot renew the session (as
   // it would if the request got through and only the reply were lost).
-  const auto* request = dynamic_cast<const fl::zk::RequestMessage*>(message.get());
-  const bool opens = request != nullptr && std::holds_alternative<fl::zk::Connect>(request->body);
+  const auto* request = dynamic_cast<const fl::zookeeper::RequestMessage*>(message.get());
+  const bool opens = request != nullptr && std::holds_alternative<fl::zookeeper::Connect>(request->body);
   const bool no_handshake = !broken && opens && network_.blocked(to, from);
   const Fate fate = broken         ? Fate{"reset", 0, {0, 0}}
                     : no_handshake ? Fate{"handshake", 0, {0, 0}}
@@ -166,7 +166,7 @@ void World::send_stream(NodeId from, NodeId to, const MessagePtr& message) {
   publish_sent(from, to, *message, Fate{{}, 1, {last - now(), 0}});
 }
 
-void World::break_connection(NodeId replica, fl::zk::ConnectionId connection, const std::string& why) {
+void World::break_connection(NodeId replica, fl::zookeeper::ConnectionId connection, const std::string& why) {
   bool& broken = zk_->broken[{replica.value, connection.value}];
   if (broken) return;
   broken = true;
@@ -177,7 +177,7 @@ void World::break_connection(NodeId replica, fl::zk::ConnectionId connection, co
   const Micros notice = now() + kStreamRetransmitUs;
   const Micros to_replica = std::max(notice, zk_->last_delivery[{zk.value, replica.value}]);
   const Micros to_zk = std::max(notice, zk_->last_delivery[{replica.value, zk.value}]);
-  const MessagePtr reset = std::make_shared<fl::zk::ConnectionResetMessage>(connection);
+  const MessagePtr reset = std::make_shared<fl::zookeeper::ConnectionResetMessage>(connection);
   queue_.push(to_replica, DeliverPeer{zk, replica, reset});
   // Sent as from ZooKeeper, so the timeline shows when the replica learns.
   publish_sent(zk, replica, *reset, Fate{{}, 1, {to_replica - now(), 0}});
@@ -186,10 +186,10 @@ void World::break_connection(NodeId replica, fl::zk::ConnectionId connection, co
 
 // Breaks every open connection of `replica`, or of every replica.
 void World::break_connections(std::optional<NodeId> replica, const std::string& why) {
-  std::vector<std::pair<NodeId, fl::zk::ConnectionId>> open;
+  std::vector<std::pair<NodeId, fl::zookeeper::ConnectionId>> open;
   for (const auto& [key, broken] : zk_->broken) {
     if (!broken && (!replica || key.first == replica->value)) {
-      open.emplace_back(NodeId(key.first), fl::zk::ConnectionId(key.second));
+      open.emplace_back(NodeId(key.first), fl::zookeeper::ConnectionId(key.second));
     }
   }
   for (const auto& [node, connection] : open) break_connection(node, connection, why);
@@ -222,7 +222,7 @@ void World::handle(DeliverPeer& e) {
   Node& node = nodes_[e.to.value];
   if (!node.up) {
     publish(ev::Undelivered{e.from, e.to, e.message.get(), "down"});
-    if (const auto* on = dynamic_cast<const fl::zk::ConnectionMessage*>(e.message.get())) {
+    if (const auto* on = dynamic_cast<const fl::zookeeper::ConnectionMessage*>(e.message.get())) {
       break_connection(e.to, on->connection, "replica down");
     }
     return;
@@ -289,14 +289,14 @@ void World::handle(StopIssuing&) {
 void World::deliver_to_zk(const DeliverPeer& e) {
   if (!zk_->up) {
     publish(ev::Undelivered{e.from, e.to, e.message.get(), "down"});
-    if (const auto* on = dynamic_cast<const fl::zk::ConnectionMessage*>(e.message.get())) {
+    if (const auto* on = dynamic_cast<const fl::zookeeper::ConnectionMessage*>(e.message.get())) {
       break_connection(e.from, on->connection, "zk down");
     }
     return;
   }
   publish(ev::Delivered{e.from, e.to, *e.message});
-  const zk::NodeOutput output = zk_->node.on_message(e.from, *e.message, now());
-  if (const auto* request = dynamic_cast<const fl::zk::RequestMessage*>(e.message.get())) {
+  const zkserver::NodeOutput output = zk_->node.on_message(e.from, *e.message, now());
+  if (const auto* request = dynamic_cast<const fl::zookeeper::RequestMessage*>(e.message.get())) {
     publish_zk_handled(e.from, *request, output);
   }
   zk_output(output);
@@ -304,10 +304,10 @@ void World::deliver_to_zk(const DeliverPeer& e) {
 
 // Publishes what ZooKeeper did with a request: the reply it committed, if any, and
 // its tree after it.
-void World::publish_zk_handled(NodeId from, const fl::zk::RequestMessage& request, const zk::NodeOutput& output) {
-  const auto* reply = [&]() -> const fl::zk::ReplyMessage* {
+void World::publish_zk_handled(NodeId from, const fl::zookeeper::RequestMessage& request, const zkserver::NodeOutput& output) {
+  const auto* reply = [&]() -> const fl::zookeeper::ReplyMessage* {
     for (const auto& send : output.sends) {
-      const auto* r = dynamic_cast<const fl::zk::ReplyMessage*>(send.second.get());
+      const auto* r = dynamic_cast<const fl::zookeeper::ReplyMessage*>(send.second.get());
       if (r != nullptr && r->connection == request.connection && r->xid == request.xid) return r;
     }
     return nullptr;
@@ -326,7 +326,7 @@ void World::handle(ZkDisconnect& e) {
   zk_->node.on_disconnect(e.replica, e.connection);
 }
 
-void World::zk_output(const zk::NodeOutput& output) {
+void World::zk_output(const zkserver::NodeOutput& output) {
   if (!output.expired.empty()) publish(ev::ZkExpired{output.expired, zk_->node.service().tree()});
   for (const auto& [to, message] : output.sends) send_peer(*zk_address(), to, message);
   arm_zk_expiry();

@@ -16,14 +16,14 @@
 #include <vector>
 
 #include "rsm/core/replica.hpp"
-#include "sim/disk.hpp"
-#include "sim/event_queue.hpp"
+#include "sim/kernel/disk.hpp"
+#include "sim/kernel/event_queue.hpp"
 #include "sim/events.hpp"
-#include "sim/nemesis.hpp"
-#include "sim/network.hpp"
-#include "sim/scenario.hpp"
+#include "sim/scenario/nemesis.hpp"
+#include "sim/net/network.hpp"
+#include "sim/scenario/scenario.hpp"
 #include "sim/workload.hpp"
-#include "sim/zk/node.hpp"
+#include "sim/zookeeper/node.hpp"
 
 namespace fl::sim {
 
@@ -55,7 +55,7 @@ class World {
   // The simulated ZooKeeper node's address when the protocol is "zk" (see Endpoints).
   std::optional<NodeId> zk_address() const { return endpoints_.zookeeper(); }
   // The simulated ZooKeeper service, for checks; null unless the protocol is "zk".
-  const zk::ZkService* zk_service() const { return zk_ ? &zk_->node.service() : nullptr; }
+  const zkserver::ZkService* zk_service() const { return zk_ ? &zk_->node.service() : nullptr; }
   // "r1", "zk" or "c0": how traces name an endpoint.
   std::string node_name(NodeId id) const { return endpoints_.name(id); }
 
@@ -79,12 +79,12 @@ class World {
   struct StopIssuing {};
   struct ZkExpiry { std::uint64_t generation; };
   // ZooKeeper's end of a broken connection learns of it.
-  struct ZkDisconnect { NodeId replica; fl::zk::ConnectionId connection; };
+  struct ZkDisconnect { NodeId replica; fl::zookeeper::ConnectionId connection; };
   using Event = std::variant<DeliverPeer, DeliverRequest, DeliverReply, TimerFire, ClientWake, ClientTimeout,
                              FaultFire, NemesisTick, StopIssuing, ZkExpiry, ZkDisconnect>;
   // The ZooKeeper node and what the World keeps for it (protocol "zk" only).
   struct ZkEndpoint {
-    zk::ZkNode node{zk::ServiceConfig{}};
+    zkserver::ZkNode node{zkserver::ServiceConfig{}};
     bool up = true;
     std::uint64_t expiry_generation = 0;
     // Last scheduled delivery per directed link to or from ZooKeeper: sessions run
@@ -115,10 +115,10 @@ class World {
   void send_stream(NodeId from, NodeId to, const MessagePtr& message);
   // Breaks a connection to ZooKeeper: nothing more is delivered on it, and each end
   // hears of it once what was already in flight toward it has arrived.
-  void break_connection(NodeId replica, fl::zk::ConnectionId connection, const std::string& why);
+  void break_connection(NodeId replica, fl::zookeeper::ConnectionId connection, const std::string& why);
   void break_connections(std::optional<NodeId> replica, const std::string& why);
-  void publish_zk_handled(NodeId from, const fl::zk::RequestMessage& request, const zk::NodeOutput& output);
-  void zk_output(const zk::NodeOutput& output);
+  void publish_zk_handled(NodeId from, const fl::zookeeper::RequestMessage& request, const zkserver::NodeOutput& output);
+  void zk_output(const zkserver::NodeOutput& output);
   void arm_zk_expiry();
   void crash_zk(const std::string& origin);
   void restart_zk(const std::string& origin);

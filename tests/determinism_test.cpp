@@ -5,7 +5,7 @@
 #include <string>
 
 #include "sim/run.hpp"
-#include "sim/scenario.hpp"
+#include "sim/scenario/scenario.hpp"
 #include "tests/run_binary.hpp"
 
 namespace fl::sim {

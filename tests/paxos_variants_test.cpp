@@ -10,7 +10,7 @@
 
 #include "rsm/paxos/variants.hpp"
 #include "sim/run.hpp"
-#include "sim/scenario.hpp"
+#include "sim/scenario/scenario.hpp"
 #include "tests/run_binary.hpp"
 
 namespace fl::sim {

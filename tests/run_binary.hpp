@@ -10,7 +10,7 @@
 #include <string>
 #include <variant>
 
-#include "sim/scenario.hpp"
+#include "sim/scenario/scenario.hpp"
 
 namespace fl::testing {
 

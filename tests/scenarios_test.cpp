@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "sim/run.hpp"
-#include "sim/scenario.hpp"
+#include "sim/scenario/scenario.hpp"
 
 namespace fl::sim {
 namespace {

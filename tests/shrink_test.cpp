@@ -10,10 +10,10 @@
 #include <fstream>
 #include <iostream>
 
-#include "sim/protocol_names.hpp"
+#include "sim/setup/protocol_names.hpp"
 #include "sim/run.hpp"
-#include "sim/scenario_write.hpp"
-#include "sim/trace.hpp"
+#include "sim/scenario/write.hpp"
+#include "sim/observe/trace.hpp"
 #include "tests/run_binary.hpp"
 
 namespace fl::sim {

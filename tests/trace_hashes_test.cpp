@@ -11,7 +11,7 @@
 #include <string>
 
 #include "sim/run.hpp"
-#include "sim/trace.hpp"
+#include "sim/observe/trace.hpp"
 #include "tests/run_binary.hpp"
 
 namespace fl::sim {

@@ -1,19 +1,19 @@
-// The replica-side ZooKeeper client (rsm/zk/client.hpp) against the simulated
+// The replica-side ZooKeeper client (rsm/zookeeper/client.hpp) against the simulated
 // service, wired back to back through ZkNode with no network in between
 // (Programmer's Guide, "ZooKeeper Sessions", "ZooKeeper Watches").
-#include "rsm/zk/client.hpp"
+#include "rsm/zookeeper/client.hpp"
 
 #include <gtest/gtest.h>
 
 #include <optional>
 #include <vector>
 
-#include "sim/zk/node.hpp"
+#include "sim/zookeeper/node.hpp"
 
-namespace fl::sim::zk {
+namespace fl::sim::zkserver {
 namespace {
 
-namespace wire = fl::zk;
+namespace wire = fl::zookeeper;
 
 constexpr std::uint32_t kTimer = 7;
 const NodeId kServer(9);
@@ -344,4 +344,4 @@ TEST(ZkClient, close_ends_the_session_and_its_ephemerals) {
 }
 
 }  // namespace
-}  // namespace fl::sim::zk
+}  // namespace fl::sim::zkserver

@@ -1,4 +1,4 @@
-// The zk protocol's replica (rsm/zk/replica) against the simulated ZooKeeper node,
+// The zk protocol's replica (rsm/coordinated/replica) against the simulated ZooKeeper node,
 // step by step: a tiny in-order network without the World, so each test can stop
 // between messages, kill a replica mid-protocol or act on ZooKeeper behind the
 // replicas' backs.
@@ -15,15 +15,16 @@
 
 #include "rsm/app/grade_app.hpp"
 #include "rsm/store/sqlite_store.hpp"
-#include "rsm/zk/layout.hpp"
-#include "rsm/zk/replica.hpp"
-#include "sim/zk/node.hpp"
+#include "rsm/coordinated/layout.hpp"
+#include "rsm/coordinated/replica.hpp"
+#include "sim/zookeeper/node.hpp"
 
 namespace fl::sim {
 namespace {
 
-namespace wire = fl::zk;
-using wire::ZkReplica;
+namespace wire = fl::zookeeper;
+namespace coordinated = fl::coordinated;
+using coordinated::ZkReplica;
 
 constexpr int kReplicas = 3;
 const NodeId kZk(kReplicas);
@@ -36,12 +37,12 @@ struct Sent {
 // Three replicas and ZooKeeper; messages are delivered one at a time, in send order.
 class Cluster {
  public:
-  explicit Cluster(wire::ZkMutation mutation = wire::ZkMutation::kNone) : mutation_(mutation) {
+  explicit Cluster(coordinated::ZkMutation mutation = coordinated::ZkMutation::kNone) : mutation_(mutation) {
     for (int i = 0; i < kReplicas; ++i) replicas_.push_back(nullptr);
   }
 
-  wire::ReplicaConfig config(int id) const {
-    wire::ReplicaConfig c;
+  coordinated::ReplicaConfig config(int id) const {
+    coordinated::ReplicaConfig c;
     c.self = NodeId(static_cast<std::uint32_t>(id));
     c.zookeeper = kZk;
     c.replicas = kReplicas;
@@ -74,7 +75,7 @@ class Cluster {
 
   void tick(int id) {
     Output out;
-    replicas_[id]->on_timer(wire::kZkTickTimer, now_, out);
+    replicas_[id]->on_timer(coordinated::kZkTickTimer, now_, out);
     take(NodeId(static_cast<std::uint32_t>(id)), out);
   }
 
@@ -102,7 +103,7 @@ class Cluster {
       now_ += 50 * kMillis;
       for (int id = 0; id < kReplicas; ++id) {
         if (replicas_[id] == nullptr) continue;
-        for (std::uint32_t timer : {wire::kZkClientTimer, wire::kZkTickTimer}) {
+        for (std::uint32_t timer : {coordinated::kZkClientTimer, coordinated::kZkTickTimer}) {
           Output out;
           replicas_[id]->on_timer(timer, now_, out);
           take(NodeId(static_cast<std::uint32_t>(id)), out);
@@ -145,7 +146,7 @@ class Cluster {
   }
 
   ZkReplica& r(int id) { return *replicas_[id]; }
-  const zk::DataTree& tree() const { return zk_.service().tree(); }
+  const zkserver::DataTree& tree() const { return zk_.service().tree(); }
   const std::vector<ClientReply>& replies() const { return replies_; }
   const std::vector<std::string>& notes() const { return notes_; }
   const std::vector<Sent>& sent() const { return sent_; }
@@ -193,10 +194,10 @@ class Cluster {
     for (const std::string& note : out.notes) notes_.push_back("r" + std::to_string(from.value) + " " + note);
   }
 
-  wire::ZkMutation mutation_;
+  coordinated::ZkMutation mutation_;
   bool reverse_listings_ = false;
   std::set<std::pair<int, int>> cuts_;
-  zk::ZkNode zk_;
+  zkserver::ZkNode zk_;
   std::vector<std::unique_ptr<ZkReplica>> replicas_;
   std::deque<Sent> wire_;
   bool held_[kReplicas] = {};
@@ -219,22 +220,22 @@ Request read(std::uint32_t client, std::uint64_t id, std::int32_t key) {
 }
 
 // Requests held in /log, as the log_bound check counts them.
-std::int64_t log_requests(const zk::DataTree& tree) {
+std::int64_t log_requests(const zkserver::DataTree& tree) {
   std::int64_t held = 0;
-  for (const std::string& child : tree.find(wire::kLogPath)->children) {
-    held += wire::entry_size(tree.find(std::string(wire::kLogPath) + "/" + child)->data).value_or(0);
+  for (const std::string& child : tree.find(coordinated::kLogPath)->children) {
+    held += coordinated::entry_size(tree.find(std::string(coordinated::kLogPath) + "/" + child)->data).value_or(0);
   }
   return held;
 }
 
-wire::Snapshot snapshot_of(const zk::DataTree& tree) {
-  const auto decoded = wire::decode_snapshot(tree.find(wire::kSnapshotPath)->data);
+coordinated::Snapshot snapshot_of(const zkserver::DataTree& tree) {
+  const auto decoded = coordinated::decode_snapshot(tree.find(coordinated::kSnapshotPath)->data);
   EXPECT_TRUE(decoded.has_value());
-  return decoded.value_or(wire::Snapshot{});
+  return decoded.value_or(coordinated::Snapshot{});
 }
 
-std::string member_data(const zk::DataTree& tree, int id) {
-  const zk::Znode* n = tree.find(wire::member_path(NodeId(static_cast<std::uint32_t>(id))));
+std::string member_data(const zkserver::DataTree& tree, int id) {
+  const zkserver::Znode* n = tree.find(coordinated::member_path(NodeId(static_cast<std::uint32_t>(id))));
   return n == nullptr ? "(gone)" : n->data;
 }
 
@@ -243,8 +244,8 @@ bool noted(const Cluster& c, std::string_view text) {
                      [&](const std::string& n) { return n.find(text) != std::string::npos; });
 }
 
-std::string leader_data(const zk::DataTree& tree) {
-  const zk::Znode* n = tree.find(wire::kLeaderPath);
+std::string leader_data(const zkserver::DataTree& tree) {
+  const zkserver::Znode* n = tree.find(coordinated::kLeaderPath);
   return n == nullptr ? "(none)" : n->data;
 }
 
@@ -257,9 +258,9 @@ TEST(ZkReplica, lowest_id_leads_and_bumps_the_epoch) {
   EXPECT_EQ(c.r(1).leader(), NodeId(0));
   EXPECT_EQ(c.r(2).leader(), NodeId(0));
   EXPECT_EQ(leader_data(c.tree()), "0");
-  EXPECT_EQ(c.tree().find(wire::kEpochPath)->meta.version, 1);
+  EXPECT_EQ(c.tree().find(coordinated::kEpochPath)->meta.version, 1);
   EXPECT_EQ(c.r(0).leader_epoch(), std::optional<std::uint64_t>(2));
-  EXPECT_EQ(c.tree().find(wire::kMembersPath)->children.size(), 3U);
+  EXPECT_EQ(c.tree().find(coordinated::kMembersPath)->children.size(), 3U);
 }
 
 TEST(ZkReplica, ordering_writes_check_the_epoch_inside_a_multi) {
@@ -277,7 +278,7 @@ TEST(ZkReplica, ordering_writes_check_the_epoch_inside_a_multi) {
     ++ordering;
     const auto* check = std::get_if<wire::Check>(&multi->ops[0]);
     ASSERT_NE(check, nullptr);
-    EXPECT_EQ(check->path, wire::kEpochPath);
+    EXPECT_EQ(check->path, coordinated::kEpochPath);
     EXPECT_EQ(check->version, 1);
   }
   EXPECT_EQ(ordering, 1);
@@ -304,12 +305,12 @@ TEST(ZkReplica, a_leader_fenced_by_a_newer_epoch_steps_down) {
   c.settle();
   ASSERT_TRUE(c.r(0).is_leader());
   // Someone else moves /epoch on (as a new leader would): r0's next write must fail.
-  ASSERT_EQ(c.zk_call(wire::SetData{std::string(wire::kEpochPath), "9", wire::kAnyVersion}).code, wire::Code::kOk);
-  const std::size_t logged = c.tree().find(wire::kLogPath)->children.size();
+  ASSERT_EQ(c.zk_call(wire::SetData{std::string(coordinated::kEpochPath), "9", wire::kAnyVersion}).code, wire::Code::kOk);
+  const std::size_t logged = c.tree().find(coordinated::kLogPath)->children.size();
   c.request(0, append(1, 1, 5, 50));
   c.settle();
   EXPECT_FALSE(c.r(0).is_leader());
-  EXPECT_EQ(c.tree().find(wire::kLogPath)->children.size(), logged) << "a fenced write reached /log";
+  EXPECT_EQ(c.tree().find(coordinated::kLogPath)->children.size(), logged) << "a fenced write reached /log";
   EXPECT_TRUE(std::any_of(c.notes().begin(), c.notes().end(),
                           [](const std::string& n) { return n.find("fenced") != std::string::npos; }));
 }
@@ -318,14 +319,14 @@ TEST(ZkReplica, restart_before_session_expiry_replaces_its_own_stale_nodes) {
   Cluster c;
   for (int i = 0; i < kReplicas; ++i) c.boot(i);
   c.settle();
-  const auto old_owner = c.tree().find(wire::kLeaderPath)->meta.ephemeral_owner;
+  const auto old_owner = c.tree().find(coordinated::kLeaderPath)->meta.ephemeral_owner;
   c.kill(0);
   c.boot(0, c.disk(0));  // back at once: the old session still holds /leader and /members/0
   c.settle();
   EXPECT_TRUE(c.r(0).is_leader());
-  EXPECT_NE(c.tree().find(wire::kLeaderPath)->meta.ephemeral_owner, old_owner);
-  EXPECT_EQ(c.tree().find(wire::member_path(NodeId(0)))->meta.ephemeral_owner,
-            c.tree().find(wire::kLeaderPath)->meta.ephemeral_owner);
+  EXPECT_NE(c.tree().find(coordinated::kLeaderPath)->meta.ephemeral_owner, old_owner);
+  EXPECT_EQ(c.tree().find(coordinated::member_path(NodeId(0)))->meta.ephemeral_owner,
+            c.tree().find(coordinated::kLeaderPath)->meta.ephemeral_owner);
   EXPECT_EQ(c.r(0).leader_epoch(), std::optional<std::uint64_t>(3)) << "a new leadership bumps the epoch again";
   c.request(1, append(2, 1, 4, 40));
   c.settle();
@@ -344,8 +345,8 @@ TEST(ZkReplica, a_replica_behind_the_collected_log_restores_the_snapshot) {
     c.request(0, append(1, i, static_cast<std::int32_t>(i % 4), static_cast<std::int32_t>(i)));
     c.settle();
   }
-  const zk::Znode* snapshot = c.tree().find(wire::kSnapshotPath);
-  const auto decoded = wire::decode_snapshot(snapshot->data);
+  const zkserver::Znode* snapshot = c.tree().find(coordinated::kSnapshotPath);
+  const auto decoded = coordinated::decode_snapshot(snapshot->data);
   ASSERT_TRUE(decoded.has_value());
   ASSERT_FALSE(decoded->collected.empty()) << "the leader never collected";
   c.boot(2);
@@ -365,8 +366,8 @@ TEST(ZkReplica, the_log_in_zookeeper_stays_within_max_log_size) {
     c.request(static_cast<int>(i % 3), append(static_cast<std::uint32_t>(i % 5), i, 1, static_cast<std::int32_t>(i)));
     c.settle();
     std::int64_t held = 0;
-    for (const std::string& child : c.tree().find(wire::kLogPath)->children) {
-      held += wire::entry_size(c.tree().find(std::string(wire::kLogPath) + "/" + child)->data).value_or(0);
+    for (const std::string& child : c.tree().find(coordinated::kLogPath)->children) {
+      held += coordinated::entry_size(c.tree().find(std::string(coordinated::kLogPath) + "/" + child)->data).value_or(0);
     }
     most = std::max(most, held);
   }
@@ -390,7 +391,7 @@ TEST(ZkReplica, the_leader_does_not_collect_past_a_lagging_live_member) {
   ASSERT_EQ(c.replies().size(), 24U);
   EXPECT_EQ(member_data(c.tree(), 2), "") << "r2 acknowledged nothing";
   EXPECT_NE(member_data(c.tree(), 1), "") << "r1 acknowledged its checkpoints";
-  const wire::Snapshot held_back = snapshot_of(c.tree());
+  const coordinated::Snapshot held_back = snapshot_of(c.tree());
   EXPECT_NE(held_back.through, "") << "the leader did snapshot";
   EXPECT_EQ(held_back.collected, "") << "but deleted nothing r2 still needs";
   EXPECT_EQ(log_requests(c.tree()), 24);
@@ -404,12 +405,12 @@ TEST(ZkReplica, the_leader_does_not_collect_past_a_lagging_live_member) {
     c.request(0, append(1, i, static_cast<std::int32_t>(i % 4), static_cast<std::int32_t>(i)));
     c.settle();
   }
-  const wire::Snapshot freed = snapshot_of(c.tree());
+  const coordinated::Snapshot freed = snapshot_of(c.tree());
   EXPECT_NE(freed.collected, "");
   EXPECT_LE(freed.collected, member_data(c.tree(), 1));
   EXPECT_LE(freed.collected, member_data(c.tree(), 2));
   EXPECT_LT(log_requests(c.tree()), 40);
-  for (const std::string& left : c.tree().find(wire::kLogPath)->children) {
+  for (const std::string& left : c.tree().find(coordinated::kLogPath)->children) {
     EXPECT_GT(left, freed.collected) << "entries up to the collected position are gone";
   }
   EXPECT_FALSE(noted(c, "restored /snapshot")) << "no replica had to start over";
@@ -469,7 +470,7 @@ TEST(ZkReplica, a_listing_in_any_order_is_applied_in_sequence_order) {
 // The planted bug that skips the sort: invisible to every shipped scenario (the
 // simulated ZooKeeper lists children sorted), caught here.
 TEST(ZkReplica, the_unsorted_listing_variant_skips_entries_of_a_reversed_listing) {
-  Cluster c(wire::ZkMutation::kUnsortedListing);
+  Cluster c(coordinated::ZkMutation::kUnsortedListing);
   catch_up_through_a_reversed_listing(c);
   EXPECT_EQ(c.r(2).applied_through(), c.r(0).applied_through()) << "it read the newest entry";
   EXPECT_NE(c.r(2).app().rows(), c.r(0).app().rows()) << "but skipped the ones before it";
@@ -481,7 +482,7 @@ int pending_writes(const Cluster& c) {
   for (const Sent& s : c.sent()) {
     const auto* req = dynamic_cast<const wire::RequestMessage*>(s.message.get());
     const auto* create = req == nullptr ? nullptr : std::get_if<wire::Create>(&req->body);
-    if (create != nullptr && create->path.starts_with(wire::kPendingEntryPrefix)) ++n;
+    if (create != nullptr && create->path.starts_with(coordinated::kPendingEntryPrefix)) ++n;
   }
   return n;
 }
@@ -504,7 +505,7 @@ TEST(ZkReplica, requests_whose_forwards_are_cut_reach_the_leader_through_pending
   c.pass_time(300 * kMillis);
   EXPECT_EQ(pending_writes(c), 2);
   ASSERT_EQ(c.replies().size(), 2U);
-  EXPECT_TRUE(c.tree().find(wire::kPendingPath)->children.empty()) << "ordered pending nodes are deleted";
+  EXPECT_TRUE(c.tree().find(coordinated::kPendingPath)->children.empty()) << "ordered pending nodes are deleted";
   for (int i = 0; i < kReplicas; ++i) EXPECT_EQ(c.r(i).app().rows(), c.r(0).app().rows()) << "r" << i;
   EXPECT_EQ(c.r(0).app().rows(), (std::vector<Row>{{3, {30, 31}}}));
 }
@@ -524,7 +525,7 @@ TEST(ZkReplica, a_slow_forward_and_its_pending_copy_are_applied_once) {
   c.settle();
   c.pass_time(100 * kMillis);
   ASSERT_EQ(c.replies().size(), 1U);
-  EXPECT_TRUE(c.tree().find(wire::kPendingPath)->children.empty());
+  EXPECT_TRUE(c.tree().find(coordinated::kPendingPath)->children.empty());
   for (int i = 0; i < kReplicas; ++i) EXPECT_EQ(c.r(i).app().rows(), (std::vector<Row>{{3, {30}}})) << "r" << i;
 }
 

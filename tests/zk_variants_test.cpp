@@ -1,4 +1,4 @@
-// The planted zk bugs (rsm/zk/variants) that the end-of-run checks catch, each on
+// The planted zk bugs (rsm/coordinated/variants) that the end-of-run checks catch, each on
 // one cheap shipped scenario and seed where it was seen caught (issue 12 §3): if one
 // of these starts passing, a check or a scenario has gone blind to that bug. The
 // correct protocol must pass the very same runs, so a failure is the bug's and not
@@ -11,7 +11,7 @@
 #include <string>
 #include <string_view>
 
-#include "rsm/zk/variants.hpp"
+#include "rsm/coordinated/variants.hpp"
 #include "sim/run.hpp"
 #include "tests/run_binary.hpp"
 
@@ -71,8 +71,8 @@ std::string failed_checks(const RunResult& r) {
 
 TEST(ZkVariants, the_catalogue_has_a_dozen_distinct_named_bugs) {
   std::set<std::string_view> names;
-  for (const auto& v : fl::zk::variants()) {
-    EXPECT_NE(v.mutation, fl::zk::ZkMutation::kNone) << v.info.name;
+  for (const auto& v : fl::coordinated::variants()) {
+    EXPECT_NE(v.mutation, fl::coordinated::ZkMutation::kNone) << v.info.name;
     EXPECT_FALSE(v.info.bug_class.empty()) << v.info.name;
     EXPECT_FALSE(v.info.description.empty()) << v.info.name;
     EXPECT_TRUE(names.insert(v.info.name).second) << "listed twice: " << v.info.name;

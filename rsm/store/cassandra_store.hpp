@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "rsm/store/cql_client.hpp"
+#include "rsm/store/cql/client.hpp"
 #include "rsm/store/store.hpp"
 
 namespace fl {

@@ -28,10 +28,10 @@
 #include <set>
 #include <tuple>
 
-#include "rsm/zk/layout.hpp"
-#include "rsm/zk/replica.hpp"
+#include "rsm/coordinated/layout.hpp"
+#include "rsm/coordinated/replica.hpp"
 #include "sim/invariants/invariant.hpp"
-#include "sim/zk/log_changes.hpp"
+#include "sim/zookeeper/log_changes.hpp"
 
 namespace fl::sim {
 namespace {
@@ -47,16 +47,16 @@ Taken taken(NodeId replica, const Request& r) { return {replica.value, r.client.
 // Forward, or a ZooKeeper write that creates a /log entry or a /pending node.
 template <class F>
 void for_each_passed_on(const Message& message, F&& f) {
-  if (const auto* forward = dynamic_cast<const fl::zk::ForwardMessage*>(&message)) return f(forward->request);
-  const auto* request = dynamic_cast<const fl::zk::RequestMessage*>(&message);
+  if (const auto* forward = dynamic_cast<const fl::coordinated::ForwardMessage*>(&message)) return f(forward->request);
+  const auto* request = dynamic_cast<const fl::zookeeper::RequestMessage*>(&message);
   if (request == nullptr) return;
-  zk::for_each_write(*request, [&](const auto& w) {
-    if constexpr (std::is_same_v<std::decay_t<decltype(w)>, fl::zk::Create>) {
-      if (w.path.starts_with(fl::zk::kLogEntryPrefix)) {
-        if (const auto entry = fl::zk::decode_entry(w.data)) {
+  zkserver::for_each_write(*request, [&](const auto& w) {
+    if constexpr (std::is_same_v<std::decay_t<decltype(w)>, fl::zookeeper::Create>) {
+      if (w.path.starts_with(fl::coordinated::kLogEntryPrefix)) {
+        if (const auto entry = fl::coordinated::decode_entry(w.data)) {
           for (const Request& r : entry->requests) f(r);
         }
-      } else if (w.path.starts_with(fl::zk::kPendingEntryPrefix)) {
+      } else if (w.path.starts_with(fl::coordinated::kPendingEntryPrefix)) {
         std::string_view data = w.data;
         if (const auto r = decode_request(data)) f(*r);
       }

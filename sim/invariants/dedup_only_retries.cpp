@@ -6,7 +6,7 @@
 #include <map>
 
 #include "rsm/paxos/messages.hpp"
-#include "rsm/zk/replica.hpp"
+#include "rsm/coordinated/replica.hpp"
 #include "sim/invariants/invariant.hpp"
 
 namespace fl::sim {
@@ -52,7 +52,7 @@ class DedupOnlyRetries final : public Invariant {
     if (const auto* m = dynamic_cast<const paxos::PaxosMessage*>(&message); m && m->kind() == paxos::Kind::kForward) {
       return &static_cast<const paxos::Forward&>(*m).request;
     }
-    if (const auto* m = dynamic_cast<const fl::zk::ForwardMessage*>(&message)) return &m->request;
+    if (const auto* m = dynamic_cast<const fl::coordinated::ForwardMessage*>(&message)) return &m->request;
     return nullptr;
   }
 

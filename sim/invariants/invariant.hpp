@@ -13,9 +13,9 @@
 #include <string_view>
 #include <vector>
 
-#include "sim/check_result.hpp"
+#include "sim/checks/check_result.hpp"
 #include "sim/events.hpp"
-#include "sim/scenario.hpp"
+#include "sim/scenario/scenario.hpp"
 
 namespace fl::sim {
 

@@ -10,10 +10,10 @@
 #include "rsm/app/replicable.hpp"
 #include "rsm/app/testing.hpp"
 #include "rsm/paxos/messages.hpp"
-#include "rsm/zk/layout.hpp"
-#include "rsm/zk/replica.hpp"
+#include "rsm/coordinated/layout.hpp"
+#include "rsm/coordinated/replica.hpp"
 #include "sim/invariants/invariant.hpp"
-#include "sim/zk/node.hpp"
+#include "sim/zookeeper/node.hpp"
 
 namespace fl::sim {
 namespace {
@@ -188,44 +188,44 @@ class ZkStream {
   explicit ZkStream(Invariant& inv) : inv_(inv) {}
 
   // Sends `body` from `from` (opening its session first) and returns the reply.
-  fl::zk::Reply write(NodeId from, fl::zk::Body body) {
+  fl::zookeeper::Reply write(NodeId from, fl::zookeeper::Body body) {
     auto [it, fresh] = sessions_.try_emplace(from.value);
-    if (fresh) it->second = send(from, fl::zk::Connect{10 * kSeconds, {}, {}}, {}).session;
+    if (fresh) it->second = send(from, fl::zookeeper::Connect{10 * kSeconds, {}, {}}, {}).session;
     return send(from, std::move(body), it->second);
   }
-  void read(NodeId from, const std::string& path) { write(from, fl::zk::GetData{path, false}); }
+  void read(NodeId from, const std::string& path) { write(from, fl::zookeeper::GetData{path, false}); }
 
   // An ordering write of `requests` requests; returns the entry's path.
   std::string order(NodeId leader, int requests) {
-    fl::zk::LogEntry entry{1, leader, {}};
+    fl::coordinated::LogEntry entry{1, leader, {}};
     for (int i = 0; i < requests; ++i) entry.requests.push_back(append(9, i + 1, i));
-    return write(leader, fl::zk::Create{std::string(fl::zk::kLogEntryPrefix), fl::zk::encode_entry(entry),
-                                        fl::zk::CreateMode::kPersistentSequential})
+    return write(leader, fl::zookeeper::Create{std::string(fl::coordinated::kLogEntryPrefix), fl::coordinated::encode_entry(entry),
+                                        fl::zookeeper::CreateMode::kPersistentSequential})
         .path;
   }
 
   // A collection: /snapshot says `through`, and the entries in `doomed` go.
   void collect(NodeId leader, const std::vector<std::string>& doomed) {
-    fl::zk::Multi multi;
-    const std::string last = doomed.back().substr(fl::zk::kLogPath.size() + 1);
-    multi.ops.push_back(fl::zk::SetData{std::string(fl::zk::kSnapshotPath),
-                                        fl::zk::encode_snapshot({last, last, "{}"}), fl::zk::kAnyVersion});
-    for (const std::string& path : doomed) multi.ops.push_back(fl::zk::Delete{path, fl::zk::kAnyVersion});
+    fl::zookeeper::Multi multi;
+    const std::string last = doomed.back().substr(fl::coordinated::kLogPath.size() + 1);
+    multi.ops.push_back(fl::zookeeper::SetData{std::string(fl::coordinated::kSnapshotPath),
+                                        fl::coordinated::encode_snapshot({last, last, "{}"}), fl::zookeeper::kAnyVersion});
+    for (const std::string& path : doomed) multi.ops.push_back(fl::zookeeper::Delete{path, fl::zookeeper::kAnyVersion});
     write(leader, std::move(multi));
   }
 
   void join(NodeId member, const std::string& acked) {
-    write(member, fl::zk::Create{fl::zk::member_path(member), acked, fl::zk::CreateMode::kEphemeral});
+    write(member, fl::zookeeper::Create{fl::coordinated::member_path(member), acked, fl::zookeeper::CreateMode::kEphemeral});
   }
 
  private:
-  fl::zk::Reply send(NodeId from, fl::zk::Body body, fl::zk::SessionId session) {
+  fl::zookeeper::Reply send(NodeId from, fl::zookeeper::Body body, fl::zookeeper::SessionId session) {
     now_ += kMillis;
-    const fl::zk::RequestMessage request(fl::zk::ConnectionId(from.value + 1), session, fl::zk::Xid(++xid_),
+    const fl::zookeeper::RequestMessage request(fl::zookeeper::ConnectionId(from.value + 1), session, fl::zookeeper::Xid(++xid_),
                                          std::move(body));
-    const zk::NodeOutput out = server_.on_message(from, request, now_);
+    const zkserver::NodeOutput out = server_.on_message(from, request, now_);
     for (const auto& [to, message] : out.sends) {
-      const auto* reply = dynamic_cast<const fl::zk::ReplyMessage*>(message.get());
+      const auto* reply = dynamic_cast<const fl::zookeeper::ReplyMessage*>(message.get());
       if (reply == nullptr || reply->xid != request.xid) continue;
       inv_.on_event(now_, ev::ZkHandled{from, request, reply, server_.service().tree()});
       return reply->reply;
@@ -235,8 +235,8 @@ class ZkStream {
   }
 
   Invariant& inv_;
-  zk::ZkNode server_;
-  std::map<std::uint32_t, fl::zk::SessionId> sessions_;
+  zkserver::ZkNode server_;
+  std::map<std::uint32_t, fl::zookeeper::SessionId> sessions_;
   Micros now_ = 0;
   std::int32_t xid_ = 0;
 };
@@ -244,16 +244,16 @@ class ZkStream {
 // r0 leads with six entries of 4 requests in /log; r1 acknowledged the first, r2 all.
 struct Collection {
   explicit Collection(std::int64_t max_log_size) : inv(make_collection_respects_acks(max_log_size, 16, 1)), zk(*inv) {
-    for (const char* path : {"/members", "/log", "/snapshot"}) zk.write(kR0, fl::zk::Create{path, ""});
+    for (const char* path : {"/members", "/log", "/snapshot"}) zk.write(kR0, fl::zookeeper::Create{path, ""});
     zk.join(kR0, "");
     for (int i = 0; i < 6; ++i) entries.push_back(zk.order(kR0, 4));
     for (const std::string& e : entries) zk.read(kR0, e);
-    zk.join(kR1, entries[0].substr(fl::zk::kLogPath.size() + 1));
-    zk.join(kR2, entries[5].substr(fl::zk::kLogPath.size() + 1));
+    zk.join(kR1, entries[0].substr(fl::coordinated::kLogPath.size() + 1));
+    zk.join(kR2, entries[5].substr(fl::coordinated::kLogPath.size() + 1));
   }
   void leader_reads_acks() {
-    zk.read(kR0, fl::zk::member_path(kR1));
-    zk.read(kR0, fl::zk::member_path(kR2));
+    zk.read(kR0, fl::coordinated::member_path(kR1));
+    zk.read(kR0, fl::coordinated::member_path(kR2));
   }
   std::unique_ptr<Invariant> inv;
   ZkStream zk;
@@ -290,7 +290,7 @@ TEST(CollectionRespectsAcks, a_member_too_far_behind_may_be_collected_past) {
 
 TEST(CollectionRespectsAcks, a_member_the_leader_never_read_is_not_held_against_it) {
   Collection c(400);
-  c.zk.read(kR0, fl::zk::member_path(kR2));  // r1's acknowledgement never read
+  c.zk.read(kR0, fl::coordinated::member_path(kR2));  // r1's acknowledgement never read
   c.zk.collect(kR0, {c.entries[0], c.entries[1], c.entries[2]});
   EXPECT_EQ(c.inv->result().verdict, Verdict::kPass) << c.inv->result().detail;
 }
@@ -331,11 +331,11 @@ void step_ends(Invariant& inv, Micros now, NodeId node, std::int64_t held = 0) {
 }
 
 // The ordering multi a zk leader sends to ZooKeeper with `requests` in one /log entry.
-fl::zk::RequestMessage ordering_write(NodeId leader, std::vector<Request> requests) {
-  const std::string entry = fl::zk::encode_entry(fl::zk::LogEntry{1, leader, std::move(requests)});
-  fl::zk::Multi multi;
-  multi.ops.push_back(fl::zk::Create{std::string(fl::zk::kLogEntryPrefix), entry, fl::zk::CreateMode::kPersistentSequential});
-  return fl::zk::RequestMessage(fl::zk::ConnectionId(1), fl::zk::SessionId(1), fl::zk::Xid(1), std::move(multi));
+fl::zookeeper::RequestMessage ordering_write(NodeId leader, std::vector<Request> requests) {
+  const std::string entry = fl::coordinated::encode_entry(fl::coordinated::LogEntry{1, leader, std::move(requests)});
+  fl::zookeeper::Multi multi;
+  multi.ops.push_back(fl::zookeeper::Create{std::string(fl::coordinated::kLogEntryPrefix), entry, fl::zookeeper::CreateMode::kPersistentSequential});
+  return fl::zookeeper::RequestMessage(fl::zookeeper::ConnectionId(1), fl::zookeeper::SessionId(1), fl::zookeeper::Xid(1), std::move(multi));
 }
 
 TEST(AcceptedAnswered, a_replica_answers_what_it_accepted_and_executes_unless_it_crashed_or_the_client_moved_on) {
@@ -378,10 +378,10 @@ TEST(AcceptedAnswered, zk_requests_passed_on_held_or_refused_for_room_pass) {
   const Request forwarded = append(1, 1, 5), ordered = append(2, 1, 6), refused = append(3, 1, 7),
                 held = append(4, 1, 8), crashed = append(5, 1, 9), rejected = append(6, 1, 10);
   arrives(*inv, 1, kR1, forwarded, 1);
-  const fl::zk::ForwardMessage forward(forwarded);
+  const fl::coordinated::ForwardMessage forward(forwarded);
   inv->on_event(1, ev::Sent{kR1, kR0, forward, kOneArrival, ""});
   arrives(*inv, 2, kR0, ordered, 1);
-  const fl::zk::RequestMessage write = ordering_write(kR0, {forwarded, ordered});
+  const fl::zookeeper::RequestMessage write = ordering_write(kR0, {forwarded, ordered});
   inv->on_event(3, ev::Sent{kR0, NodeId(3), write, kOneArrival, ""});
   arrives(*inv, 4, kR2, refused, 4);  // at the log bound: the client's retry is the backpressure
   arrives(*inv, 5, kR1, crashed, 1);
@@ -400,7 +400,7 @@ TEST(AcceptedAnswered, a_zk_request_dropped_fails_though_a_retry_got_it_ordered_
   const Request r = append(4, 2, 11);
   arrives(*inv, 5, kR2, r);  // r2 takes it and passes it on nowhere
   arrives(*inv, 600, kR0, r);  // the client's retry, which r0 orders
-  const fl::zk::RequestMessage write = ordering_write(kR0, {r});
+  const fl::zookeeper::RequestMessage write = ordering_write(kR0, {r});
   inv->on_event(601, ev::Sent{kR0, NodeId(3), write, kOneArrival, ""});
   replies(*inv, 610, kR0, r);
   executed(*inv, 610, kR0, 3, 0, r);

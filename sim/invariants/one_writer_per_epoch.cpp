@@ -4,10 +4,10 @@
 // add to /log, from ZooKeeper's own tree rather than from what replicas claim.
 #include <map>
 
-#include "rsm/zk/layout.hpp"
+#include "rsm/coordinated/layout.hpp"
 #include "sim/invariants/invariant.hpp"
-#include "sim/zk/log_changes.hpp"
-#include "sim/zk/tree.hpp"
+#include "sim/zookeeper/log_changes.hpp"
+#include "sim/zookeeper/tree.hpp"
 
 namespace fl::sim {
 namespace {
@@ -19,11 +19,11 @@ class OneWriterPerEpoch final : public Invariant {
 
   void on_event(Micros now, const RunEvent& event) override {
     const auto* e = std::get_if<ev::ZkHandled>(&event);
-    if (e == nullptr || e->reply == nullptr || e->reply->reply.code != fl::zk::Code::kOk) return;
-    const std::uint64_t creates = zk::log_changes(e->request).creates;
+    if (e == nullptr || e->reply == nullptr || e->reply->reply.code != fl::zookeeper::Code::kOk) return;
+    const std::uint64_t creates = zkserver::log_changes(e->request).creates;
     if (creates == 0) return;
     count(creates);
-    const zk::Znode* epoch = e->tree.find(fl::zk::kEpochPath);
+    const zkserver::Znode* epoch = e->tree.find(fl::coordinated::kEpochPath);
     const std::int32_t version = epoch != nullptr ? epoch->meta.version : -1;
     const std::int64_t session = e->request.session.value;
     auto [it, fresh] = writer_.try_emplace(version, session, e->from);

@@ -6,9 +6,9 @@
 // leadership for more than ordering (local reads, leases) it is a split brain.
 #include <map>
 
-#include "rsm/zk/layout.hpp"
+#include "rsm/coordinated/layout.hpp"
 #include "sim/invariants/invariant.hpp"
-#include "sim/zk/tree.hpp"
+#include "sim/zookeeper/tree.hpp"
 
 namespace fl::sim {
 namespace {
@@ -35,7 +35,7 @@ class StaleLeaderStepsDown final : public Invariant {
 
   void on(Micros now, const ev::ZkHandled& e) {
     session_of_[e.request.session.value] = e.from;
-    const zk::Znode* epoch = e.tree.find(fl::zk::kEpochPath);
+    const zkserver::Znode* epoch = e.tree.find(fl::coordinated::kEpochPath);
     if (epoch == nullptr || epoch->meta.version <= epoch_version_) return;
     epoch_version_ = epoch->meta.version;
     // The session that bumped /epoch leads the epoch after the version it left (the

@@ -5,9 +5,9 @@
 // restoring /snapshot, which hides the bug from every client-side check.
 #include <map>
 
-#include "rsm/zk/layout.hpp"
+#include "rsm/coordinated/layout.hpp"
 #include "sim/invariants/invariant.hpp"
-#include "sim/zk/log_changes.hpp"
+#include "sim/zookeeper/log_changes.hpp"
 
 namespace fl::sim {
 namespace {
@@ -20,11 +20,11 @@ class AcksKept final : public Invariant {
 
   void on_event(Micros now, const RunEvent& event) override {
     if (const auto* e = std::get_if<ev::ZkHandled>(&event)) {
-      if (e->reply == nullptr || e->reply->reply.code != fl::zk::Code::kOk) return;
-      const std::string mine = fl::zk::member_path(e->from);
-      zk::for_each_write(e->request, [&](const auto& w) {
+      if (e->reply == nullptr || e->reply->reply.code != fl::zookeeper::Code::kOk) return;
+      const std::string mine = fl::coordinated::member_path(e->from);
+      zkserver::for_each_write(e->request, [&](const auto& w) {
         using T = std::decay_t<decltype(w)>;
-        if constexpr (std::is_same_v<T, fl::zk::Create> || std::is_same_v<T, fl::zk::SetData>) {
+        if constexpr (std::is_same_v<T, fl::zookeeper::Create> || std::is_same_v<T, fl::zookeeper::SetData>) {
           if (w.path == mine) acknowledge(e->from, w.data, now);
         }
       });
@@ -42,7 +42,7 @@ class AcksKept final : public Invariant {
 
  private:
   void acknowledge(NodeId node, const std::string& position, Micros now) {
-    const auto seq = fl::zk::log_seq(position);
+    const auto seq = fl::coordinated::log_seq(position);
     if (!seq) return;  // nothing acknowledged yet
     auto [it, fresh] = acked_.try_emplace(node.value, *seq, now);
     if (!fresh && it->second.first < *seq) it->second = {*seq, now};

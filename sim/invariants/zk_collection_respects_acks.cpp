@@ -15,10 +15,10 @@
 #include <map>
 #include <set>
 
-#include "rsm/zk/layout.hpp"
+#include "rsm/coordinated/layout.hpp"
 #include "sim/invariants/invariant.hpp"
-#include "sim/zk/log_changes.hpp"
-#include "sim/zk/tree.hpp"
+#include "sim/zookeeper/log_changes.hpp"
+#include "sim/zookeeper/tree.hpp"
 
 namespace fl::sim {
 namespace {
@@ -40,54 +40,54 @@ class CollectionRespectsAcks final : public Invariant {
       return;
     }
     const auto* e = std::get_if<ev::ZkHandled>(&event);
-    if (e == nullptr || e->reply == nullptr || e->reply->reply.code != fl::zk::Code::kOk) return;
+    if (e == nullptr || e->reply == nullptr || e->reply->reply.code != fl::zookeeper::Code::kOk) return;
     note_read(*e);
     std::int64_t past = -1;      // the newest /log entry it deletes
     std::int64_t collects = -1;  // what the /snapshot it writes says is collected
-    zk::for_each_write(e->request, [&](const auto& w) {
+    zkserver::for_each_write(e->request, [&](const auto& w) {
       using T = std::decay_t<decltype(w)>;
-      if constexpr (std::is_same_v<T, fl::zk::Delete>) {
+      if constexpr (std::is_same_v<T, fl::zookeeper::Delete>) {
         if (const auto seq = entry_seq(w.path)) past = std::max(past, *seq);
-      } else if constexpr (std::is_same_v<T, fl::zk::SetData>) {
-        if (w.path != fl::zk::kSnapshotPath) return;
-        if (const auto snapshot = fl::zk::decode_snapshot(w.data)) {
-          collects = fl::zk::log_seq(snapshot->collected).value_or(-1);
+      } else if constexpr (std::is_same_v<T, fl::zookeeper::SetData>) {
+        if (w.path != fl::coordinated::kSnapshotPath) return;
+        if (const auto snapshot = fl::coordinated::decode_snapshot(w.data)) {
+          collects = fl::coordinated::log_seq(snapshot->collected).value_or(-1);
         }
       }
     });
     if (past >= 0) judge(now, *e, past);
     collected_ = std::max(collected_, std::max(past, collects));
     note_created(*e);
-    const zk::LogChanges changes = zk::log_changes(e->request);
+    const zkserver::LogChanges changes = zkserver::log_changes(e->request);
     if (changes.creates > 0 || changes.deletes) remember(e->tree);
   }
 
  private:
   // "/log/entry-0000000012" -> 12
   static std::optional<std::int64_t> entry_seq(std::string_view path) {
-    if (!path.starts_with(fl::zk::kLogEntryPrefix)) return std::nullopt;
-    return fl::zk::log_seq(path.substr(fl::zk::kLogPath.size() + 1));
+    if (!path.starts_with(fl::coordinated::kLogEntryPrefix)) return std::nullopt;
+    return fl::coordinated::log_seq(path.substr(fl::coordinated::kLogPath.size() + 1));
   }
 
   // What a replica has read: each member's acknowledgement (as of the read) and the
   // size of each /log entry.
   void note_read(const ev::ZkHandled& e) {
-    const auto* get = std::get_if<fl::zk::GetData>(&e.request.body);
+    const auto* get = std::get_if<fl::zookeeper::GetData>(&e.request.body);
     if (get == nullptr) return;
     if (const auto seq = entry_seq(get->path)) {
       known_[e.from.value].insert(*seq);
       return;
     }
-    if (!get->path.starts_with(std::string(fl::zk::kMembersPath) + "/")) return;
-    const auto member = fl::zk::member_id(get->path.substr(fl::zk::kMembersPath.size() + 1));
+    if (!get->path.starts_with(std::string(fl::coordinated::kMembersPath) + "/")) return;
+    const auto member = fl::coordinated::member_id(get->path.substr(fl::coordinated::kMembersPath.size() + 1));
     if (!member || *member == e.from) return;
     acks_read_[e.from.value][member->value] =
-        AckRead{fl::zk::log_seq(e.reply->reply.data).value_or(-1), e.tree.last_zxid().value};
+        AckRead{fl::coordinated::log_seq(e.reply->reply.data).value_or(-1), e.tree.last_zxid().value};
   }
 
   // The collector knows the size of the entries it created itself.
   void note_created(const ev::ZkHandled& e) {
-    for (const fl::zk::OpResult& result : e.reply->reply.results) {
+    for (const fl::zookeeper::OpResult& result : e.reply->reply.results) {
       if (const auto seq = entry_seq(result.path)) known_[e.from.value].insert(*seq);
     }
     if (const auto seq = entry_seq(e.reply->reply.path)) known_[e.from.value].insert(*seq);
@@ -101,7 +101,7 @@ class CollectionRespectsAcks final : public Invariant {
     const auto reads = acks_read_.find(e.from.value);
     if (reads == acks_read_.end()) return;
     for (const auto& [member, read] : reads->second) {
-      const zk::Znode* node = e.tree.find(fl::zk::member_path(NodeId(member)));
+      const zkserver::Znode* node = e.tree.find(fl::coordinated::member_path(NodeId(member)));
       if (node == nullptr || node->meta.czxid.value > read.zxid) continue;  // gone, or a later registration
       if (!oldest || read.acked < oldest->first) oldest = std::pair{read.acked, member};
     }
@@ -125,13 +125,13 @@ class CollectionRespectsAcks final : public Invariant {
   }
 
   // The size of every entry /log holds, as it is before the next request.
-  void remember(const zk::DataTree& tree) {
+  void remember(const zkserver::DataTree& tree) {
     std::map<std::int64_t, std::int64_t> now;
-    if (const zk::Znode* log = tree.find(fl::zk::kLogPath)) {
+    if (const zkserver::Znode* log = tree.find(fl::coordinated::kLogPath)) {
       for (const std::string& child : log->children) {
-        const auto seq = fl::zk::log_seq(child);
-        const zk::Znode* entry = tree.find(std::string(fl::zk::kLogPath) + "/" + child);
-        if (seq && entry != nullptr) now[*seq] = fl::zk::entry_size(entry->data).value_or(0);
+        const auto seq = fl::coordinated::log_seq(child);
+        const zkserver::Znode* entry = tree.find(std::string(fl::coordinated::kLogPath) + "/" + child);
+        if (seq && entry != nullptr) now[*seq] = fl::coordinated::entry_size(entry->data).value_or(0);
       }
     }
     sizes_ = std::move(now);

@@ -6,10 +6,10 @@
 #include <map>
 #include <tuple>
 
-#include "rsm/zk/layout.hpp"
+#include "rsm/coordinated/layout.hpp"
 #include "sim/invariants/invariant.hpp"
-#include "sim/zk/log_changes.hpp"
-#include "sim/zk/tree.hpp"
+#include "sim/zookeeper/log_changes.hpp"
+#include "sim/zookeeper/tree.hpp"
 
 namespace fl::sim {
 namespace {
@@ -32,9 +32,9 @@ class LowestIdLeads final : public Invariant {
 
   // ZooKeeper answered a /members listing as of its newest transaction.
   void on(Micros now, const ev::ZkHandled& e) {
-    if (e.reply == nullptr || e.reply->reply.code != fl::zk::Code::kOk) return;
+    if (e.reply == nullptr || e.reply->reply.code != fl::zookeeper::Code::kOk) return;
     const CallId call{e.from.value, e.request.connection.value, e.request.xid.value};
-    if (const auto* list = std::get_if<fl::zk::GetChildren>(&e.request.body); list && list->path == fl::zk::kMembersPath) {
+    if (const auto* list = std::get_if<fl::zookeeper::GetChildren>(&e.request.body); list && list->path == fl::coordinated::kMembersPath) {
       listing_zxid_[call] = e.tree.last_zxid().value;
       return;
     }
@@ -42,7 +42,7 @@ class LowestIdLeads final : public Invariant {
   }
   // The replica read that listing: what it knows of the members from now on.
   void on(Micros, const ev::Delivered& e) {
-    const auto* reply = dynamic_cast<const fl::zk::ReplyMessage*>(&e.message);
+    const auto* reply = dynamic_cast<const fl::zookeeper::ReplyMessage*>(&e.message);
     if (reply == nullptr) return;
     const auto it = listing_zxid_.find({e.to.value, reply->connection.value, reply->xid.value});
     if (it == listing_zxid_.end()) return;
@@ -51,7 +51,7 @@ class LowestIdLeads final : public Invariant {
   }
   // A claim is judged by what its sender knew when it sent it.
   void on(Micros, const ev::Sent& e) {
-    const auto* request = dynamic_cast<const fl::zk::RequestMessage*>(&e.message);
+    const auto* request = dynamic_cast<const fl::zookeeper::RequestMessage*>(&e.message);
     if (request == nullptr || !claims(*request)) return;
     const auto it = known_.find(e.from.value);
     basis_[{e.from.value, request->connection.value, request->xid.value}] = it == known_.end() ? -1 : it->second;
@@ -59,11 +59,11 @@ class LowestIdLeads final : public Invariant {
   template <class E>
   void on(Micros, const E&) {}
 
-  static bool claims(const fl::zk::RequestMessage& request) {
+  static bool claims(const fl::zookeeper::RequestMessage& request) {
     bool claim = false;
-    zk::for_each_write(request, [&](const auto& w) {
-      if constexpr (std::is_same_v<std::decay_t<decltype(w)>, fl::zk::Create>) {
-        claim = claim || w.path == fl::zk::kLeaderPath;
+    zkserver::for_each_write(request, [&](const auto& w) {
+      if constexpr (std::is_same_v<std::decay_t<decltype(w)>, fl::zookeeper::Create>) {
+        claim = claim || w.path == fl::coordinated::kLeaderPath;
       }
     });
     return claim;
@@ -71,13 +71,13 @@ class LowestIdLeads final : public Invariant {
 
   void judge(Micros now, const ev::ZkHandled& e, const CallId& call) {
     count();
-    const zk::Znode* members = e.tree.find(fl::zk::kMembersPath);
+    const zkserver::Znode* members = e.tree.find(fl::coordinated::kMembersPath);
     const auto basis = basis_.find(call);
     const std::int64_t known = basis == basis_.end() ? -1 : basis->second;
     if (members == nullptr) return;
     for (const std::string& child : members->children) {
-      const auto id = fl::zk::member_id(child);
-      const zk::Znode* node = e.tree.find(std::string(fl::zk::kMembersPath) + "/" + child);
+      const auto id = fl::coordinated::member_id(child);
+      const zkserver::Znode* node = e.tree.find(std::string(fl::coordinated::kMembersPath) + "/" + child);
       if (!id || node == nullptr || id->value >= e.from.value) continue;
       // Registered after the listing the claimer had read: a race the rule does not cover.
       if (known >= 0 && node->meta.czxid.value > known) continue;

@@ -6,9 +6,9 @@
 #include <map>
 #include <set>
 
-#include "rsm/zk/layout.hpp"
+#include "rsm/coordinated/layout.hpp"
 #include "sim/invariants/invariant.hpp"
-#include "sim/zk/log_changes.hpp"
+#include "sim/zookeeper/log_changes.hpp"
 
 namespace fl::sim {
 namespace {
@@ -25,11 +25,11 @@ class RestoreOnlyWhenBehind final : public Invariant {
 
  private:
   void on(Micros, const ev::ZkHandled& e) {
-    if (e.reply == nullptr || e.reply->reply.code != fl::zk::Code::kOk) return;
-    zk::for_each_write(e.request, [&](const auto& w) {
-      if constexpr (std::is_same_v<std::decay_t<decltype(w)>, fl::zk::Delete>) {
-        if (!w.path.starts_with(fl::zk::kLogEntryPrefix)) return;
-        if (const auto seq = fl::zk::log_seq(w.path.substr(fl::zk::kLogPath.size() + 1))) collected_.insert(*seq);
+    if (e.reply == nullptr || e.reply->reply.code != fl::zookeeper::Code::kOk) return;
+    zkserver::for_each_write(e.request, [&](const auto& w) {
+      if constexpr (std::is_same_v<std::decay_t<decltype(w)>, fl::zookeeper::Delete>) {
+        if (!w.path.starts_with(fl::coordinated::kLogEntryPrefix)) return;
+        if (const auto seq = fl::coordinated::log_seq(w.path.substr(fl::coordinated::kLogPath.size() + 1))) collected_.insert(*seq);
       }
     });
   }

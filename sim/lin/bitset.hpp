@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "sim/lin/model.hpp"
+#include "sim/lin/models/model.hpp"
 
 namespace fl::sim::lin {
 

@@ -13,7 +13,7 @@
 
 #include "rsm/core/assert.hpp"
 #include "sim/lin/bitset.hpp"
-#include "sim/lin/model.hpp"
+#include "sim/lin/models/model.hpp"
 
 namespace fl::sim::lin {
 

@@ -3,7 +3,7 @@
 #include <string>
 #include <utility>
 
-#include "sim/lin/grade_model.hpp"
+#include "sim/lin/models/grade_model.hpp"
 #include "sim/lin/partition.hpp"
 
 namespace fl::sim {

@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <functional>
 
-#include "sim/check_result.hpp"
+#include "sim/checks/check_result.hpp"
 #include "sim/history.hpp"
 
 namespace fl::sim {

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "sim/lin/grade_model.hpp"
+#include "sim/lin/models/grade_model.hpp"
 
 namespace fl::sim {
 namespace {

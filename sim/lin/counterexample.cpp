@@ -1,7 +1,7 @@
 #include "sim/lin/counterexample.hpp"
 
 #include "sim/lin/explain.hpp"
-#include "sim/lin/grade_model.hpp"
+#include "sim/lin/models/grade_model.hpp"
 #include "sim/lin/partition.hpp"
 
 namespace fl::sim::lin {

@@ -2,7 +2,7 @@
 
 #include <utility>
 
-#include "sim/lin/model.hpp"
+#include "sim/lin/models/model.hpp"
 
 namespace fl::sim::lin {
 

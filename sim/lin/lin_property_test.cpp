@@ -18,10 +18,10 @@
 #include "sim/lin/brute_force.hpp"
 #include "sim/lin/check.hpp"
 #include "sim/lin/explain.hpp"
-#include "sim/lin/grade_model.hpp"
-#include "sim/lin/kv_model.hpp"
+#include "sim/lin/models/grade_model.hpp"
+#include "sim/lin/models/kv_model.hpp"
 #include "sim/lin/partition.hpp"
-#include "sim/lin/register_model.hpp"
+#include "sim/lin/models/register_model.hpp"
 #include "sim/lin/search.hpp"
 
 namespace fl::sim::lin {

@@ -17,7 +17,7 @@
 #include <vector>
 
 #include "sim/lin/explain.hpp"
-#include "sim/lin/model.hpp"
+#include "sim/lin/models/model.hpp"
 #include "sim/lin/search.hpp"
 
 namespace fl::sim::lin {

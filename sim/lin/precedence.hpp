@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "sim/lin/entries.hpp"
-#include "sim/lin/model.hpp"
+#include "sim/lin/models/model.hpp"
 
 namespace fl::sim::lin {
 

@@ -20,7 +20,7 @@
 #include "sim/lin/bitset.hpp"
 #include "sim/lin/cache.hpp"
 #include "sim/lin/entries.hpp"
-#include "sim/lin/model.hpp"
+#include "sim/lin/models/model.hpp"
 #include "sim/lin/precedence.hpp"
 
 namespace fl::sim::lin {

@@ -11,9 +11,9 @@
 
 #include "sim/lin/brute_force.hpp"
 #include "sim/lin/explain.hpp"
-#include "sim/lin/kv_model.hpp"
+#include "sim/lin/models/kv_model.hpp"
 #include "sim/lin/partition.hpp"
-#include "sim/lin/register_model.hpp"
+#include "sim/lin/models/register_model.hpp"
 
 namespace fl::sim::lin {
 namespace {

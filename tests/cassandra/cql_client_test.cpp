@@ -3,7 +3,7 @@
 // down and a new connection once it is back (native_protocol_v4.spec §4.1.1, §4.1.4, §4.2.1, §4.2.5).
 #include <gtest/gtest.h>
 
-#include "rsm/store/cql_client.hpp"
+#include "rsm/store/cql/client.hpp"
 #include "tests/cassandra/server.hpp"
 
 namespace fl::cql {

@@ -19,8 +19,8 @@
 
 #include "rsm/store/cassandra_store.hpp"
 #include "sim/run.hpp"
-#include "sim/scenario.hpp"
-#include "sim/trace.hpp"
+#include "sim/scenario/scenario.hpp"
+#include "sim/observe/trace.hpp"
 #include "tests/cassandra/server.hpp"
 #include "tests/run_binary.hpp"
 

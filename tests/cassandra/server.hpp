@@ -5,7 +5,7 @@
 #include <optional>
 #include <string>
 
-#include "rsm/store/cql_client.hpp"
+#include "rsm/store/cql/client.hpp"
 
 namespace fl::testing {
 

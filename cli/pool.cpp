@@ -1,0 +1,242 @@
+// Runs many seeds in parallel, one forked process per run. Each run stays
+// single-threaded and deterministic; separate processes also mean an assertion that
+// aborts one run is reported as that seed's failure instead of ending the sweep.
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <csignal>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <functional>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "rsm/store/store.hpp"
+#include "cli/cli.hpp"
+#include "sim/observe/trace.hpp"
+
+namespace fl::cli {
+namespace {
+
+using nlohmann::json;
+
+json to_json(const sim::RunResult& r) {
+  json checks = json::array();
+  for (const auto& c : r.checks) {
+    checks.push_back({{"name", c.name}, {"verdict", static_cast<int>(c.verdict)},
+                      {"severity", static_cast<int>(c.severity)}, {"enforced", c.enforced}, {"detail", c.detail}});
+  }
+  const auto& f = r.figures;
+  return {{"exit", r.exit_code()},
+          {"hash", sim::hex16(r.trace_hash)},
+          {"checks", checks},
+          {"figures",
+           {f.events, f.delivered, f.dropped, f.applied, f.faults, f.leader_changes, f.trace_lines, f.committed,
+            f.max_log_held, f.simulated_us}}};
+}
+
+void from_json(const json& j, RunSummary& s) {
+  s.exit_code = j.at("exit").get<int>();
+  s.trace_hash = j.at("hash").get<std::string>();
+  for (const auto& c : j.at("checks")) {
+    sim::CheckResult r;
+    r.name = c.at("name").get<std::string>();
+    r.verdict = static_cast<sim::Verdict>(c.at("verdict").get<int>());
+    r.severity = static_cast<sim::Severity>(c.at("severity").get<int>());
+    r.enforced = c.at("enforced").get<bool>();
+    r.detail = c.at("detail").get<std::string>();
+    s.checks.push_back(r);
+  }
+  const auto& f = j.at("figures");
+  auto& g = s.figures;
+  g.events = f[0];
+  g.delivered = f[1];
+  g.dropped = f[2];
+  g.applied = f[3];
+  g.faults = f[4];
+  g.leader_changes = f[5];
+  g.trace_lines = f[6];
+  g.committed = f[7];
+  g.max_log_held = f[8];
+  g.simulated_us = f[9];
+}
+
+// In the child: run, write one JSON line to `fd`, exit.
+[[noreturn]] void child_main(const Task& task, int fd) {
+  int code = 0;
+  std::string line;
+  try {
+    const sim::RunResult result = sim::run_scenario(task.scenario, task.options);
+    line = to_json(result).dump() + "\n";
+    code = result.exit_code();
+  } catch (const sim::BadRunOption& e) {
+    line = json{{"bad", e.what()}}.dump() + "\n";
+    code = kExitUsage;
+  } catch (const StoreError& e) {
+    // Caught here rather than left to terminate the child: an unreachable server
+    // is not an assertion failure, and unwinding drops the run's keyspaces.
+    line = json{{"unavailable", e.what()}}.dump() + "\n";
+    code = kExitUnavailable;
+  }
+  std::size_t off = 0;
+  while (off < line.size()) {
+    const ssize_t n = ::write(fd, line.data() + off, line.size() - off);
+    if (n <= 0) break;
+    off += static_cast<std::size_t>(n);
+  }
+  ::_exit(code);
+}
+
+void finish(RunSummary& summary, const std::string& output, int status) {
+  if (WIFSIGNALED(status)) {
+    summary.exit_code = kExitSafety;
+    summary.crash = std::string("aborted by signal ") + std::to_string(WTERMSIG(status)) + " (" +
+                    ::strsignal(WTERMSIG(status)) + ")";
+    return;
+  }
+  try {
+    const json j = json::parse(output);
+    if (j.contains("bad")) {
+      summary.exit_code = kExitUsage;
+      summary.crash = j["bad"].get<std::string>();
+      return;
+    }
+    if (j.contains("unavailable")) {
+      summary.exit_code = kExitUnavailable;
+      summary.crash = "store unavailable: " + j["unavailable"].get<std::string>();
+      return;
+    }
+    from_json(j, summary);
+  } catch (const std::exception& e) {
+    summary.exit_code = kExitSafety;
+    summary.crash = "run ended with exit status " + std::to_string(WEXITSTATUS(status)) + " and no result";
+  }
+}
+
+void progress(const std::string& label, std::size_t done, std::size_t total, int failing, bool final) {
+  static const bool tty = ::isatty(STDERR_FILENO) != 0;
+  const bool milestone = done == total || (total >= 10 && done % (total / 10) == 0);
+  if (!tty && !milestone) return;
+  std::fprintf(stderr, "%s[%s] %zu/%zu runs done, %d failing%s", tty ? "\r" : "", label.c_str(), done, total,
+               failing, tty && !final ? "" : "\n");
+  std::fflush(stderr);
+}
+
+// A child process that is running: which item it works on and what it wrote so far.
+struct Child {
+  std::size_t item;
+  int fd;
+  pid_t pid;
+  std::string output;
+  std::chrono::steady_clock::time_point started;  // wall time, for reports only
+};
+
+// Starts a child for each of `count` items, `jobs` at a time, and gathers what each
+// writes to its pipe until the pipe closes. `start(item, write_fd)` forks the child
+// and returns its pid; `done(item, output, status, wall_s)` takes the finished child
+// and says whether it failed, for the progress line.
+void run_children(std::size_t count, int jobs, const std::string& label,
+                  const std::function<pid_t(std::size_t, int)>& start,
+                  const std::function<bool(std::size_t, const std::string&, int, double)>& done) {
+  std::vector<Child> running;
+  std::size_t next = 0, finished = 0;
+  int failing = 0;
+  std::fflush(stdout);
+  std::fflush(stderr);
+  while (finished < count) {
+    while (next < count && static_cast<int>(running.size()) < std::max(1, jobs)) {
+      int fds[2];
+      // Close-on-exec keeps other children's pipes out of a command's process.
+      if (::pipe2(fds, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
+      const pid_t pid = start(next, fds[1]);
+      ::close(fds[1]);
+      running.push_back({next++, fds[0], pid, {}, std::chrono::steady_clock::now()});
+    }
+    // Read whatever is ready; a child whose pipe closed has finished writing.
+    std::vector<pollfd> polls;
+    for (const auto& r : running) polls.push_back({r.fd, POLLIN, 0});
+    ::poll(polls.data(), polls.size(), -1);
+    for (std::size_t i = 0; i < running.size();) {
+      char buffer[4096];
+      if (!(polls[i].revents & (POLLIN | POLLHUP | POLLERR))) {
+        ++i;
+        continue;
+      }
+      const ssize_t n = ::read(running[i].fd, buffer, sizeof buffer);
+      if (n > 0) {
+        running[i].output.append(buffer, static_cast<std::size_t>(n));
+        ++i;
+        continue;
+      }
+      ::close(running[i].fd);
+      int status = 0;
+      ::waitpid(running[i].pid, &status, 0);  // its pipe closed: it has exited or is about to
+      const double wall_s =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - running[i].started).count();
+      failing += done(running[i].item, running[i].output, status, wall_s) ? 1 : 0;
+      ++finished;
+      if (!label.empty()) progress(label, finished, count, failing, finished == count);
+      running.erase(running.begin() + static_cast<std::ptrdiff_t>(i));
+      polls.erase(polls.begin() + static_cast<std::ptrdiff_t>(i));
+    }
+  }
+}
+
+}  // namespace
+
+std::vector<RunSummary> run_pool(const std::vector<Task>& tasks, int jobs, const std::string& label) {
+  std::vector<RunSummary> summaries(tasks.size());
+  const auto start = [&](std::size_t item, int write_fd) {
+    const pid_t pid = ::fork();
+    if (pid < 0) throw std::runtime_error("fork failed");
+    if (pid == 0) child_main(tasks[item], write_fd);
+    summaries[item].scenario_path = tasks[item].scenario_path;
+    summaries[item].scenario_name = tasks[item].scenario.name;
+    summaries[item].options = tasks[item].options;
+    const sim::Scenario effective = sim::effective_scenario(tasks[item].scenario, tasks[item].options);
+    summaries[item].protocol = effective.cluster.protocol;
+    summaries[item].store = effective.cluster.store;
+    return pid;
+  };
+  const auto done = [&](std::size_t item, const std::string& output, int status, double wall_s) {
+    finish(summaries[item], output, status);
+    summaries[item].wall_s = wall_s;
+    return summaries[item].exit_code != 0;
+  };
+  run_children(tasks.size(), jobs, label, start, done);
+  return summaries;
+}
+
+std::vector<CommandOutput> run_commands(const std::vector<std::vector<std::string>>& commands,
+                                        const std::string& executable, int jobs, const std::string& label) {
+  std::vector<CommandOutput> outputs(commands.size());
+  const auto start = [&](std::size_t item, int write_fd) {
+    std::vector<char*> argv;
+    for (const auto& word : commands[item]) argv.push_back(const_cast<char*>(word.c_str()));
+    argv.push_back(nullptr);
+    const pid_t pid = ::fork();
+    if (pid < 0) throw std::runtime_error("fork failed");
+    if (pid == 0) {
+      ::dup2(write_fd, STDOUT_FILENO);
+      ::dup2(write_fd, STDERR_FILENO);
+      ::close(write_fd);
+      ::execv(executable.c_str(), argv.data());
+      const std::string error = "cannot execute " + executable + ": " + std::strerror(errno) + "\n";
+      [[maybe_unused]] const ssize_t n = ::write(STDERR_FILENO, error.data(), error.size());
+      ::_exit(127);
+    }
+    return pid;
+  };
+  const auto done = [&](std::size_t item, const std::string& output, int status, double) {
+    outputs[item] = {output, status};
+    return !WIFEXITED(status) || WEXITSTATUS(status) != 0;
+  };
+  run_children(commands.size(), jobs, label, start, done);
+  return outputs;
+}
+
+}  // namespace fl::cli

@@ -1,0 +1,42 @@
+#include "sim/observe/run_stats.hpp"
+
+#include "sim/zookeeper/log_changes.hpp"
+
+namespace fl::sim {
+
+void StatsCounter::on_event(Micros now, const RunEvent& event) {
+  std::visit(
+      [&](const auto& e) {
+        using E = std::decay_t<decltype(e)>;
+        if constexpr (std::is_same_v<E, ev::Delivered> || std::is_same_v<E, ev::RequestArrived> ||
+                      std::is_same_v<E, ev::ReplyDelivered>) {
+          ++stats_.delivered;
+        } else if constexpr (std::is_same_v<E, ev::Sent> || std::is_same_v<E, ev::Replied>) {
+          if (e.arrivals_us.empty()) ++stats_.dropped;
+        } else if constexpr (std::is_same_v<E, ev::Undelivered>) {
+          ++stats_.dropped;
+        } else if constexpr (std::is_same_v<E, ev::Executed>) {
+          ++stats_.applied;
+        } else if constexpr (std::is_same_v<E, ev::FaultFired>) {
+          ++stats_.faults;
+          stats_.last_fault_us = now;
+        } else if constexpr (std::is_same_v<E, ev::Stepped>) {
+          held(e.log_held, now, e.node);
+          if (const auto epoch = e.replica.leader_epoch(); epoch && *epoch > leader_epoch_seen_) {
+            leader_epoch_seen_ = *epoch;
+            ++stats_.leader_changes;
+          }
+        } else if constexpr (std::is_same_v<E, ev::ZkHandled>) {
+          if (const auto log = zkserver::log_held_after(e.request, e.reply, e.tree)) held(*log, now, std::nullopt);
+        }
+      },
+      event);
+}
+
+void StatsCounter::held(std::int64_t requests, Micros now, std::optional<NodeId> replica) {
+  if (requests <= stats_.max_log_held) return;
+  stats_.max_log_held = requests;
+  stats_.max_log_held_where = (replica ? replica_name(*replica) : "zk /log") + " at t=" + std::to_string(now);
+}
+
+}  // namespace fl::sim

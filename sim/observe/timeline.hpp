@@ -1,0 +1,117 @@
+// A compact record of one run for pictures of it: every message with its send and
+// arrival times, crashes, restarts, pauses and resumes, network faults, leadership
+// changes, and each replica's (and ZooKeeper's /log) size whenever it changes. A
+// subscriber of the run's event stream, only when a report asks for it; the HTML
+// report draws it (reports/html_report.hpp).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <span>
+#include <string_view>
+#include <string>
+#include <vector>
+
+#include "sim/events.hpp"
+
+namespace fl::sim {
+
+// One copy of a message on the wire, between endpoints by node id (the run's address
+// map, sim/kernel/endpoints.hpp; Timeline::lanes names them).
+struct TimelineMessage {
+  Micros sent_us = 0;
+  Micros arrive_us = -1;  // -1: dropped by the network when sent
+  std::uint32_t from = 0;
+  std::uint32_t to = 0;
+  std::uint32_t kind = 0;  // index into Timeline::kinds()
+};
+
+// A pause freezes a replica without losing anything (its inputs wait) until the
+// resume; a crash also ends a pause.
+enum class NodeChange : std::uint8_t { kCrash, kRestart, kPause, kResume };
+using ev::NetworkFault;
+
+// A node's crash, restart, pause or resume.
+struct TimelineNodeEvent {
+  Micros at_us = 0;
+  std::uint32_t node = 0;
+  NodeChange change = NodeChange::kCrash;
+  std::string origin;
+};
+
+// A partition, cut, heal or change of network parameters.
+struct TimelineNetworkEvent {
+  Micros at_us = 0;
+  NetworkFault fault = NetworkFault::kHeal;
+  std::vector<std::vector<std::uint32_t>> groups;
+  std::string text;  // "partition [r0][r1,r2]", as the trace says it
+  std::string origin;
+};
+
+// A replica starts or stops believing it may order requests (epoch empty: stopped).
+struct TimelineLeaderEvent {
+  Micros at_us = 0;
+  std::uint32_t node = 0;
+  std::optional<std::uint64_t> epoch;
+};
+
+// How many requests a log held from `at_us` on.
+struct LogSample {
+  Micros at_us = 0;
+  std::int64_t held = 0;
+};
+
+class Timeline final : public EventSink {
+ public:
+  // `lanes` names every endpoint by node id ("r0", "zk", "c3"); `replicas` of them
+  // are replicas. `max_log_size` is the bound the log chart draws.
+  Timeline(std::vector<std::string> lanes, int replicas, std::int64_t max_log_size);
+
+  void on_event(Micros now, const RunEvent& event) override;
+
+  // Marks the end of the run (the last moment the pictures cover).
+  void finish(Micros end_us) { end_us_ = end_us; }
+
+  const std::vector<std::string>& lanes() const { return lanes_; }
+  int replicas() const { return replicas_; }
+  std::int64_t max_log_size() const { return max_log_size_; }
+  Micros end_us() const { return end_us_; }
+  // Message kinds in order of first appearance ("request", "accept", ...).
+  const std::vector<std::string>& kinds() const { return kinds_; }
+  const std::vector<TimelineMessage>& messages() const { return messages_; }
+  const std::vector<TimelineNodeEvent>& node_events() const { return node_events_; }
+  const std::vector<TimelineNetworkEvent>& network_events() const { return network_events_; }
+  const std::vector<TimelineLeaderEvent>& leader_events() const { return leader_events_; }
+  // Per replica, its log size at every change (starting from its first step).
+  const std::vector<std::vector<LogSample>>& log_samples() const { return log_samples_; }
+  // ZooKeeper's /log size at every change; empty in a run without ZooKeeper.
+  const std::vector<LogSample>& zk_log_samples() const { return zk_log_samples_; }
+
+ private:
+  std::uint32_t kind_index(std::string_view kind);
+  // A message left `from` for `to` at `now`: a protocol message (kind is the first
+  // word of its trace description), a client "request" or a "reply", one copy per
+  // arrival time (none: dropped at once).
+  void message(Micros now, NodeId from, NodeId to, std::string_view kind, std::span<const Micros> arrivals_us);
+  void node(Micros now, NodeId id, NodeChange change, std::string_view origin);
+  void network(Micros now, const ev::NetworkChanged& e);
+  void replica(Micros now, NodeId id, std::int64_t log_held, std::optional<std::uint64_t> leader_epoch);
+  void set_leader(Micros now, std::uint32_t node, std::optional<std::uint64_t> epoch);
+
+  std::vector<std::string> lanes_;
+  int replicas_ = 0;
+  std::int64_t max_log_size_ = 0;
+  Micros end_us_ = 0;
+  std::vector<std::string> kinds_;
+  std::map<std::string, std::uint32_t, std::less<>> kind_ids_;
+  std::vector<TimelineMessage> messages_;
+  std::vector<TimelineNodeEvent> node_events_;
+  std::vector<TimelineNetworkEvent> network_events_;
+  std::vector<TimelineLeaderEvent> leader_events_;
+  std::vector<std::optional<std::uint64_t>> leading_;  // per replica, as last told
+  std::vector<std::vector<LogSample>> log_samples_;
+  std::vector<LogSample> zk_log_samples_;
+};
+
+}  // namespace fl::sim

@@ -1,0 +1,25 @@
+// Builds replicas for a cluster description: which protocol, which store. The
+// protocol names themselves are in sim/setup/protocol_names.hpp.
+#pragma once
+
+#include "rsm/paxos/replica.hpp"
+#include "rsm/coordinated/replica.hpp"
+#include "sim/run_options.hpp"
+#include "sim/scenario/scenario.hpp"
+#include "sim/world.hpp"
+
+namespace fl::sim {
+
+// A factory for the cluster's replicas. Throws BadRunOption (sim/run_options.hpp)
+// when the protocol or store is not available in this build. `options` says where a
+// Cassandra store lives.
+ReplicaFactory make_replica_factory(const ClusterSpec& cluster, const RunOptions& options = {});
+
+// The Paxos configuration of replica `id` in `cluster` (the protocol name selects a
+// deliberately broken variant, see README). Tests use it to build mutants.
+paxos::Config paxos_config(const ClusterSpec& cluster, NodeId id);
+
+// The zk replica configuration of replica `id` in `cluster`.
+fl::coordinated::ReplicaConfig zk_config(const ClusterSpec& cluster, NodeId id);
+
+}  // namespace fl::sim
