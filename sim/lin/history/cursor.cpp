@@ -40,8 +40,41 @@ char TextCursor::take() {
 }
 
 bool TextCursor::fail(std::string reason, int at_line) {
-  if (!error_) error_ = HistoryError{"", at_line > 0 ? at_line : line_, std::move(reason)};
+  if (!error_) error_ = HistoryError{"", at_line > 0 ? at_line : line_, printable(reason)};
   return false;
+}
+
+bool TextCursor::enter(int line) {
+  if (++depth_ <= kMaxNesting) return true;
+  return fail("nesting deeper than " + std::to_string(kMaxNesting) + " levels (a history event needs a few)", line);
+}
+
+bool keys_unique(TextCursor& in, const HistValue& map, int line) {
+  const HistValue* repeat = repeated_key(map);
+  if (repeat == nullptr) return true;
+  return in.fail("the map opened on line " + std::to_string(line) + " has the key " + to_edn(*repeat) +
+                     " twice (line " + std::to_string(repeat->line) + "); which one counts would be a guess",
+                 repeat->line);
+}
+
+std::string printable(std::string_view text) {
+  // Quoted input in a reason can be anything: a NUL would cut the message, control
+  // bytes garble the terminal, and a megabyte symbol would bury the line number.
+  constexpr std::size_t kMaxShown = 200;
+  std::string out;
+  for (const char c : text.substr(0, kMaxShown)) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte < 0x20 || byte == 0x7F) {
+      static constexpr char kHex[] = "0123456789abcdef";
+      out += "\\x";
+      out += kHex[byte >> 4];
+      out += kHex[byte & 0xF];
+    } else {
+      out += c;
+    }
+  }
+  if (text.size() > kMaxShown) out += "... (" + std::to_string(text.size()) + " bytes)";
+  return out;
 }
 
 std::optional<std::uint32_t> TextCursor::read_hex4() {

@@ -120,6 +120,8 @@ class EdnReader {
   std::optional<HistValue> read_collection() {
     const int line = in_.line();
     const char open = in_.take();
+    const Nesting nesting(in_, line);
+    if (!nesting.ok()) return std::nullopt;
     HistValue v;
     v.kind = open == '{' ? Kind::kMap : Kind::kVector;
     for (skip_space(); in_.peek() != closer_of(open); skip_space()) {
@@ -141,6 +143,7 @@ class EdnReader {
       in_.fail("the map opened on line " + std::to_string(line) + " has a key without a value", line);
       return std::nullopt;
     }
+    if (v.kind == Kind::kMap && !keys_unique(in_, v, line)) return std::nullopt;
     return v;
   }
 

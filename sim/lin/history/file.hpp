@@ -3,6 +3,7 @@
 // `faultline run --history`.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <iosfwd>
 #include <optional>
@@ -28,8 +29,14 @@ std::optional<HistoryFormat> history_format_from_name(std::string_view name);
 // `file` is set to `file_name`.
 std::variant<std::vector<HistoryOp>, HistoryError> parse_history(std::string_view text, HistoryFormat format,
                                                                  const std::string& file_name);
-// Reads `path` and parses it; an unreadable file is an error on line 0.
-std::variant<std::vector<HistoryOp>, HistoryError> load_history(const std::string& path, HistoryFormat format);
+// The largest history file load_history reads.
+inline constexpr std::size_t kMaxHistoryBytes = std::size_t{1} << 30;
+
+// Reads `path` and parses it. Errors on line 0: an unreadable file, a directory, a
+// file larger than `max_bytes`, and one with no client events (nothing to judge
+// is not a pass).
+std::variant<std::vector<HistoryOp>, HistoryError> load_history(const std::string& path, HistoryFormat format,
+                                                                std::size_t max_bytes = kMaxHistoryBytes);
 
 // The events of a grade-table run as maps: an :invoke at invoke_us and an :ok or
 // :fail at complete_us (times in nanoseconds), in time order; each op without a

@@ -111,6 +111,8 @@ class JsonReader {
   std::optional<HistValue> read_container() {
     const int line = in_.line();
     const char open = in_.take();
+    const Nesting nesting(in_, line);
+    if (!nesting.ok()) return std::nullopt;
     const char close = open == '{' ? '}' : ']';
     HistValue v;
     v.kind = open == '{' ? Kind::kMap : Kind::kVector;
@@ -130,6 +132,7 @@ class JsonReader {
       if (!after_item(open, close, line)) return std::nullopt;
     }
     in_.take();
+    if (v.kind == Kind::kMap && !keys_unique(in_, v, line)) return std::nullopt;
     return v;
   }
 

@@ -137,12 +137,18 @@ std::optional<HistoryError> grade_request(const HistoryOp& op, OpKind kind, Requ
   return std::nullopt;
 }
 
+// Every model names an op "c<process>#<id>" with a 32-bit process, as faultline's
+// clients are numbered; a larger one would be shown as another process.
+std::optional<HistoryError> process_too_large(const HistoryOp& op, const std::string& model) {
+  if (op.process <= std::numeric_limits<std::uint32_t>::max()) return std::nullopt;
+  return at(op.invoke_line, ":process " + std::to_string(op.process) + " does not fit 32 bits (the " + model +
+                                " model numbers processes 0 to 4294967295)");
+}
+
 std::variant<Operation, HistoryError> grade_operation(const HistoryOp& op) {
+  if (auto err = process_too_large(op, "grade")) return *err;
   const auto kind = grade_op(op.f);
   if (!kind) return bad_f(op, "grade", kGradeFs);
-  if (op.process > std::numeric_limits<std::uint32_t>::max()) {
-    return at(op.invoke_line, ":process must fit 32 bits for the grade model");
-  }
   Operation o;
   o.request.client = ClientId(static_cast<std::uint32_t>(op.process));
   o.request.id = RequestId(op.id);
@@ -251,6 +257,7 @@ std::variant<std::map<std::int64_t, std::vector<RegisterLinOp>>, HistoryError> t
   std::map<std::int64_t, std::vector<RegisterLinOp>> parts;
   for (const HistoryOp& op : ops) {
     if (op.key && !op.key->is_int()) return at(op.invoke_line, ":key must be an integer, not " + to_edn(*op.key));
+    if (auto err = process_too_large(op, "cas-register")) return *err;
     auto converted = register_op(op);
     if (auto* err = std::get_if<HistoryError>(&converted)) return *err;
     auto& maybe = std::get<std::optional<RegisterLinOp>>(converted);
@@ -263,6 +270,7 @@ std::variant<std::map<std::string, std::vector<KvLinOp>>, HistoryError> to_kv_pa
     const std::vector<HistoryOp>& ops) {
   std::map<std::string, std::vector<KvLinOp>> parts;
   for (const HistoryOp& op : ops) {
+    if (auto err = process_too_large(op, "kv")) return *err;
     auto converted = kv_op(op);
     if (auto* err = std::get_if<HistoryError>(&converted)) return *err;
     auto& maybe = std::get<std::optional<KvLinOp>>(converted);

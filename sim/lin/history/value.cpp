@@ -1,5 +1,6 @@
 #include "sim/lin/history/value.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <utility>
 
@@ -121,6 +122,31 @@ HistValue make_map(std::vector<HistValue> items) {
   v.kind = Kind::kMap;
   v.items = std::move(items);
   return v;
+}
+
+namespace {
+
+// A key as text that is equal for equal keys: a keyword and a string with the same
+// name are one field name (find() treats them alike).
+std::string key_text(const HistValue& key) {
+  if (const auto name = key.name()) return "n" + std::string(*name);
+  return "v" + to_edn(key);
+}
+
+}  // namespace
+
+const HistValue* repeated_key(const HistValue& map) {
+  std::vector<std::pair<std::string, std::size_t>> keys;
+  keys.reserve(map.items.size() / 2);
+  for (std::size_t i = 0; i + 1 < map.items.size(); i += 2) keys.emplace_back(key_text(map.items[i]), i);
+  std::sort(keys.begin(), keys.end());
+  const HistValue* first_repeat = nullptr;
+  for (std::size_t k = 1; k < keys.size(); ++k) {
+    if (keys[k].first != keys[k - 1].first) continue;
+    const HistValue* repeat = &map.items[keys[k].second];
+    if (first_repeat == nullptr || repeat < first_repeat) first_repeat = repeat;
+  }
+  return first_repeat;
 }
 
 std::string to_edn(const HistValue& value) {

@@ -60,6 +60,11 @@ std::string to_edn(const HistValue& value);
 // {"process":0,"type":"invoke"}: JSON on one line; keywords become strings, and a
 // map's keys are written as strings whatever they were.
 std::string to_json(const HistValue& value);
+// The first key of the map `map` that an earlier entry already has, if any: a map
+// with a key twice is ambiguous (which value counts would depend on field order).
+// Keys compare by value, so "f" and :f, both naming the field f, are the same key.
+const HistValue* repeated_key(const HistValue& map);
+
 // "nil", "an integer", "a vector", ...: for messages about a value of the wrong shape.
 std::string_view kind_words(const HistValue& value);
 
