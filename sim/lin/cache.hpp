@@ -26,12 +26,20 @@ class LoweCache {
   // `expected` entries fit before the first growth: a history of n ops usually
   // caches about n configurations, and thousands of small per-key searches should
   // not each clear a large table.
+  // The reservation is capped at kReserveBytes of sets: with a million ops a set is
+  // 125 KB, and reserving one per op up front would ask for 125 GB before the memory
+  // budget is ever consulted.
   explicit LoweCache(std::size_t words_per_set, std::size_t expected = 512)
-      : words_(words_per_set), slots_(std::bit_ceil(std::max<std::size_t>(16, expected * 2)), 0) {
+      : words_(words_per_set) {
+    const std::size_t set_bytes = std::max<std::size_t>(1, words_per_set * sizeof(std::uint64_t));
+    expected = std::min(expected, std::max<std::size_t>(512, kReserveBytes / set_bytes));
+    slots_.assign(std::bit_ceil(std::max<std::size_t>(16, expected * 2)), 0);
     hashes_.reserve(expected);
     states_.reserve(expected);
     set_words_.reserve(expected * words_per_set);
   }
+
+  static constexpr std::size_t kReserveBytes = std::size_t{64} << 20;
 
   // Adds the pair unless an equal one is present; true if it was new. `state_hash`
   // is the model's hash of `state`.

@@ -107,6 +107,7 @@ class WingGongSearch {
         state_(model.init()) {
     for (const auto& op : ops) known_total_ += op.indeterminate() ? 0 : 1;
     known_left_ = known_total_;
+    if (ops.size() > 64 * 64) memory_check_mask_ = 0;
   }
 
   SearchResult run() {
@@ -197,8 +198,10 @@ class WingGongSearch {
     if (budget_.steps_left == 0 && !budget_.refill()) return Exhausted::kSteps;
     --budget_.steps_left;
     ++steps_;
+    if ((steps_ & memory_check_mask_) == 0 && cache_.approx_bytes() > budget_.cache_bytes_max) {
+      return Exhausted::kMemory;
+    }
     if ((steps_ & 4095) != 0) return Exhausted::kNone;
-    if (cache_.approx_bytes() > budget_.cache_bytes_max) return Exhausted::kMemory;
     if (budget_.stop_requested && budget_.stop_requested()) return Exhausted::kStopped;
     return Exhausted::kNone;
   }
@@ -237,6 +240,10 @@ class WingGongSearch {
   std::size_t known_total_ = 0;
   std::size_t known_left_ = 0;
   std::uint64_t steps_ = 0;
+  // The memory budget is consulted every 4096 steps, like the stop request, or at
+  // every step when a cached set is large (long histories): 4096 sets of a million
+  // ops would be half a gigabyte past the budget before it is noticed.
+  std::uint64_t memory_check_mask_ = 4095;
 };
 
 // Searches `ops` for a linearization under `model`, drawing steps from `budget`.

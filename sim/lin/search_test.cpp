@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "sim/lin/brute_force.hpp"
+#include "sim/lin/cache.hpp"
 #include "sim/lin/explain.hpp"
 #include "sim/lin/models/kv_model.hpp"
 #include "sim/lin/partition.hpp"
@@ -178,6 +179,32 @@ TEST(LinSearch, lowe_cache_turns_orders_into_subsets) {
   const SearchResult r = run(ops, 200'000);
   EXPECT_EQ(r.verdict, Linearizable::kNo);
   EXPECT_LT(r.steps, 200'000U);
+}
+
+TEST(LinSearch, a_long_history_runs_out_of_memory_budget_not_of_memory) {
+  // 20,000 concurrent writes of one value and an impossible read: every subset is a
+  // new configuration holding a 2.5 KB set. A 4 MB budget must stop the search as
+  // unknown within a few sets of the limit, not half a gigabyte past it.
+  Ops ops;
+  for (int i = 0; i < 20'000; ++i) ops.push_back(write(static_cast<std::uint32_t>(i), 0, 100, 1));
+  ops.push_back(read(99, 200, 210, 2));
+  Budget budget;
+  budget.steps_left = 10'000'000;
+  budget.cache_bytes_max = std::size_t{4} << 20;
+  const SearchResult r = search(CasRegisterModel{}, std::span<const RegisterLinOp>(ops), budget);
+  EXPECT_EQ(r.verdict, Linearizable::kUnknown);
+  EXPECT_EQ(r.exhausted, Exhausted::kMemory);
+  EXPECT_LT(r.steps, 4'000U);  // about 1,700 sets of 2.5 KB fit in 4 MB
+}
+
+TEST(LinSearch, the_cache_reserves_a_bounded_amount_up_front) {
+  // Sized for a million ops (125 KB sets, a million of them expected): reserving all
+  // of it would ask for 125 GB and fail before any budget is consulted.
+  LoweCache<int> cache((1'000'000 + 63) / 64, 1'000'001);
+  Bitset set(1'000'000);
+  set.set(7);
+  EXPECT_TRUE(cache.insert(set, 0, 0));
+  EXPECT_EQ(cache.size(), 1U);
 }
 
 // ---- counterexample text ----
