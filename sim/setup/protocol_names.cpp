@@ -42,6 +42,15 @@ std::optional<fl::coordinated::ZkMutation> zk_variant(const std::string& protoco
 
 bool is_zk_protocol(const std::string& protocol) { return zk_variant(protocol).has_value(); }
 
+std::string protocol_settings_text(const ClusterSpec& cluster) {
+  if (is_zk_protocol(cluster.protocol)) {
+    return "session_timeout=" + format_duration(cluster.zk.session_timeout_us) +
+           " tick=" + format_duration(cluster.zk.tick_us);
+  }
+  return "heartbeat=" + format_duration(cluster.paxos.heartbeat_us) +
+         " election_timeout=" + format_duration(cluster.paxos.election_timeout_us);
+}
+
 std::vector<VariantEntry> all_variants() {
   std::vector<VariantEntry> all;
   for (const auto& v : paxos::variants()) all.push_back({"paxos", v.info});

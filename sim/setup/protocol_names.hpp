@@ -12,6 +12,7 @@
 #include "rsm/core/variant.hpp"
 #include "rsm/paxos/variants.hpp"
 #include "rsm/coordinated/variants.hpp"
+#include "sim/scenario/scenario.hpp"
 
 namespace fl::sim {
 
@@ -42,5 +43,9 @@ std::pair<std::string, std::string> split_protocol(const std::string& protocol);
 
 // True for "zk" and its deliberately broken variants: runs with a ZooKeeper node.
 bool is_zk_protocol(const std::string& protocol);
+
+// The settings of the protocol `cluster` runs, for a run's header:
+// "heartbeat=50ms election_timeout=300ms" (paxos), "session_timeout=600ms tick=50ms" (zk).
+std::string protocol_settings_text(const ClusterSpec& cluster);
 
 }  // namespace fl::sim

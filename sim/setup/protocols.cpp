@@ -36,9 +36,9 @@ fl::coordinated::ReplicaConfig zk_config(const ClusterSpec& cluster, NodeId id) 
   c.checkpoint_interval = cluster.checkpoint_interval;
   c.batch_size_max = cluster.batch_size_max;
   // The session timeout plays the election timeout's part: a leader's death is seen
-  // when its session expires. Twice it, so a few lost pings do not expire a session.
-  c.session_timeout_us = 2 * cluster.election_timeout_us;
-  c.tick_us = cluster.heartbeat_us;
+  // when its session expires.
+  c.session_timeout_us = cluster.zk.session_timeout_us;
+  c.tick_us = cluster.zk.tick_us;
   c.mutation = zk_variant(cluster.protocol).value_or(fl::coordinated::ZkMutation::kNone);
   return c;
 }
@@ -50,8 +50,8 @@ paxos::Config paxos_config(const ClusterSpec& cluster, NodeId id) {
   c.max_log_size = cluster.max_log_size;
   c.checkpoint_interval = cluster.checkpoint_interval;
   c.batch_size_max = cluster.batch_size_max;
-  c.heartbeat_us = cluster.heartbeat_us;
-  c.election_timeout_us = cluster.election_timeout_us;
+  c.heartbeat_us = cluster.paxos.heartbeat_us;
+  c.election_timeout_us = cluster.paxos.election_timeout_us;
   c.mutation = paxos_variant(cluster.protocol).value_or(paxos::Mutation::kNone);
   return c;
 }
