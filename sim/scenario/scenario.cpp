@@ -14,6 +14,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "rsm/core/assert.hpp"
+#include "sim/setup/protocol_names.hpp"
 #include "sim/zookeeper/service.hpp"
 
 namespace fl::sim {
@@ -327,6 +329,13 @@ bool check_disjoint(const std::vector<NodeSet>& sets, const std::vector<std::str
 // ---------------------------------------------------------------------------
 // Sections
 
+// Every protocol's name, from the registry (sim/setup/protocol_names.hpp).
+std::vector<std::string_view> protocol_names() {
+  std::vector<std::string_view> names;
+  for (const Protocol& p : protocols()) names.push_back(p.name);
+  return names;
+}
+
 // Where the first scenario format kept the protocols' timing: in "cluster", under
 // Paxos names, which the zk protocol read as its tick (heartbeat) and half its
 // session timeout (election_timeout). Still read, with exactly that meaning, in a
@@ -343,7 +352,7 @@ void read_cluster(const json& node, ClusterSpec& c, OldTimes& old, Errors& error
                   "heartbeat", "election_timeout"},
                  errors);
   f.integer("replicas", 1, 9, c.replicas);
-  f.choice("protocol", {"paxos", "zk"}, c.protocol);
+  f.choice("protocol", protocol_names(), c.protocol);
   f.choice("store", {"sqlite", "cassandra"}, c.store);
   f.integer("max_log_size", 1, kInt64Max, c.max_log_size);
   f.integer("checkpoint_interval", 1, kInt64Max, c.checkpoint_interval);
@@ -415,6 +424,15 @@ void read_zk(const json& node, ZkSettings& z, Errors& errors) {
   const Fields f(node, "zk", {"session_timeout", "tick"}, errors);
   f.duration("session_timeout", z.session_timeout_us, true);
   f.duration("tick", z.tick_us, true);
+}
+
+// The reader of each settings section the registry names. A protocol added to the
+// registry without one here fails the first scenario it reads (a test reads one per
+// protocol), rather than silently ignoring its section.
+void read_settings_section(std::string_view section, const json& node, ClusterSpec& c, Errors& errors) {
+  if (section == "paxos") return read_paxos(node, c.paxos, errors);
+  if (section == "zk") return read_zk(node, c.zk, errors);
+  FL_ASSERT(false, "no reader for the settings section \"" + std::string(section) + "\"");
 }
 
 void check_settings(const ClusterSpec& c, const SettingPaths& paths, bool old_form, Errors& errors) {
@@ -822,10 +840,11 @@ void read_faults(const json& node, const FaultContext& ctx, std::vector<TimedFau
 // Sections are read in dependency order: node names need the replica count, and
 // fault times need duration and quiesce.
 void read_scenario(const json& root, Scenario& s, Errors& errors) {
-  const Fields f(root, "",
-                 {"name", "description", "cluster", "paxos", "zk", "network", "workload", "faults", "nemesis",
-                  "duration", "quiesce", "expect"},
-                 errors);
+  std::vector<std::string_view> known = {"name",    "description", "cluster",  "network", "workload",
+                                         "faults",  "nemesis",     "duration", "quiesce", "expect"};
+  std::ptrdiff_t after_cluster = 3;  // each protocol's section, listed after "cluster"
+  for (const Protocol& p : protocols()) known.insert(known.begin() + after_cluster++, p.settings_section);
+  const Fields f(root, "", known, errors);
   if (!f.is_object()) return;
   if (f.require("name")) f.text("name", s.name);
   if (f.get("name") && f.get("name")->is_string() && s.name.empty()) errors.fail("name", "must not be empty");
@@ -834,10 +853,15 @@ void read_scenario(const json& root, Scenario& s, Errors& errors) {
   f.duration("quiesce", s.quiesce_us);
   OldTimes old;
   if (const json* c = f.get("cluster")) read_cluster(*c, s.cluster, old, errors);
+  bool has_sections = false;
+  for (const Protocol& p : protocols()) has_sections = has_sections || f.get(p.settings_section);
   SettingPaths paths;
-  apply_old_times(old, f.get("paxos") || f.get("zk"), s.cluster, paths, errors);
-  if (const json* p = f.get("paxos")) read_paxos(*p, s.cluster.paxos, errors);
-  if (const json* z = f.get("zk")) read_zk(*z, s.cluster.zk, errors);
+  apply_old_times(old, has_sections, s.cluster, paths, errors);
+  for (const Protocol& p : protocols()) {
+    if (const json* section = f.get(p.settings_section)) {
+      read_settings_section(p.settings_section, *section, s.cluster, errors);
+    }
+  }
   check_settings(s.cluster, paths, old.any(), errors);
   if (const json* n = f.get("network")) read_network(*n, s.network, errors);
   if (const json* w = f.get("workload")) read_workload(*w, s.cluster.replicas, s.workload, errors);
