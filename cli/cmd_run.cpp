@@ -48,10 +48,10 @@ void print_header(const sim::Scenario& s, const sim::RunOptions& o, const std::s
   std::printf("seed: %llu\n", static_cast<unsigned long long>(o.seed));
   std::printf("scenario: %s (%s)\n", s.name.c_str(), path.c_str());
   std::printf("cluster: protocol=%s store=%s replicas=%d max_log_size=%lld checkpoint_interval=%lld "
-              "batch_size_max=%d heartbeat=%s election_timeout=%s\n",
+              "batch_size_max=%d %s\n",
               c.protocol.c_str(), c.store.c_str(), c.replicas, static_cast<long long>(c.max_log_size),
               static_cast<long long>(c.checkpoint_interval), c.batch_size_max,
-              sim::format_duration(c.heartbeat_us).c_str(), sim::format_duration(c.election_timeout_us).c_str());
+              sim::protocol_settings_text(c).c_str());
   if (c.store == "cassandra") std::printf("cassandra: %s\n", o.cassandra.c_str());
   std::printf("network: latency=%s jitter=%s loss=%g duplicate=%g reorder=%g reorder_delay=%s\n",
               sim::format_duration(n.latency_us).c_str(), sim::format_duration(n.jitter_us).c_str(), n.loss,

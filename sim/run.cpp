@@ -75,7 +75,7 @@ std::vector<std::string> lane_names(const Endpoints& endpoints) {
 InvariantContext invariant_context(const Scenario& scenario) {
   InvariantContext c;
   c.protocol = scenario.cluster.protocol;
-  c.zk = is_zk_protocol(scenario.cluster.protocol);
+  c.zk = needs_zookeeper(scenario.cluster.protocol);
   c.replicas = scenario.cluster.replicas;
   c.max_log_size = scenario.cluster.max_log_size;
   c.batch_size_max = scenario.cluster.batch_size_max;

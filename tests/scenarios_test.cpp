@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -36,6 +37,18 @@ TEST_P(ShippedScenario, passes_its_expectations_on_seeds_1_to_4) {
           << GetParam() << " seed " << seed << ": " << c.name << ": " << c.detail;
     }
     EXPECT_GT(result.figures.committed, 0) << GetParam() << " seed " << seed << " committed nothing";
+  }
+}
+
+// The shipped files show the current form: protocol timings in their "paxos" and
+// "zk" sections, not under the old Paxos names in "cluster" (which still parse).
+TEST_P(ShippedScenario, keeps_protocol_settings_in_their_sections) {
+  std::ifstream in(std::string(FL_SOURCE_DIR) + "/scenarios/" + GetParam());
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.find("\"cluster\"") == std::string::npos) continue;
+    EXPECT_EQ(line.find("\"heartbeat\""), std::string::npos) << GetParam() << ": " << line;
+    EXPECT_EQ(line.find("\"election_timeout\""), std::string::npos) << GetParam() << ": " << line;
   }
 }
 

@@ -14,6 +14,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "rsm/core/assert.hpp"
+#include "sim/setup/protocol_names.hpp"
+#include "sim/zookeeper/service.hpp"
+
 namespace fl::sim {
 namespace {
 
@@ -325,28 +329,136 @@ bool check_disjoint(const std::vector<NodeSet>& sets, const std::vector<std::str
 // ---------------------------------------------------------------------------
 // Sections
 
-void read_cluster(const json& node, ClusterSpec& c, Errors& errors) {
+// Every protocol's name, from the registry (sim/setup/protocol_names.hpp).
+std::vector<std::string_view> protocol_names() {
+  std::vector<std::string_view> names;
+  for (const Protocol& p : protocols()) names.push_back(p.name);
+  return names;
+}
+
+// Where the first scenario format kept the protocols' timing: in "cluster", under
+// Paxos names, which the zk protocol read as its tick (heartbeat) and half its
+// session timeout (election_timeout). Still read, with exactly that meaning, in a
+// file without per-protocol sections.
+struct OldTimes {
+  std::optional<Micros> heartbeat_us;
+  std::optional<Micros> election_timeout_us;
+  bool any() const { return heartbeat_us || election_timeout_us; }
+};
+
+void read_cluster(const json& node, ClusterSpec& c, OldTimes& old, Errors& errors) {
   const Fields f(node, "cluster",
                  {"replicas", "protocol", "store", "max_log_size", "checkpoint_interval", "batch_size_max",
                   "heartbeat", "election_timeout"},
                  errors);
   f.integer("replicas", 1, 9, c.replicas);
-  f.choice("protocol", {"paxos", "zk"}, c.protocol);
+  f.choice("protocol", protocol_names(), c.protocol);
   f.choice("store", {"sqlite", "cassandra"}, c.store);
   f.integer("max_log_size", 1, kInt64Max, c.max_log_size);
   f.integer("checkpoint_interval", 1, kInt64Max, c.checkpoint_interval);
   f.integer("batch_size_max", 1, 65535, c.batch_size_max);  // the simulator packs batch positions in 16 bits
-  f.duration("heartbeat", c.heartbeat_us, true);
-  f.duration("election_timeout", c.election_timeout_us, true);
+  if (const json* h = f.get("heartbeat")) old.heartbeat_us = read_duration(*h, f.at("heartbeat"), true, errors);
+  if (const json* e = f.get("election_timeout")) {
+    old.election_timeout_us = read_duration(*e, f.at("election_timeout"), true, errors);
+  }
   // A checkpoint must come before the log fills up, or the log bound cannot hold.
   if (c.checkpoint_interval >= c.max_log_size) {
     const std::string limits = "checkpoint_interval (" + std::to_string(c.checkpoint_interval) +
                                ") must be less than max_log_size (" + std::to_string(c.max_log_size) + ")";
     errors.fail(f.at(f.get("checkpoint_interval") ? "checkpoint_interval" : "max_log_size"), limits);
   }
-  if (c.election_timeout_us <= c.heartbeat_us) {
-    errors.fail(f.at("election_timeout"), "must be longer than heartbeat (" + format_duration(c.heartbeat_us) +
-                                              "), or a healthy leader is deposed between heartbeats");
+}
+
+// The field paths the protocol settings' checks report, which differ between the
+// sections and the old names in "cluster".
+struct SettingPaths {
+  std::string heartbeat = "paxos.heartbeat";
+  std::string election_timeout = "paxos.election_timeout";
+  std::string tick = "zk.tick";
+  std::string session_timeout = "zk.session_timeout";
+};
+
+// What to write instead of the old names: the sections that mean the same.
+std::string sections_text(const ClusterSpec& c) {
+  return "\"paxos\": {\"heartbeat\": \"" + format_duration(c.paxos.heartbeat_us) + "\", \"election_timeout\": \"" +
+         format_duration(c.paxos.election_timeout_us) + "\"}, \"zk\": {\"session_timeout\": \"" +
+         format_duration(c.zk.session_timeout_us) + "\", \"tick\": \"" + format_duration(c.zk.tick_us) + "\"}";
+}
+
+// The old names, given the meaning they always had: one setting for both protocols.
+// Beside a section they are an error, since which protocol they then meant is unclear.
+void apply_old_times(const OldTimes& old, bool has_sections, ClusterSpec& c, SettingPaths& paths, Errors& errors) {
+  if (!old.any()) return;
+  const std::string name = old.heartbeat_us ? "heartbeat" : "election_timeout";
+  if (old.heartbeat_us) c.paxos.heartbeat_us = c.zk.tick_us = *old.heartbeat_us;
+  if (old.election_timeout_us) {
+    c.paxos.election_timeout_us = *old.election_timeout_us;
+    c.zk.session_timeout_us = 2 * *old.election_timeout_us;
+  }
+  if (has_sections) {
+    errors.fail(child("cluster", name), "the old place of a protocol setting, not allowed beside a \"paxos\" or "
+                                        "\"zk\" section (which protocol would it set?); in sections the old names "
+                                        "mean " + sections_text(c));
+    return;
+  }
+  paths = {"cluster.heartbeat", "cluster.election_timeout", "cluster.heartbeat", "cluster.election_timeout"};
+}
+
+void read_paxos(const json& node, PaxosSettings& p, Errors& errors) {
+  const Fields f(node, "paxos", {"heartbeat", "election_timeout"}, errors);
+  f.duration("heartbeat", p.heartbeat_us, true);
+  f.duration("election_timeout", p.election_timeout_us, true);
+}
+
+void read_zk(const json& node, ZkSettings& z, Errors& errors) {
+  // Before the generic unknown-field message: these two are the Paxos names the zk
+  // settings had in "cluster", the likeliest slip, and deserve a precise answer.
+  for (const char* paxos_name : {"election_timeout", "heartbeat"}) {
+    if (node.is_object() && node.contains(paxos_name)) {
+      errors.fail(child("zk", paxos_name),
+                  "a Paxos setting, not one of the zk protocol's (session_timeout, tick): its leader is replaced "
+                  "when its ZooKeeper session expires; write \"zk\": {\"session_timeout\": ...} or put it in "
+                  "\"paxos\"");
+    }
+  }
+  const Fields f(node, "zk", {"session_timeout", "tick"}, errors);
+  f.duration("session_timeout", z.session_timeout_us, true);
+  f.duration("tick", z.tick_us, true);
+}
+
+// The reader of each settings section the registry names. A protocol added to the
+// registry without one here fails the first scenario it reads (a test reads one per
+// protocol), rather than silently ignoring its section.
+void read_settings_section(std::string_view section, const json& node, ClusterSpec& c, Errors& errors) {
+  if (section == "paxos") return read_paxos(node, c.paxos, errors);
+  if (section == "zk") return read_zk(node, c.zk, errors);
+  FL_ASSERT(false, "no reader for the settings section \"" + std::string(section) + "\"");
+}
+
+void check_settings(const ClusterSpec& c, const SettingPaths& paths, bool old_form, Errors& errors) {
+  if (c.paxos.election_timeout_us <= c.paxos.heartbeat_us) {
+    errors.fail(paths.election_timeout, "must be longer than heartbeat (" + format_duration(c.paxos.heartbeat_us) +
+                                            "), or a healthy leader is deposed between heartbeats");
+  }
+  // The simulated server grants a session timeout within its bounds only (2 and 20
+  // of its ticks); anything else would quietly run with a different timeout.
+  const zkserver::SessionTable server(zkserver::ServiceConfig{}.sessions);
+  const Micros timeout_us = c.zk.session_timeout_us;
+  if (server.negotiate(timeout_us) != timeout_us) {
+    const std::string range = "between " + format_duration(server.negotiate(0)) + " and " +
+                              format_duration(server.negotiate(kDurationMax)) +
+                              " (what the simulated ZooKeeper server grants)";
+    ClusterSpec granted = c;
+    granted.zk.session_timeout_us = server.negotiate(timeout_us);
+    errors.fail(paths.session_timeout,
+                old_form ? "gives the zk protocol a session timeout of twice this, " + format_duration(timeout_us) +
+                               ", which must be " + range + "; write the sections instead, e.g. " +
+                               sections_text(granted)
+                         : "must be " + range + ", got " + in_quotes(format_duration(timeout_us)));
+  }
+  if (c.zk.tick_us >= timeout_us) {
+    errors.fail(paths.tick, "must be shorter than the session timeout (" + format_duration(timeout_us) +
+                                "), or a replica acts less than once a session");
   }
 }
 
@@ -728,17 +840,29 @@ void read_faults(const json& node, const FaultContext& ctx, std::vector<TimedFau
 // Sections are read in dependency order: node names need the replica count, and
 // fault times need duration and quiesce.
 void read_scenario(const json& root, Scenario& s, Errors& errors) {
-  const Fields f(root, "",
-                 {"name", "description", "cluster", "network", "workload", "faults", "nemesis", "duration",
-                  "quiesce", "expect"},
-                 errors);
+  std::vector<std::string_view> known = {"name",    "description", "cluster",  "network", "workload",
+                                         "faults",  "nemesis",     "duration", "quiesce", "expect"};
+  std::ptrdiff_t after_cluster = 3;  // each protocol's section, listed after "cluster"
+  for (const Protocol& p : protocols()) known.insert(known.begin() + after_cluster++, p.settings_section);
+  const Fields f(root, "", known, errors);
   if (!f.is_object()) return;
   if (f.require("name")) f.text("name", s.name);
   if (f.get("name") && f.get("name")->is_string() && s.name.empty()) errors.fail("name", "must not be empty");
   f.text("description", s.description);
   f.duration("duration", s.duration_us, true);
   f.duration("quiesce", s.quiesce_us);
-  if (const json* c = f.get("cluster")) read_cluster(*c, s.cluster, errors);
+  OldTimes old;
+  if (const json* c = f.get("cluster")) read_cluster(*c, s.cluster, old, errors);
+  bool has_sections = false;
+  for (const Protocol& p : protocols()) has_sections = has_sections || f.get(p.settings_section);
+  SettingPaths paths;
+  apply_old_times(old, has_sections, s.cluster, paths, errors);
+  for (const Protocol& p : protocols()) {
+    if (const json* section = f.get(p.settings_section)) {
+      read_settings_section(p.settings_section, *section, s.cluster, errors);
+    }
+  }
+  check_settings(s.cluster, paths, old.any(), errors);
   if (const json* n = f.get("network")) read_network(*n, s.network, errors);
   if (const json* w = f.get("workload")) read_workload(*w, s.cluster.replicas, s.workload, errors);
   if (const json* e = f.get("expect")) read_expect(*e, s.expect, errors);

@@ -17,7 +17,24 @@
 
 namespace fl::sim {
 
-// The replicas under test and the protocol parameters they run with (JSON "cluster").
+// The Multi-Paxos protocol's own settings (JSON "paxos"): a leader's heartbeat, and
+// how long a replica hears none before it campaigns.
+struct PaxosSettings {
+  Micros heartbeat_us = 50 * kMillis;
+  Micros election_timeout_us = 300 * kMillis;
+};
+
+// The ZooKeeper-coordinated protocol's own settings (JSON "zk"). It has no election
+// timeout: a leader is replaced when its ZooKeeper session expires.
+struct ZkSettings {
+  Micros session_timeout_us = 600 * kMillis;  // asked of ZooKeeper when a replica opens its session
+  Micros tick_us = 50 * kMillis;              // the replica's own timer: retries, batching, re-reads
+};
+
+// The replicas under test (JSON "cluster", the settings every protocol shares) and
+// each protocol's own settings (JSON "paxos", "zk"). Both protocols' settings are
+// always there, so a scenario runs under either (`--protocol`); a run uses those of
+// its protocol and ignores the other's.
 struct ClusterSpec {
   int replicas = 3;
   std::string protocol = "paxos";
@@ -25,8 +42,8 @@ struct ClusterSpec {
   std::int64_t max_log_size = 400;        // requests a replica may hold in memory or on disk
   std::int64_t checkpoint_interval = 100;  // executed requests between checkpoints
   int batch_size_max = 16;                 // requests per log slot
-  Micros heartbeat_us = 50 * kMillis;
-  Micros election_timeout_us = 300 * kMillis;
+  PaxosSettings paxos;
+  ZkSettings zk;
 };
 
 // The simulated network's behaviour from the start of the run (JSON "network");

@@ -145,7 +145,9 @@ TEST(Scenario, every_section_is_read_into_its_struct) {
   const Scenario s = parse_ok(R"({
     "name": "full", "description": "all fields",
     "cluster": {"replicas": 5, "protocol": "zk", "store": "cassandra", "max_log_size": 40,
-                "checkpoint_interval": 10, "batch_size_max": 4, "heartbeat": "20ms", "election_timeout": "200ms"},
+                "checkpoint_interval": 10, "batch_size_max": 4},
+    "paxos": {"heartbeat": "20ms", "election_timeout": "200ms"},
+    "zk": {"session_timeout": "900ms", "tick": "30ms"},
     "network": {"latency": "2ms", "jitter": "1ms", "loss": 0.1, "duplicate": 0, "reorder": 1, "reorder_delay": "5ms"},
     "workload": {"clients": 2, "keys": 3, "mix": {"append": 0.75, "read": 0.25}, "rate_hz": 12.5,
                  "targets": ["r4", "r0"],
@@ -162,8 +164,10 @@ TEST(Scenario, every_section_is_read_into_its_struct) {
   EXPECT_EQ(s.cluster.store, "cassandra");
   EXPECT_EQ(s.cluster.checkpoint_interval, 10);
   EXPECT_EQ(s.cluster.batch_size_max, 4);
-  EXPECT_EQ(s.cluster.heartbeat_us, 20 * kMillis);
-  EXPECT_EQ(s.cluster.election_timeout_us, 200 * kMillis);
+  EXPECT_EQ(s.cluster.paxos.heartbeat_us, 20 * kMillis);
+  EXPECT_EQ(s.cluster.paxos.election_timeout_us, 200 * kMillis);
+  EXPECT_EQ(s.cluster.zk.session_timeout_us, 900 * kMillis);
+  EXPECT_EQ(s.cluster.zk.tick_us, 30 * kMillis);
   EXPECT_EQ(s.network.latency_us, 2 * kMillis);
   EXPECT_DOUBLE_EQ(s.network.reorder, 1.0);
   EXPECT_EQ(s.network.reorder_delay_us, 5 * kMillis);
@@ -264,6 +268,66 @@ TEST(Scenario, a_fault_exactly_at_the_end_is_allowed) {
 
 // ---------------------------------------------------------------------------
 // Rejected input
+
+// ---------------------------------------------------------------------------
+// Per-protocol sections and the old names in "cluster"
+
+TEST(ScenarioSections, defaults_are_the_timings_both_protocols_always_ran_with) {
+  const Scenario s = parse_ok(R"({"name": "t"})");
+  EXPECT_EQ(s.cluster.paxos.heartbeat_us, 50 * kMillis);
+  EXPECT_EQ(s.cluster.paxos.election_timeout_us, 300 * kMillis);
+  EXPECT_EQ(s.cluster.zk.session_timeout_us, 600 * kMillis);
+  EXPECT_EQ(s.cluster.zk.tick_us, 50 * kMillis);
+}
+
+TEST(ScenarioSections, the_section_of_the_protocol_not_run_is_read_and_kept) {
+  // Documented: a paxos scenario's "zk" section is validated and applies under --protocol zk.
+  const Scenario s = parse_ok(with(R"("cluster": {"protocol": "paxos"}, "zk": {"session_timeout": "1s"})"));
+  EXPECT_EQ(s.cluster.zk.session_timeout_us, 1 * kSeconds);
+  EXPECT_EQ(s.cluster.zk.tick_us, 50 * kMillis);
+}
+
+TEST(ScenarioSections, old_names_in_cluster_keep_their_meaning_for_both_protocols) {
+  const Scenario s = parse_ok(with(R"("cluster": {"protocol": "zk", "heartbeat": "40ms", "election_timeout": "450ms"})"));
+  EXPECT_EQ(s.cluster.paxos.heartbeat_us, 40 * kMillis);
+  EXPECT_EQ(s.cluster.paxos.election_timeout_us, 450 * kMillis);
+  EXPECT_EQ(s.cluster.zk.tick_us, 40 * kMillis);              // the heartbeat was the zk tick
+  EXPECT_EQ(s.cluster.zk.session_timeout_us, 900 * kMillis);  // and the session twice the election timeout
+}
+
+TEST(ScenarioSections, old_names_beside_a_section_are_an_error_that_says_what_to_write) {
+  const auto e = parse_error(with(R"("cluster": {"election_timeout": "400ms"}, "zk": {"tick": "20ms"})"));
+  EXPECT_EQ(e.file, "test.json");
+  EXPECT_EQ(e.field, "cluster.election_timeout");
+  EXPECT_TRUE(contains(e.reason, R"("paxos": {"heartbeat": "50ms", "election_timeout": "400ms"})")) << e.reason;
+  EXPECT_TRUE(contains(e.reason, R"("zk": {"session_timeout": "800ms")")) << e.reason;
+}
+
+TEST(ScenarioSections, a_misspelt_key_in_a_section_names_file_and_field) {
+  auto e = parse_error(with(R"("paxos": {"heartbeet": "50ms"})"));
+  EXPECT_EQ(e.message(), R"(test.json: paxos.heartbeet: unknown field (did you mean "heartbeat"?))");
+  e = parse_error(with(R"("zk": {"session_timout": "1s"})"));
+  EXPECT_EQ(e.message(), R"(test.json: zk.session_timout: unknown field (did you mean "session_timeout"?))");
+  e = parse_error(with(R"("zk": {"election_timeout": "300ms"})"));
+  EXPECT_EQ(e.field, "zk.election_timeout");
+  EXPECT_TRUE(contains(e.reason, "session_timeout")) << e.reason;
+  e = parse_error(with(R"("paxos": {"session_timeout": "1s"})"));
+  EXPECT_EQ(e.field, "paxos.session_timeout");
+}
+
+TEST(ScenarioSections, settings_are_checked_where_they_are_written) {
+  EXPECT_EQ(parse_error(with(R"("paxos": {"heartbeat": "300ms"})")).field, "paxos.election_timeout");
+  EXPECT_EQ(parse_error(with(R"("cluster": {"heartbeat": "300ms"})")).field, "cluster.election_timeout");
+  // The simulated server grants 200ms..2s; anything else would quietly be clamped.
+  auto e = parse_error(with(R"("zk": {"session_timeout": "3s"})"));
+  EXPECT_EQ(e.message(), "test.json: zk.session_timeout: must be between 200ms and 2s (what the simulated "
+                         "ZooKeeper server grants), got \"3s\"");
+  e = parse_error(with(R"("cluster": {"election_timeout": "1500ms"})"));
+  EXPECT_EQ(e.field, "cluster.election_timeout");
+  EXPECT_TRUE(contains(e.reason, "3s")) << e.reason;
+  EXPECT_EQ(parse_error(with(R"("zk": {"tick": "600ms"})")).field, "zk.tick");
+  EXPECT_EQ(parse_error(with(R"("zk": {"tick": "0s"})")).field, "zk.tick");
+}
 
 TEST(ScenarioError, message_is_file_field_reason) {
   EXPECT_EQ((ScenarioError{"a.json", "cluster.replicas", "expected an integer"}).message(),

@@ -32,9 +32,16 @@ ojson cluster_json(const ClusterSpec& c) {
           {"store", c.store},
           {"max_log_size", c.max_log_size},
           {"checkpoint_interval", c.checkpoint_interval},
-          {"batch_size_max", c.batch_size_max},
-          {"heartbeat", duration(c.heartbeat_us)},
-          {"election_timeout", duration(c.election_timeout_us)}};
+          {"batch_size_max", c.batch_size_max}};
+}
+
+// Both protocols' sections are always written, so the file runs under either.
+ojson paxos_json(const PaxosSettings& p) {
+  return {{"heartbeat", duration(p.heartbeat_us)}, {"election_timeout", duration(p.election_timeout_us)}};
+}
+
+ojson zk_json(const ZkSettings& z) {
+  return {{"session_timeout", duration(z.session_timeout_us)}, {"tick", duration(z.tick_us)}};
 }
 
 ojson network_json(const NetworkSpec& n) {
@@ -295,8 +302,10 @@ void compare_cluster(Differences& d, const ClusterSpec& a, const ClusterSpec& b)
   d.field("cluster.max_log_size", a.max_log_size, b.max_log_size);
   d.field("cluster.checkpoint_interval", a.checkpoint_interval, b.checkpoint_interval);
   d.field("cluster.batch_size_max", a.batch_size_max, b.batch_size_max);
-  d.field("cluster.heartbeat", a.heartbeat_us, b.heartbeat_us);
-  d.field("cluster.election_timeout", a.election_timeout_us, b.election_timeout_us);
+  d.field("paxos.heartbeat", a.paxos.heartbeat_us, b.paxos.heartbeat_us);
+  d.field("paxos.election_timeout", a.paxos.election_timeout_us, b.paxos.election_timeout_us);
+  d.field("zk.session_timeout", a.zk.session_timeout_us, b.zk.session_timeout_us);
+  d.field("zk.tick", a.zk.tick_us, b.zk.tick_us);
 }
 
 void compare_workload(Differences& d, const WorkloadSpec& a, const WorkloadSpec& b) {
@@ -360,6 +369,8 @@ std::string write_scenario(const Scenario& s) {
       {"name", s.name},
       {"description", s.description},
       {"cluster", cluster_json(s.cluster)},
+      {"paxos", paxos_json(s.cluster.paxos)},
+      {"zk", zk_json(s.cluster.zk)},
       {"network", network_json(s.network)},
       {"workload", workload_json(s.workload)}};
   const std::vector<std::pair<std::string, ojson>> tail = {

@@ -60,7 +60,9 @@ TEST(ScenarioWrite, every_shipped_scenario_reads_back_equal_and_runs_to_the_same
 constexpr const char* kEverything = R"({
   "name": "everything", "description": "all fields",
   "cluster": {"replicas": 5, "protocol": "zk", "store": "sqlite", "max_log_size": 77, "checkpoint_interval": 11,
-              "batch_size_max": 3, "heartbeat": "40ms", "election_timeout": "1.5s"},
+              "batch_size_max": 3},
+  "paxos": {"heartbeat": "40ms", "election_timeout": "1.5s"},
+  "zk": {"session_timeout": "1100ms", "tick": "70ms"},
   "network": {"latency": "2ms", "jitter": "250us", "loss": 0.01, "duplicate": 0.02, "reorder": 0.3,
               "reorder_delay": "7ms"},
   "workload": {"clients": 7, "keys": 3, "mix": {"append": 0.25, "read_all": 0.75}, "rate_hz": 12.5,
@@ -100,6 +102,24 @@ TEST(ScenarioWrite, every_field_and_fault_kind_survives_the_round_trip) {
   // Durations in format_duration's style, probabilities as numbers.
   EXPECT_NE(text.find(R"("election_timeout": "1500ms")"), std::string::npos) << text;
   EXPECT_NE(text.find(R"("mix": {"insert": 0.0, "append": 0.25, "read": 0.0, "read_all": 0.75})"), std::string::npos);
+}
+
+TEST(ScenarioWrite, protocol_settings_are_written_in_their_sections_and_old_names_read_back_as_sections) {
+  const Scenario old_form =
+      parsed(R"({"name": "o", "cluster": {"protocol": "zk", "heartbeat": "40ms", "election_timeout": "350ms"}})");
+  const std::string text = write_scenario(old_form);
+  EXPECT_NE(text.find(R"(  "paxos": {"heartbeat": "40ms", "election_timeout": "350ms"},)"), std::string::npos) << text;
+  EXPECT_NE(text.find(R"(  "zk": {"session_timeout": "700ms", "tick": "40ms"},)"), std::string::npos) << text;
+  // The cluster line holds the shared settings only.
+  EXPECT_NE(text.find(R"("cluster": {"replicas": 3, "protocol": "zk", "store": "sqlite", "max_log_size": 400, )"
+                      R"("checkpoint_interval": 100, "batch_size_max": 16},)"),
+            std::string::npos)
+      << text;
+  EXPECT_EQ(join(scenario_differences(old_form, parsed(text))), "") << text;
+  Scenario other = old_form;
+  other.cluster.zk.tick_us += 1;
+  other.cluster.paxos.heartbeat_us += 1;
+  EXPECT_EQ(join(scenario_differences(old_form, other)), "paxos.heartbeat, zk.tick");
 }
 
 TEST(ScenarioWrite, classic_nemesis_and_after_heal_defaults_round_trip) {

@@ -1,51 +1,46 @@
 #include "sim/setup/protocol_names.hpp"
 
-#include <string_view>
-
 namespace fl::sim {
 namespace {
 
 constexpr std::string_view kBug = "-bug-";
 
-// A protocol name's variant part: "paxos-bug-skip-adoption" -> "skip-adoption".
-std::optional<std::string> variant_of(const std::string& protocol, std::string_view base) {
-  if (protocol == base) return std::string();
-  const std::string prefix = std::string(base) + std::string(kBug);
-  if (!protocol.starts_with(prefix)) return std::nullopt;
-  return protocol.substr(prefix.size());
-}
-
 }  // namespace
 
-// Paxos and its planted bugs, selectable by name so that a user (and the tests) can
-// watch the checks catch a real protocol bug end to end.
-std::optional<paxos::Mutation> paxos_variant(const std::string& protocol) {
-  const auto name = variant_of(protocol, "paxos");
-  if (!name) return std::nullopt;
-  if (name->empty()) return paxos::Mutation::kNone;
-  for (const auto& v : paxos::variants()) {
-    if (v.info.name == *name) return v.mutation;
+const Protocol* find_protocol(std::string_view name) {
+  for (const Protocol& p : protocols()) {
+    if (p.name == name) return &p;
+  }
+  return nullptr;
+}
+
+std::optional<ProtocolChoice> resolve_protocol(std::string_view name) {
+  const auto [base, variant] = split_protocol(std::string(name));
+  const Protocol* protocol = find_protocol(base);
+  if (!protocol) return std::nullopt;
+  if (variant.empty()) {
+    // "paxos-bug-" names no variant; only the bare name selects the correct protocol.
+    if (name != protocol->name) return std::nullopt;
+    return ProtocolChoice{protocol, ""};
+  }
+  for (const VariantInfo& v : protocol->variants) {
+    if (v.name == variant) return ProtocolChoice{protocol, variant};
   }
   return std::nullopt;
 }
 
-// The zk protocol and its planted bugs.
-std::optional<fl::coordinated::ZkMutation> zk_variant(const std::string& protocol) {
-  const auto name = variant_of(protocol, "zk");
-  if (!name) return std::nullopt;
-  if (name->empty()) return fl::coordinated::ZkMutation::kNone;
-  for (const auto& v : fl::coordinated::variants()) {
-    if (v.info.name == *name) return v.mutation;
-  }
-  return std::nullopt;
+bool needs_zookeeper(std::string_view protocol) {
+  const auto choice = resolve_protocol(protocol);
+  return choice && choice->protocol->needs_zookeeper;
 }
 
-bool is_zk_protocol(const std::string& protocol) { return zk_variant(protocol).has_value(); }
+bool is_zk_protocol(const std::string& protocol) { return needs_zookeeper(protocol); }
 
 std::vector<VariantEntry> all_variants() {
   std::vector<VariantEntry> all;
-  for (const auto& v : paxos::variants()) all.push_back({"paxos", v.info});
-  for (const auto& v : fl::coordinated::variants()) all.push_back({"zk", v.info});
+  for (const Protocol& p : protocols()) {
+    for (const VariantInfo& v : p.variants) all.push_back({std::string(p.name), v});
+  }
   return all;
 }
 
@@ -58,6 +53,11 @@ std::pair<std::string, std::string> split_protocol(const std::string& protocol) 
   const auto at = protocol.find(kBug);
   if (at == std::string::npos) return {protocol, ""};
   return {protocol.substr(0, at), protocol.substr(at + kBug.size())};
+}
+
+std::string protocol_settings_text(const ClusterSpec& cluster) {
+  const auto choice = resolve_protocol(cluster.protocol);
+  return choice ? choice->protocol->describe_settings(cluster) : std::string();
 }
 
 }  // namespace fl::sim

@@ -1,26 +1,67 @@
-// The names a run selects a protocol by: "paxos", "zk", and each planted bug as
-// "<protocol>-bug-<name>". A leaf of its own, beside the replica factories
-// (sim/setup/protocols.hpp), so that what only needs a name (the World: does this run
-// have a ZooKeeper node?) does not depend on building replicas.
+// The protocol registry: every protocol a run can select, with what the rest of the
+// code needs to know about it (its name, whether it runs with a ZooKeeper node, the
+// scenario-file section of its own settings, its planted bugs, how to build a
+// replica). Code outside the registry asks it instead of comparing protocol names.
+// A leaf apart from the replica factories (sim/setup/protocols.hpp), so that what
+// only needs a name (the World: does this run have a ZooKeeper node?) does not
+// depend on building replicas; the table itself is defined in protocols.cpp.
+//
+// A run selects a protocol by its name ("paxos", "zk") and a planted bug as
+// "<protocol>-bug-<variant>" (what --variant NAME builds).
 #pragma once
 
+#include <memory>
 #include <optional>
+#include <span>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
+#include "rsm/core/replica.hpp"
 #include "rsm/core/variant.hpp"
-#include "rsm/paxos/variants.hpp"
-#include "rsm/coordinated/variants.hpp"
+#include "sim/scenario/scenario.hpp"
 
 namespace fl::sim {
 
-// The Paxos variant `protocol` names: kNone for "paxos", a planted bug for
-// "paxos-bug-<name>", nullopt if it names no Paxos variant.
-std::optional<paxos::Mutation> paxos_variant(const std::string& protocol);
+// Builds replica `id` of `cluster` around `app`, with the planted bug `variant`
+// planted ("" for none, otherwise one of the protocol's variants).
+using MakeReplica = std::unique_ptr<Replica> (*)(const ClusterSpec& cluster, std::string_view variant, NodeId id,
+                                                 std::unique_ptr<Replicable> app);
 
-// The zk variant `protocol` names, in the same way.
-std::optional<fl::coordinated::ZkMutation> zk_variant(const std::string& protocol);
+// One protocol of the registry.
+struct Protocol {
+  std::string_view name;              // "paxos", "zk": cluster.protocol and --protocol
+  std::string_view summary;           // one line, for listings
+  bool needs_zookeeper = false;       // runs with a simulated ZooKeeper node on the network
+  std::string_view settings_section;  // the scenario file's section of its own settings (scenarios/README.md)
+  std::vector<VariantInfo> variants;  // its planted bugs, in listing order (rsm/*/variants.cpp)
+  MakeReplica make_replica = nullptr;
+  // Its own settings as the run's header prints them: "heartbeat=50ms election_timeout=300ms".
+  std::string (*describe_settings)(const ClusterSpec& cluster) = nullptr;
+};
+
+// Every protocol, in listing order (paxos first).
+std::span<const Protocol> protocols();
+
+// The protocol named `name` exactly ("paxos"), or null.
+const Protocol* find_protocol(std::string_view name);
+
+// A run's protocol name resolved: the protocol and the planted bug ("" for none).
+struct ProtocolChoice {
+  const Protocol* protocol = nullptr;
+  std::string variant;
+};
+
+// "paxos" -> (paxos, ""), "zk-bug-lead-past-expiry" -> (zk, "lead-past-expiry");
+// nullopt when the name is no protocol or no variant of one.
+std::optional<ProtocolChoice> resolve_protocol(std::string_view name);
+
+// True when `protocol` (a variant too) runs with a ZooKeeper node; false for a name
+// the registry does not know.
+bool needs_zookeeper(std::string_view protocol);
+// The same question under its older name, for callers not yet moved to the above.
+bool is_zk_protocol(const std::string& protocol);
 
 // A planted bug of one protocol, as `faultline variants` lists it. A run selects
 // it as protocol "<protocol>-bug-<name>" (what --variant NAME builds).
@@ -29,7 +70,7 @@ struct VariantEntry {
   VariantInfo info;
 };
 
-// Every planted bug of every protocol, paxos first.
+// Every planted bug of every protocol, in registry order.
 std::vector<VariantEntry> all_variants();
 
 // The protocol name that runs `variant` of `protocol`: ("paxos", "skip-adoption")
@@ -40,7 +81,8 @@ std::string variant_protocol(const std::string& protocol, const std::string& var
 // The inverse: "paxos-bug-skip-adoption" -> ("paxos", "skip-adoption"), "zk" -> ("zk", "").
 std::pair<std::string, std::string> split_protocol(const std::string& protocol);
 
-// True for "zk" and its deliberately broken variants: runs with a ZooKeeper node.
-bool is_zk_protocol(const std::string& protocol);
+// The settings of the protocol `cluster` runs, for a run's header:
+// "heartbeat=50ms election_timeout=300ms" (paxos), "session_timeout=600ms tick=50ms" (zk).
+std::string protocol_settings_text(const ClusterSpec& cluster);
 
 }  // namespace fl::sim
