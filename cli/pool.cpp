@@ -30,11 +30,19 @@ namespace {
 using nlohmann::json;
 
 // In the child: run, write one JSON line to `fd`, exit.
-[[noreturn]] void child_main(const Task& task, int fd) {
+// `drawn`, when given, is the outcome whose timeline the parent held when it started
+// this child: one that does not come before it in report order keeps its timeline
+// to itself, as the parent would drop it anyway.
+[[noreturn]] void child_main(const Task& task, int fd, const sim::RunOutcome* drawn, const std::string& program) {
   int code = 0;
   std::string line;
   try {
-    const sim::RunOutcome outcome = sim::run_scenario(task.scenario, task.options);
+    sim::RunOutcome outcome = sim::run_scenario(task.scenario, task.options);
+    name_run(outcome, task, program);
+    if (outcome.timeline && drawn && !reports::report_before(outcome, *drawn)) {
+      outcome.timeline.reset();
+      outcome.history = {};
+    }
     line = json(outcome).dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
     code = outcome.exit_code();
   } catch (const sim::BadRunOption& e) {
@@ -167,14 +175,34 @@ void name_run(sim::RunOutcome& run, const Task& task, const std::string& program
                                     task.options.cassandra);
 }
 
+namespace {
+
+// The task as a failing run, for asking whether it could come first in report order.
+sim::RunOutcome failing(const Task& task, const std::string& program) {
+  sim::RunOutcome run;
+  name_run(run, task, program);
+  run.crash = "not run yet";
+  run.crash_exit_code = kExitSafety;
+  return run;
+}
+
+}  // namespace
+
 std::vector<sim::RunOutcome> run_pool(const std::vector<Task>& tasks, int jobs, const std::string& label,
                                       const std::string& program) {
   std::vector<sim::RunOutcome> outcomes(tasks.size());
   std::optional<std::size_t> drawn;  // the outcome that keeps its timeline so far
   const auto start = [&](std::size_t item, int write_fd) {
+    const sim::RunOutcome* holder = drawn ? &outcomes[*drawn] : nullptr;
+    Task task = tasks[item];
+    // A run that could not come before the held one even if it failed need not
+    // record a timeline at all (once a sweep holds a failing run, later seeds don't).
+    if (task.options.record_timeline && holder && !reports::report_before(failing(task, program), *holder)) {
+      task.options.record_timeline = false;
+    }
     const pid_t pid = ::fork();
     if (pid < 0) throw std::runtime_error("fork failed");
-    if (pid == 0) child_main(tasks[item], write_fd);
+    if (pid == 0) child_main(task, write_fd, holder, program);
     return pid;
   };
   const auto done = [&](std::size_t item, const std::string& output, int status, double wall_s) {

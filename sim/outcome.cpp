@@ -1,6 +1,7 @@
 #include "sim/outcome.hpp"
 
 #include <nlohmann/json.hpp>
+#include <stdexcept>
 
 #include "sim/exit_codes.hpp"
 #include "sim/observe/trace.hpp"
@@ -80,28 +81,56 @@ std::vector<Row> rows_of(const json& j) {
   return rows;
 }
 
-json operation_json(const Operation& op) {
-  const Request& q = op.request;
-  const Response& p = op.response;
-  return {q.client.value, q.id.value, static_cast<int>(q.op), q.key, q.value, op.invoke_us, op.complete_us,
-          static_cast<int>(op.outcome), static_cast<int>(p.status), p.events, rows_json(p.rows), op.attempts};
+constexpr std::size_t kOpFields = 10;
+
+// The history as a flat array of kOpFields numbers per operation, and the responses
+// that carry data (reads) apart as [index, events, rows]: as for messages, one array
+// per operation would cost more than the run.
+json history_json(const History& history) {
+  json ops = json::array();
+  ops.get_ref<json::array_t&>().reserve(history.size() * kOpFields);
+  json data = json::array();
+  for (std::size_t i = 0; i < history.size(); ++i) {
+    const Operation& op = history[i];
+    const Request& q = op.request;
+    for (const std::int64_t v :
+         {static_cast<std::int64_t>(q.client.value), static_cast<std::int64_t>(q.id.value),
+          static_cast<std::int64_t>(q.op), static_cast<std::int64_t>(q.key), static_cast<std::int64_t>(q.value),
+          op.invoke_us, op.complete_us, static_cast<std::int64_t>(op.outcome),
+          static_cast<std::int64_t>(op.response.status), static_cast<std::int64_t>(op.attempts)}) {
+      ops.push_back(v);
+    }
+    if (!op.response.events.empty() || !op.response.rows.empty()) {
+      data.push_back({i, op.response.events, rows_json(op.response.rows)});
+    }
+  }
+  return {{"ops", std::move(ops)}, {"data", std::move(data)}};
 }
 
-Operation operation_of(const json& j) {
-  Operation op;
-  op.request.client = ClientId(j.at(0).get<std::uint32_t>());
-  op.request.id = RequestId(j.at(1).get<std::uint64_t>());
-  op.request.op = enum_of<OpKind>(j.at(2));
-  op.request.key = j.at(3);
-  op.request.value = j.at(4);
-  op.invoke_us = j.at(5);
-  op.complete_us = j.at(6);
-  op.outcome = enum_of<Outcome>(j.at(7));
-  op.response.status = enum_of<Status>(j.at(8));
-  op.response.events = j.at(9).get<std::vector<std::int32_t>>();
-  op.response.rows = rows_of(j.at(10));
-  op.attempts = j.at(11);
-  return op;
+History history_of(const json& j) {
+  const json& ops = j.at("ops");
+  if (ops.size() % kOpFields != 0) throw std::invalid_argument("history: not ten numbers per operation");
+  History history(ops.size() / kOpFields);
+  for (std::size_t i = 0; i < history.size(); ++i) {
+    const json* f = &ops[i * kOpFields];
+    Operation& op = history[i];
+    op.request.client = ClientId(f[0].get<std::uint32_t>());
+    op.request.id = RequestId(f[1].get<std::uint64_t>());
+    op.request.op = enum_of<OpKind>(f[2]);
+    op.request.key = f[3].get<std::int32_t>();
+    op.request.value = f[4].get<std::int32_t>();
+    op.invoke_us = f[5].get<Micros>();
+    op.complete_us = f[6].get<Micros>();
+    op.outcome = enum_of<Outcome>(f[7]);
+    op.response.status = enum_of<Status>(f[8]);
+    op.attempts = f[9].get<int>();
+  }
+  for (const auto& d : j.at("data")) {
+    Operation& op = history.at(d.at(0).get<std::size_t>());
+    op.response.events = d.at(1).get<std::vector<std::int32_t>>();
+    op.response.rows = rows_of(d.at(2));
+  }
+  return history;
 }
 
 json refs_json(const std::vector<lin::OpRef>& refs) {
@@ -116,21 +145,34 @@ std::vector<lin::OpRef> refs_of(const json& j) {
   return refs;
 }
 
+// Flat: time, requests held, time, requests held, ...
 json samples_json(const std::vector<LogSample>& samples) {
   json out = json::array();
-  for (const auto& s : samples) out.push_back({s.at_us, s.held});
+  for (const auto& s : samples) {
+    out.push_back(s.at_us);
+    out.push_back(s.held);
+  }
   return out;
 }
 
 std::vector<LogSample> samples_of(const json& j) {
+  if (j.size() % 2 != 0) throw std::invalid_argument("log samples: not pairs");
   std::vector<LogSample> out;
-  for (const auto& s : j) out.push_back({s.at(0).get<Micros>(), s.at(1).get<std::int64_t>()});
+  for (std::size_t i = 0; i < j.size(); i += 2) out.push_back({j[i].get<Micros>(), j[i + 1].get<std::int64_t>()});
   return out;
 }
 
 json timeline_json(const TimelineRecord& t) {
+  // Flat arrays of numbers, five per message: a long run sends a hundred thousand
+  // messages, and one array apiece would cost the pool as much as the run.
   json messages = json::array();
-  for (const auto& m : t.messages) messages.push_back({m.sent_us, m.arrive_us, m.from, m.to, m.kind});
+  messages.get_ref<json::array_t&>().reserve(t.messages.size() * 5);
+  for (const auto& m : t.messages) {
+    for (const std::int64_t v : {m.sent_us, m.arrive_us, static_cast<std::int64_t>(m.from),
+                                 static_cast<std::int64_t>(m.to), static_cast<std::int64_t>(m.kind)}) {
+      messages.push_back(v);
+    }
+  }
   json nodes = json::array();
   for (const auto& n : t.node_events) nodes.push_back({n.at_us, n.node, static_cast<int>(n.change), n.origin});
   json network = json::array();
@@ -154,9 +196,13 @@ TimelineRecord timeline_of(const json& j) {
   t.max_log_size = j.at("max_log_size");
   t.end_us = j.at("end_us");
   t.kinds = j.at("kinds").get<std::vector<std::string>>();
-  for (const auto& m : j.at("messages")) {
-    t.messages.push_back({m.at(0).get<Micros>(), m.at(1).get<Micros>(), m.at(2).get<std::uint32_t>(),
-                          m.at(3).get<std::uint32_t>(), m.at(4).get<std::uint32_t>()});
+  const json& messages = j.at("messages");
+  if (messages.size() % 5 != 0) throw std::invalid_argument("timeline messages: not five numbers each");
+  t.messages.reserve(messages.size() / 5);
+  for (std::size_t i = 0; i < messages.size(); i += 5) {
+    t.messages.push_back({messages[i].get<Micros>(), messages[i + 1].get<Micros>(),
+                          messages[i + 2].get<std::uint32_t>(), messages[i + 3].get<std::uint32_t>(),
+                          messages[i + 4].get<std::uint32_t>()});
   }
   for (const auto& n : j.at("nodes")) {
     t.node_events.push_back({n.at(0).get<Micros>(), n.at(1).get<std::uint32_t>(), enum_of<NodeChange>(n.at(2)),
@@ -198,9 +244,7 @@ void to_json(json& j, const RunOutcome& o) {
                            refs_json(o.counterexample->unplaceable)};
   }
   if (o.timeline) {
-    json history = json::array();
-    for (const auto& op : o.history) history.push_back(operation_json(op));
-    j["history"] = std::move(history);
+    j["history"] = history_json(o.history);
     j["timeline"] = timeline_json(o.timeline->record());
   }
 }
@@ -226,9 +270,7 @@ void from_json(const json& j, RunOutcome& o) {
     o.counterexample = lin::Counterexample{c.at(0).get<std::int32_t>(), refs_of(c.at(1)), refs_of(c.at(2))};
   }
   o.history.clear();
-  if (j.contains("history")) {
-    for (const auto& op : j["history"]) o.history.push_back(operation_of(op));
-  }
+  if (j.contains("history")) o.history = history_of(j["history"]);
   o.timeline.reset();
   if (j.contains("timeline")) o.timeline = std::make_shared<const Timeline>(timeline_of(j["timeline"]));
   o.final_tables.clear();

@@ -69,8 +69,10 @@ int exit_code_of(const std::vector<CheckResult>& checks);
 
 // The outcome as JSON and back, for the worker pool: every field but final_tables;
 // the history only with a timeline (what a report draws needs it; nothing else does,
-// and a sweep's runs need not ship their histories). from_json throws
-// nlohmann::json::exception on a malformed document.
+// and a sweep's runs need not ship their histories). The timeline's messages and
+// the history are flat arrays of numbers, to keep a long run's document cheap to
+// write and read. from_json throws (nlohmann::json::exception or
+// std::invalid_argument) on a malformed document.
 void to_json(nlohmann::json& j, const RunOutcome& outcome);
 void from_json(const nlohmann::json& j, RunOutcome& outcome);
 
