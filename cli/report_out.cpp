@@ -9,7 +9,6 @@
 #include "reports/junit.hpp"
 #include "reports/markdown.hpp"
 #include "reports/merge.hpp"
-#include "rsm/store/store.hpp"
 #include "cli/cli.hpp"
 
 namespace fl::cli {

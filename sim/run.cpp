@@ -2,7 +2,6 @@
 
 #include "rsm/app/replicable.hpp"
 #include "rsm/core/assert.hpp"
-#include "sim/exit_codes.hpp"
 #include "sim/invariants/invariant.hpp"
 #include "sim/setup/protocol_names.hpp"
 #include "sim/setup/protocols.hpp"
