@@ -113,8 +113,8 @@ void name_run(sim::RunOutcome& run, const Task& task, const std::string& program
 
 // Runs every task, `jobs` at a time, each in its own forked process (so a run that
 // aborts on an assertion is reported as a failing seed instead of ending the whole
-// sweep); each child sends its sim::RunOutcome back as JSON (MessagePack bytes). Prints a progress line
-// to stderr, unless `label` is empty. Outcomes come back in task order, named by
+// sweep); each child sends its sim::RunOutcome back as JSON (MessagePack bytes).
+// Prints a progress line to stderr, unless `label` is empty. Outcomes come back in task order, named by
 // name_run. Tasks that record a timeline ship it, and only the outcome that comes
 // first in report order (reports::report_before) among those keeps it: the run
 // index.html shows, held once in memory however many runs there are.
