@@ -98,20 +98,6 @@ std::string command_line(int argc, char** argv);
 // options.cassandra_replication from FL_CASSANDRA_REPLICATION.
 void apply_cassandra_options(const Args& args, sim::RunOptions& options);
 
-// The outcome of one run as the pool reports it back from a child process.
-struct RunSummary {
-  std::string scenario_path;
-  std::string scenario_name;
-  sim::RunOptions options;
-  int exit_code = 0;
-  std::string trace_hash;
-  std::vector<sim::CheckResult> checks;
-  sim::RunFigures figures;
-  std::string crash;  // non-empty if the child died (signal, bad exit) or its store was unavailable
-  std::string protocol, store;  // effective, after overrides
-  double wall_s = 0;            // how long the run took, for reports only
-};
-
 // A run to do: which scenario, with which options.
 struct Task {
   std::string scenario_path;
@@ -119,11 +105,21 @@ struct Task {
   sim::RunOptions options;
 };
 
+// What only the command knows about one of its runs, added to the outcome: the
+// scenario file, the command's version and the command that reproduces the run
+// (`program` is how the command was called). Also names a run that never reported
+// itself (it crashed) by its task: scenario, effective protocol and store, seed.
+void name_run(sim::RunOutcome& run, const Task& task, const std::string& program);
+
 // Runs every task, `jobs` at a time, each in its own forked process (so a run that
 // aborts on an assertion is reported as a failing seed instead of ending the whole
-// sweep). Prints a progress line to stderr, unless `label` is empty. Results come
-// back in task order.
-std::vector<RunSummary> run_pool(const std::vector<Task>& tasks, int jobs, const std::string& label);
+// sweep); each child sends its sim::RunOutcome back as JSON (MessagePack bytes).
+// Prints a progress line to stderr, unless `label` is empty. Outcomes come back in task order, named by
+// name_run. Tasks that record a timeline ship it, and only the outcome that comes
+// first in report order (reports::report_before) among those keeps it: the run
+// index.html shows, held once in memory however many runs there are.
+std::vector<sim::RunOutcome> run_pool(const std::vector<Task>& tasks, int jobs, const std::string& label,
+                                      const std::string& program);
 
 // What one command started by run_commands printed (stdout and stderr together) and
 // its wait status.
@@ -141,31 +137,22 @@ std::vector<CommandOutput> run_commands(const std::vector<std::vector<std::strin
 // --recheck: runs `fraction` of the runs that have a trace hash (reports::recheck_picks)
 // again, each as its reproduce command `faultline run ...` in a freshly executed
 // process, and compares the hashes. Prints a line per mismatch and a summary line.
-reports::RecheckOutcome recheck_runs(const std::vector<RunSummary>& runs, double fraction, int jobs,
-                                     const std::string& program, const std::string& label);
+// `runs` are the outcomes of `tasks`, in the same order.
+reports::RecheckOutcome recheck_runs(const std::vector<Task>& tasks, const std::vector<sim::RunOutcome>& runs,
+                                     double fraction, int jobs, const std::string& program, const std::string& label);
 
 // The exit code of a sweep, suite or merge: the runs' worst (64, then 69, then 1,
 // then 2), except that a recheck mismatch turns 0, 1 or 2 into 3.
-int sweep_exit(const std::vector<reports::RunReportInput>& runs, const std::optional<reports::RecheckOutcome>& recheck);
+int sweep_exit(const std::vector<sim::RunOutcome>& runs, const std::optional<reports::RecheckOutcome>& recheck);
 
-// The run whose timeline index.html shows: its summary and its result recorded
-// with RunOptions::record_timeline, and a sentence saying why this run.
-struct ShownRun {
-  RunSummary summary;
-  sim::RunResult result;
-  std::string note;
-};
-
-// For a sweep or suite: runs again, in this process and with a timeline, the first
-// failing run in report order (failing first, then scenario and seed), or the first
-// run if all passed. Runs that crashed are not run again here (the crash would end
-// this process too). Nullopt when there is no such run.
-std::optional<ShownRun> record_shown_run(const std::vector<Task>& tasks, const std::vector<RunSummary>& runs,
-                                         const std::string& program);
+// The run whose timeline index.html shows, with a sentence saying why this run: the
+// first in report order (failing first, then scenario and seed) that recorded a
+// timeline, which run_pool kept for it. Nullopt when none did (every run crashed, or
+// no task recorded one).
+std::optional<reports::HtmlDetail> shown_run(const std::vector<sim::RunOutcome>& runs);
 
 // The scenario x protocol x check table of finished runs, for the terminal.
-std::string verdict_table_text(const std::vector<RunSummary>& runs, const std::string& program);
-std::string verdict_table_text(const std::vector<reports::RunReportInput>& runs);
+std::string verdict_table_text(const std::vector<sim::RunOutcome>& runs);
 
 // What the reports say about the command that made them.
 struct ReportNames {
@@ -181,19 +168,11 @@ struct ReportExtras {
   std::optional<reports::RecheckOutcome> recheck;
 };
 
-// A run as the reports describe it, with its reproduce command.
-reports::RunReportInput report_input(const RunSummary& run, const std::string& program);
-
 // Writes DIR/report.json, DIR/junit.xml, DIR/summary.md and DIR/index.html for
-// finished runs and prints where they went; index.html shows `shown`'s timeline
-// when given. Returns an error message (empty on success).
-std::string write_reports(const std::string& dir, const std::vector<RunSummary>& runs, const std::string& program,
-                          const ReportNames& names, const std::optional<ShownRun>& shown = std::nullopt,
-                          const ReportExtras& extras = {});
-
-// The same from runs as the reports describe them (runs in task order: JUnit lists
-// them so), with the timeline's run already prepared (or none).
-std::string write_report_files(const std::string& dir, const std::vector<reports::RunReportInput>& runs,
+// finished runs (in task order: JUnit lists them so) and prints where they went;
+// index.html shows `detail`'s timeline when given (none: the table stands alone).
+// Returns an error message (empty on success).
+std::string write_report_files(const std::string& dir, const std::vector<sim::RunOutcome>& runs,
                                const ReportNames& names, const std::optional<reports::HtmlDetail>& detail,
                                const ReportExtras& extras);
 

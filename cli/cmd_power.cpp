@@ -114,7 +114,7 @@ std::vector<HuntScenario> hunt_scenarios(const std::vector<std::pair<std::string
 std::string key_of(const HuntScenario& h) { return h.path; }
 
 // The checks that made a run fail: enforced failures, or how the run died.
-std::vector<std::string> failing_checks(const RunSummary& r) {
+std::vector<std::string> failing_checks(const sim::RunOutcome& r) {
   if (!r.crash.empty()) return {r.crash.starts_with("aborted by signal") ? "assertion" : "crash"};
   std::vector<std::string> names;
   for (const auto& c : r.checks) {
@@ -163,21 +163,22 @@ void run_hunts(std::vector<Hunt>& hunts, const std::map<std::string, std::vector
     }
     seed = to + 1;
     if (tasks.empty()) continue;
-    const auto runs = run_pool(tasks, jobs, "power seeds " + std::to_string(to - batch + 1) + ".." + std::to_string(to));
+    const auto runs =
+        run_pool(tasks, jobs, "power seeds " + std::to_string(to - batch + 1) + ".." + std::to_string(to), program);
     for (std::size_t k = 0; k < runs.size(); ++k) {
       Hunt& hunt = hunts[owner[k].first];
-      const RunSummary& r = runs[k];
+      const sim::RunOutcome& r = runs[k];
       ++hunt.runs;
       hunt.wall_s += r.wall_s;
-      if (r.exit_code == kExitOk) continue;
+      if (r.exit_code() == kExitOk) continue;
       if (hunt.variant.empty()) {
         hunt.control_failures.push_back(
-            r.scenario_name + " seed " + std::to_string(r.options.seed) + ": " +
-            reproduce_command(program, r.scenario_path, r.options.seed, r.protocol, r.store, ""));
+            r.scenario_name + " seed " + std::to_string(r.seed) + ": " +
+            reproduce_command(program, r.scenario_path, r.seed, r.protocol, r.store, ""));
         continue;
       }
-      auto [it, fresh] = hunt.first_failure.try_emplace(key_of(*owner[k].second), r.options.seed);
-      if (!fresh) it->second = std::min(it->second, r.options.seed);
+      auto [it, fresh] = hunt.first_failure.try_emplace(key_of(*owner[k].second), r.seed);
+      if (!fresh) it->second = std::min(it->second, r.seed);
       for (const auto& name : failing_checks(r)) ++hunt.checks[name];
     }
   }

@@ -38,7 +38,7 @@ exit codes: 0, 1, 2 or 3 as the whole sweep or suite would have exited (3: a
             or bad input (the message names the file and the reason)
 )";
 
-std::string failed_checks(const reports::RunReportInput& r) {
+std::string failed_checks(const sim::RunOutcome& r) {
   if (!r.crash.empty()) return r.crash;
   std::string text;
   for (const auto& c : r.checks) {
@@ -51,14 +51,14 @@ std::string failed_checks(const reports::RunReportInput& r) {
 void print_merged(const reports::MergedReport& merged) {
   const auto& runs = merged.runs;
   if (merged.plan.command == "sweep") {
-    const auto failing = std::count_if(runs.begin(), runs.end(), [](const auto& r) { return r.exit_code != 0; });
+    const auto failing = std::count_if(runs.begin(), runs.end(), [](const auto& r) { return r.exit_code() != 0; });
     std::printf("%s: %zu seeds, %ld passed, %ld failed\n", merged.plan.scenarios.front().name.c_str(), runs.size(),
                 static_cast<long>(runs.size()) - failing, static_cast<long>(failing));
   } else {
     std::fputs(verdict_table_text(runs).c_str(), stdout);
   }
   for (const auto& r : runs) {
-    if (r.exit_code == kExitOk) continue;
+    if (r.exit_code() == kExitOk) continue;
     std::printf("FAIL %s seed %llu: %s\n  reproduce: %s\n", r.scenario_name.c_str(),
                 static_cast<unsigned long long>(r.seed), failed_checks(r).c_str(), r.reproduce.c_str());
   }
@@ -80,7 +80,7 @@ std::string slurp(const std::string& path) {
 std::optional<reports::HtmlDetail> reused_timeline(const reports::MergedReport& merged,
                                                    const std::vector<reports::ShardReport>& shards,
                                                    const std::vector<std::string>& dirs, const std::string& program) {
-  for (const reports::RunReportInput* run : reports::report_order(merged.runs)) {
+  for (const sim::RunOutcome* run : reports::report_order(merged.runs)) {
     if (!run->crash.empty()) continue;
     const std::size_t input = merged.run_shard[static_cast<std::size_t>(run - merged.runs.data())];
     const std::string page = (std::filesystem::path(dirs[input]) / "index.html").string();
@@ -90,12 +90,12 @@ std::optional<reports::HtmlDetail> reused_timeline(const reports::MergedReport& 
                   run->scenario_name.c_str(), static_cast<unsigned long long>(run->seed));
       return std::nullopt;
     }
-    reports::HtmlDetail detail{*run, {}, "", std::move(data)};
+    reports::HtmlDetail detail{*run, "", std::move(data)};
     if (detail.run.reproduce.empty()) {
       // report.json keeps no reproduce command for a passing run; this one is the merge's own.
       detail.run.reproduce = reproduce_command(program, run->scenario_path, run->seed, run->protocol, run->store, "");
     }
-    detail.note = std::string(run->exit_code != 0 ? "The first failing run in the table"
+    detail.note = std::string(run->exit_code() != 0 ? "The first failing run in the table"
                                                   : "Every run passed; this is the first one") +
                   ", as shard " + reports::shard_name(shards[input].plan) + " recorded it (" + page + ").";
     return detail;

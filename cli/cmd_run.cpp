@@ -105,8 +105,10 @@ int cmd_run(int argc, char** argv) {
   std::fflush(stdout);
 
   const auto started = std::chrono::steady_clock::now();  // wall time for the figures only
-  const sim::RunResult result = sim::run_scenario(*scenario, options);
+  sim::RunOutcome result = sim::run_scenario(*scenario, options);
   const double wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  name_run(result, Task{path, *scenario, options}, argv[0]);
+  result.wall_s = wall_s;
 
   print_checks(result.checks);
   const auto& f = result.figures;
@@ -118,11 +120,7 @@ int cmd_run(int argc, char** argv) {
               static_cast<long long>(f.max_log_held), sim::format_duration(f.simulated_us).c_str(), wall_s);
   const int code = result.exit_code();
   std::printf("verdict: %s\n", code == 0 ? "PASS" : code == 1 ? "FAIL (safety)" : "FAIL (liveness)");
-  if (code != 0) {
-    const std::string again = reproduce_command(argv[0], path, options.seed, effective.cluster.protocol,
-                                                effective.cluster.store, options.cassandra);
-    std::printf("reproduce: %s\n", again.c_str());
-  }
+  if (code != 0) std::printf("reproduce: %s\n", result.reproduce.c_str());
   if (args.has("history")) {
     const std::string history_path = args.get("history");
     const auto format = sim::lin::history_format_of_path(history_path);
@@ -133,20 +131,12 @@ int cmd_run(int argc, char** argv) {
     }
   }
   if (args.has("report")) {
-    RunSummary summary;
-    summary.scenario_path = path;
-    summary.scenario_name = effective.name;
-    summary.options = options;
-    summary.exit_code = code;
-    summary.trace_hash = sim::hex16(result.trace_hash);
-    summary.checks = result.checks;
-    summary.figures = result.figures;
-    summary.protocol = effective.cluster.protocol;
-    summary.store = effective.cluster.store;
-    summary.wall_s = wall_s;
-    const ShownRun shown{summary, result, ""};
+    // The page draws this run's own outcome: its timeline, history and
+    // counterexample, recorded and found while it ran.
+    const reports::HtmlDetail shown{result, "", std::nullopt};
     const ReportNames names{effective.name, "faultline run " + effective.name, command_line(argc, argv)};
-    if (const std::string error = write_reports(args.get("report"), {summary}, argv[0], names, shown); !error.empty()) {
+    if (const std::string error = write_report_files(args.get("report"), {result}, names, shown, {});
+        !error.empty()) {
       std::fprintf(stderr, "faultline: %s\n", error.c_str());
       std::printf("trace-hash: %s\n", sim::hex16(result.trace_hash).c_str());
       return kExitUsage;

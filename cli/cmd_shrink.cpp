@@ -58,10 +58,10 @@ int bounded(const Args& args, const std::string& name, std::uint64_t fallback, s
 }
 
 // One run in a child process; a run that could not start is reported as bad input.
-RunSummary run_one(const sim::Scenario& scenario, const sim::RunOptions& options, const std::string& path) {
-  RunSummary run = run_pool({Task{path, scenario, options}}, 1, "").front();
-  if (run.exit_code == kExitUsage && !run.crash.empty()) throw sim::BadRunOption(run.crash);
-  if (run.exit_code == kExitUnavailable) throw StoreError(run.crash);
+sim::RunOutcome run_one(const sim::Scenario& scenario, const sim::RunOptions& options, const std::string& path) {
+  sim::RunOutcome run = run_pool({Task{path, scenario, options}}, 1, "", "faultline").front();
+  if (run.exit_code() == kExitUsage && !run.crash.empty()) throw sim::BadRunOption(run.crash);
+  if (run.exit_code() == kExitUnavailable) throw StoreError(run.crash);
   return run;
 }
 
@@ -79,7 +79,7 @@ const sim::CheckResult* find_check(const std::vector<sim::CheckResult>& checks, 
 std::string_view severity_name(sim::Severity s) { return s == sim::Severity::kSafety ? "safety" : "liveness"; }
 
 // The check to shrink towards, or nullopt after saying why there is nothing to shrink.
-std::optional<sim::ShrinkTarget> choose_target(const Args& args, const RunSummary& run) {
+std::optional<sim::ShrinkTarget> choose_target(const Args& args, const sim::RunOutcome& run) {
   if (!run.crash.empty()) {
     std::printf("nothing to shrink: the input run %s before its checks; shrink keeps a failing check\n",
                 run.crash.c_str());
@@ -159,7 +159,7 @@ int cmd_shrink(int argc, char** argv) {
   const std::string protocol = options.protocol.empty() && options.variant.empty() ? "" : effective.cluster.protocol;
   const std::string again = reproduce_command(argv[0], path, options.seed, protocol, "", "");
 
-  const RunSummary input = run_one(*scenario, options, path);
+  const sim::RunOutcome input = run_one(*scenario, options, path);
   const auto target = choose_target(args, input);
   if (!target) return kExitNothingToShrink;
   std::printf("shrinking: %s\ntarget: %s (%s): %s\n", again.c_str(), target->check.c_str(),
@@ -178,7 +178,7 @@ int cmd_shrink(int argc, char** argv) {
     std::vector<Task> tasks;
     for (const auto& c : candidates) tasks.push_back(Task{path, c, options});
     std::vector<sim::CandidateRun> out;
-    for (const RunSummary& r : run_pool(tasks, jobs, "")) out.push_back({!r.crash.empty(), r.checks});
+    for (const sim::RunOutcome& r : run_pool(tasks, jobs, "", "faultline")) out.push_back({!r.crash.empty(), r.checks});
     return out;
   };
   const auto started = std::chrono::steady_clock::now();  // wall time, printed only
@@ -194,7 +194,7 @@ int cmd_shrink(int argc, char** argv) {
   if (const auto* error = std::get_if<sim::ScenarioError>(&loaded)) {
     throw std::runtime_error("the shrunk scenario does not parse: " + error->message());
   }
-  const RunSummary confirm = run_one(std::get<sim::Scenario>(loaded), options, out_path);
+  const sim::RunOutcome confirm = run_one(std::get<sim::Scenario>(loaded), options, out_path);
   if (!confirm.crash.empty() || !sim::fails_target(confirm.checks, *target)) {
     throw std::runtime_error("the shrunk scenario " + out_path + " does not fail " + target->check +
                              " again (a bug in faultline shrink)");

@@ -27,8 +27,8 @@ options:
                     $FL_CASSANDRA, else the server tools/cassandra start is
                     running, else 127.0.0.1:9042)
   --report DIR      write DIR/report.json, DIR/junit.xml, DIR/summary.md and
-                    DIR/index.html (every seed, failing first, and the timeline of
-                    the first failing seed, run again)
+                    DIR/index.html (every seed, failing first, and the timeline
+                    the first failing seed recorded as it ran)
   --shard I/N       run only shard I of N (I counted from 0, 0 <= I < N): the seeds
                     with (seed - A) mod N = I. The N shards are disjoint and cover
                     A..B; run each anywhere with --report and join the reports with
@@ -75,7 +75,7 @@ options:
 exit codes: as for sweep, over all scenarios and seeds
 )";
 
-std::string failed_checks(const RunSummary& r) {
+std::string failed_checks(const sim::RunOutcome& r) {
   if (!r.crash.empty()) return r.crash;
   std::string text;
   for (const auto& c : r.checks) {
@@ -84,12 +84,11 @@ std::string failed_checks(const RunSummary& r) {
   return text;
 }
 
-void list_failures(const std::vector<RunSummary>& runs, const std::string& program) {
+void list_failures(const std::vector<sim::RunOutcome>& runs) {
   for (const auto& r : runs) {
-    if (r.exit_code == kExitOk) continue;
+    if (r.exit_code() == kExitOk) continue;
     std::printf("FAIL %s seed %llu: %s\n  reproduce: %s\n", r.scenario_name.c_str(),
-                static_cast<unsigned long long>(r.options.seed), failed_checks(r).c_str(),
-                reproduce_command(program, r.scenario_path, r.options.seed, r.protocol, r.store, r.options.cassandra).c_str());
+                static_cast<unsigned long long>(r.seed), failed_checks(r).c_str(), r.reproduce.c_str());
   }
 }
 
@@ -158,12 +157,6 @@ std::string shard_suffix(const std::optional<ShardSpec>& shard) {
   return shard ? " shard " + std::to_string(shard->index) + "/" + std::to_string(shard->count) : "";
 }
 
-std::vector<reports::RunReportInput> inputs_of(const std::vector<RunSummary>& runs, const std::string& program) {
-  std::vector<reports::RunReportInput> inputs;
-  for (const auto& r : runs) inputs.push_back(report_input(r, program));
-  return inputs;
-}
-
 std::vector<std::string> scenario_files(const std::vector<std::string>& positional) {
   std::vector<std::string> inputs = positional.empty() ? std::vector<std::string>{"scenarios"} : positional;
   std::vector<std::string> files;
@@ -186,13 +179,13 @@ std::vector<std::string> scenario_files(const std::vector<std::string>& position
 
 }  // namespace
 
-int sweep_exit(const std::vector<reports::RunReportInput>& runs,
+int sweep_exit(const std::vector<sim::RunOutcome>& runs,
                const std::optional<reports::RecheckOutcome>& recheck) {
   // Bad input first, then an unavailable store (either means the verdicts are not
   // about the protocol), then a run that did not reproduce (its verdict cannot be
   // trusted), then safety, then liveness.
   const auto any = [&](int code) {
-    return std::any_of(runs.begin(), runs.end(), [&](const auto& r) { return r.exit_code == code; });
+    return std::any_of(runs.begin(), runs.end(), [&](const auto& r) { return r.exit_code() == code; });
   };
   if (any(kExitUsage)) return kExitUsage;
   if (any(kExitUnavailable)) return kExitUnavailable;
@@ -218,7 +211,9 @@ int cmd_sweep(int argc, char** argv) {
   const auto loaded = load_scenario_file(args.positional[0]);
   if (!loaded) return kExitUsage;
   const sim::Scenario& scenario = loaded->scenario;
-  const std::vector<Task> tasks = make_tasks({*loaded}, first, last, base_options(args), shard.value_or(ShardSpec{}));
+  sim::RunOptions options = base_options(args);
+  options.record_timeline = args.has("report");  // each run records its own, for index.html
+  const std::vector<Task> tasks = make_tasks({*loaded}, first, last, options, shard.value_or(ShardSpec{}));
   const std::string label = scenario.name + shard_suffix(shard);
   if (shard) {
     std::printf("%s: the seeds s in %llu..%llu with (s - %llu) mod %llu = %llu, %zu of them\n", label.c_str(),
@@ -227,26 +222,25 @@ int cmd_sweep(int argc, char** argv) {
                 static_cast<unsigned long long>(shard->index), tasks.size());
   }
   const int jobs = jobs_of(args);
-  const auto runs = run_pool(tasks, jobs, label);
-  const auto failing = std::count_if(runs.begin(), runs.end(), [](const RunSummary& r) { return r.exit_code != 0; });
+  const auto runs = run_pool(tasks, jobs, label, argv[0]);
+  const auto failing = std::count_if(runs.begin(), runs.end(), [](const sim::RunOutcome& r) { return r.exit_code() != 0; });
   std::printf("%s: %zu seeds, %ld passed, %ld failed\n", label.c_str(), runs.size(),
               static_cast<long>(runs.size()) - failing, static_cast<long>(failing));
-  list_failures(runs, argv[0]);
+  list_failures(runs);
   std::optional<reports::RecheckOutcome> recheck;
-  if (args.has("recheck")) recheck = recheck_runs(runs, recheck_fraction, jobs, argv[0], label);
+  if (args.has("recheck")) recheck = recheck_runs(tasks, runs, recheck_fraction, jobs, argv[0], label);
   if (args.has("report")) {
-    const auto shown = record_shown_run(tasks, runs, argv[0]);
     const ReportNames names{scenario.name, "faultline sweep " + label, command_line(argc, argv)};
     std::optional<reports::ShardPlan> plan;
     if (shard) plan = shard_plan("sweep", {*loaded}, first, last, args, *shard);
     if (const std::string error =
-            write_reports(args.get("report"), runs, argv[0], names, shown, ReportExtras{plan, recheck});
+            write_report_files(args.get("report"), runs, names, shown_run(runs), ReportExtras{plan, recheck});
         !error.empty()) {
       std::fprintf(stderr, "faultline: %s\n", error.c_str());
       return kExitUsage;
     }
   }
-  return sweep_exit(inputs_of(runs, argv[0]), recheck);
+  return sweep_exit(runs, recheck);
 }
 
 int cmd_suite(int argc, char** argv) {
@@ -266,7 +260,9 @@ int cmd_suite(int argc, char** argv) {
     if (!loaded) return kExitUsage;
     scenarios.push_back(std::move(*loaded));
   }
-  const std::vector<Task> tasks = make_tasks(scenarios, first, last, base_options(args), shard.value_or(ShardSpec{}));
+  sim::RunOptions options = base_options(args);
+  options.record_timeline = true;  // the suite always writes index.html; each run records its own timeline
+  const std::vector<Task> tasks = make_tasks(scenarios, first, last, options, shard.value_or(ShardSpec{}));
   const std::string label = "suite" + shard_suffix(shard);
   if (shard) {
     std::printf("%s: the runs k (numbered from 0 scenario by scenario, seed by seed, over %zu scenarios x seeds "
@@ -276,22 +272,21 @@ int cmd_suite(int argc, char** argv) {
                 static_cast<unsigned long long>(shard->index), tasks.size());
   }
   const int jobs = jobs_of(args);
-  const auto runs = run_pool(tasks, jobs, label);
-  std::fputs(verdict_table_text(runs, argv[0]).c_str(), stdout);
-  list_failures(runs, argv[0]);
+  const auto runs = run_pool(tasks, jobs, label, argv[0]);
+  std::fputs(verdict_table_text(runs).c_str(), stdout);
+  list_failures(runs);
   std::optional<reports::RecheckOutcome> recheck;
-  if (args.has("recheck")) recheck = recheck_runs(runs, recheck_fraction, jobs, argv[0], label);
-  const auto shown = record_shown_run(tasks, runs, argv[0]);
+  if (args.has("recheck")) recheck = recheck_runs(tasks, runs, recheck_fraction, jobs, argv[0], label);
   const ReportNames names{"suite", "faultline " + label, command_line(argc, argv)};
   std::optional<reports::ShardPlan> plan;
   if (shard) plan = shard_plan("suite", scenarios, first, last, args, *shard);
-  if (const std::string error = write_reports(args.get("report", "build/report"), runs, argv[0], names, shown,
+  if (const std::string error = write_report_files(args.get("report", "build/report"), runs, names, shown_run(runs),
                                               ReportExtras{plan, recheck});
       !error.empty()) {
     std::fprintf(stderr, "faultline: %s\n", error.c_str());
     return kExitUsage;
   }
-  return sweep_exit(inputs_of(runs, argv[0]), recheck);
+  return sweep_exit(runs, recheck);
 }
 
 }  // namespace fl::cli

@@ -17,69 +17,49 @@
 
 #include "rsm/store/store.hpp"
 #include "cli/cli.hpp"
+#include "reports/json_report.hpp"
 #include "sim/observe/trace.hpp"
+
+#ifndef FL_VERSION
+#define FL_VERSION "dev"
+#endif
 
 namespace fl::cli {
 namespace {
 
 using nlohmann::json;
 
-json to_json(const sim::RunResult& r) {
-  json checks = json::array();
-  for (const auto& c : r.checks) {
-    checks.push_back({{"name", c.name}, {"verdict", static_cast<int>(c.verdict)},
-                      {"severity", static_cast<int>(c.severity)}, {"enforced", c.enforced}, {"detail", c.detail}});
-  }
-  const auto& f = r.figures;
-  return {{"exit", r.exit_code()},
-          {"hash", sim::hex16(r.trace_hash)},
-          {"checks", checks},
-          {"figures",
-           {f.events, f.delivered, f.dropped, f.applied, f.faults, f.leader_changes, f.trace_lines, f.committed,
-            f.max_log_held, f.simulated_us}}};
-}
-
-void from_json(const json& j, RunSummary& s) {
-  s.exit_code = j.at("exit").get<int>();
-  s.trace_hash = j.at("hash").get<std::string>();
-  for (const auto& c : j.at("checks")) {
-    sim::CheckResult r;
-    r.name = c.at("name").get<std::string>();
-    r.verdict = static_cast<sim::Verdict>(c.at("verdict").get<int>());
-    r.severity = static_cast<sim::Severity>(c.at("severity").get<int>());
-    r.enforced = c.at("enforced").get<bool>();
-    r.detail = c.at("detail").get<std::string>();
-    s.checks.push_back(r);
-  }
-  const auto& f = j.at("figures");
-  auto& g = s.figures;
-  g.events = f[0];
-  g.delivered = f[1];
-  g.dropped = f[2];
-  g.applied = f[3];
-  g.faults = f[4];
-  g.leader_changes = f[5];
-  g.trace_lines = f[6];
-  g.committed = f[7];
-  g.max_log_held = f[8];
-  g.simulated_us = f[9];
-}
-
 // In the child: run, write one JSON line to `fd`, exit.
-[[noreturn]] void child_main(const Task& task, int fd) {
+// The document as the child sends it: MessagePack, the same JSON document in bytes
+// that are quicker to write and read than text (a long run's timeline is megabytes).
+std::string wire(const json& document) {
+  std::string bytes;
+  json::to_msgpack(document, bytes);
+  return bytes;
+}
+
+// `drawn`, when given, is the outcome whose timeline the parent held when it started
+// this child: one that does not come before it in report order keeps its timeline
+// to itself, as the parent would drop it anyway.
+[[noreturn]] void child_main(const Task& task, int fd, const sim::RunOutcome* drawn, const std::string& program) {
   int code = 0;
   std::string line;
   try {
-    const sim::RunResult result = sim::run_scenario(task.scenario, task.options);
-    line = to_json(result).dump() + "\n";
-    code = result.exit_code();
+    sim::RunOutcome outcome = sim::run_scenario(task.scenario, task.options);
+    name_run(outcome, task, program);
+    if (outcome.timeline && drawn && !reports::report_before(outcome, *drawn)) {
+      outcome.timeline.reset();
+      outcome.history = {};
+    }
+    line = wire(outcome);
+    code = outcome.exit_code();
   } catch (const sim::BadRunOption& e) {
-    line = json{{"bad", e.what()}}.dump() + "\n";
+    line = wire({{"bad", e.what()}});
     code = kExitUsage;
   } catch (const StoreError& e) {
     // Caught here rather than left to terminate the child: an unreachable server
     // is not an assertion failure, and unwinding drops the run's keyspaces.
-    line = json{{"unavailable", e.what()}}.dump() + "\n";
+    line = wire({{"unavailable", e.what()}});
     code = kExitUnavailable;
   }
   std::size_t off = 0;
@@ -91,28 +71,31 @@ void from_json(const json& j, RunSummary& s) {
   ::_exit(code);
 }
 
-void finish(RunSummary& summary, const std::string& output, int status) {
+// The child's outcome from what it wrote and how it ended; a child that died or could
+// not run gets the crash text and exit code that say so.
+void finish(sim::RunOutcome& summary, const std::string& output, int status) {
   if (WIFSIGNALED(status)) {
-    summary.exit_code = kExitSafety;
+    summary.crash_exit_code = kExitSafety;
     summary.crash = std::string("aborted by signal ") + std::to_string(WTERMSIG(status)) + " (" +
                     ::strsignal(WTERMSIG(status)) + ")";
     return;
   }
   try {
-    const json j = json::parse(output);
+    const json j = json::from_msgpack(output);
     if (j.contains("bad")) {
-      summary.exit_code = kExitUsage;
+      summary.crash_exit_code = kExitUsage;
       summary.crash = j["bad"].get<std::string>();
       return;
     }
     if (j.contains("unavailable")) {
-      summary.exit_code = kExitUnavailable;
+      summary.crash_exit_code = kExitUnavailable;
       summary.crash = "store unavailable: " + j["unavailable"].get<std::string>();
       return;
     }
-    from_json(j, summary);
+    j.get_to(summary);
   } catch (const std::exception& e) {
-    summary.exit_code = kExitSafety;
+    summary = {};
+    summary.crash_exit_code = kExitSafety;
     summary.crash = "run ended with exit status " + std::to_string(WEXITSTATUS(status)) + " and no result";
   }
 }
@@ -188,27 +171,71 @@ void run_children(std::size_t count, int jobs, const std::string& label,
 
 }  // namespace
 
-std::vector<RunSummary> run_pool(const std::vector<Task>& tasks, int jobs, const std::string& label) {
-  std::vector<RunSummary> summaries(tasks.size());
+void name_run(sim::RunOutcome& run, const Task& task, const std::string& program) {
+  const sim::Scenario effective = sim::effective_scenario(task.scenario, task.options);
+  run.faultline_version = FL_VERSION;
+  run.scenario_name = effective.name;
+  run.scenario_path = task.scenario_path;
+  run.protocol = effective.cluster.protocol;
+  run.store = effective.cluster.store;
+  run.seed = task.options.seed;
+  run.reproduce = reproduce_command(program, task.scenario_path, task.options.seed, run.protocol, run.store,
+                                    task.options.cassandra);
+}
+
+namespace {
+
+// The task as a failing run, for asking whether it could come first in report order.
+sim::RunOutcome failing(const Task& task, const std::string& program) {
+  sim::RunOutcome run;
+  name_run(run, task, program);
+  run.crash = "not run yet";
+  run.crash_exit_code = kExitSafety;
+  return run;
+}
+
+}  // namespace
+
+std::vector<sim::RunOutcome> run_pool(const std::vector<Task>& tasks, int jobs, const std::string& label,
+                                      const std::string& program) {
+  std::vector<sim::RunOutcome> outcomes(tasks.size());
+  std::optional<std::size_t> drawn;  // the outcome that keeps its timeline so far
   const auto start = [&](std::size_t item, int write_fd) {
+    const sim::RunOutcome* holder = drawn ? &outcomes[*drawn] : nullptr;
+    Task task = tasks[item];
+    // A run that could not come before the held one even if it failed need not
+    // record a timeline at all (once a sweep holds a failing run, later seeds don't).
+    if (task.options.record_timeline && holder && !reports::report_before(failing(task, program), *holder)) {
+      task.options.record_timeline = false;
+    }
     const pid_t pid = ::fork();
     if (pid < 0) throw std::runtime_error("fork failed");
-    if (pid == 0) child_main(tasks[item], write_fd);
-    summaries[item].scenario_path = tasks[item].scenario_path;
-    summaries[item].scenario_name = tasks[item].scenario.name;
-    summaries[item].options = tasks[item].options;
-    const sim::Scenario effective = sim::effective_scenario(tasks[item].scenario, tasks[item].options);
-    summaries[item].protocol = effective.cluster.protocol;
-    summaries[item].store = effective.cluster.store;
+    if (pid == 0) child_main(task, write_fd, holder, program);
     return pid;
   };
   const auto done = [&](std::size_t item, const std::string& output, int status, double wall_s) {
-    finish(summaries[item], output, status);
-    summaries[item].wall_s = wall_s;
-    return summaries[item].exit_code != 0;
+    sim::RunOutcome& run = outcomes[item];
+    finish(run, output, status);
+    name_run(run, tasks[item], program);
+    run.wall_s = wall_s;
+    if (run.timeline) {
+      // Only one page is drawn: keep the timeline (and the history it goes with) of
+      // the run that comes first in report order, and let the others go now.
+      const auto forget = [](sim::RunOutcome& r) {
+        r.timeline.reset();
+        r.history = {};
+      };
+      if (!drawn || reports::report_before(run, outcomes[*drawn])) {
+        if (drawn) forget(outcomes[*drawn]);
+        drawn = item;
+      } else {
+        forget(run);
+      }
+    }
+    return run.exit_code() != 0;
   };
   run_children(tasks.size(), jobs, label, start, done);
-  return summaries;
+  return outcomes;
 }
 
 std::vector<CommandOutput> run_commands(const std::vector<std::vector<std::string>>& commands,

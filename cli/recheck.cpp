@@ -19,25 +19,25 @@ std::string own_executable(const std::string& program) {
 
 }  // namespace
 
-reports::RecheckOutcome recheck_runs(const std::vector<RunSummary>& runs, double fraction, int jobs,
-                                     const std::string& program, const std::string& label) {
+reports::RecheckOutcome recheck_runs(const std::vector<Task>& tasks, const std::vector<sim::RunOutcome>& runs,
+                                     double fraction, int jobs, const std::string& program, const std::string& label) {
   // Only runs that printed a hash can be compared; crashed ones have none.
-  std::vector<const RunSummary*> candidates;
-  for (const auto& run : runs) {
-    if (run.crash.empty() && !run.trace_hash.empty()) candidates.push_back(&run);
+  std::vector<std::size_t> candidates;
+  for (std::size_t i = 0; i < runs.size(); ++i) {
+    if (runs[i].crash.empty()) candidates.push_back(i);
   }
-  std::vector<const RunSummary*> picked;
+  std::vector<const sim::RunOutcome*> picked;
   std::vector<std::vector<std::string>> commands;
   for (const std::size_t i : reports::recheck_picks(candidates.size(), fraction)) {
-    picked.push_back(candidates[i]);
-    const RunSummary& run = *candidates[i];
-    commands.push_back(
-        reproduce_words(program, run.scenario_path, run.options.seed, run.protocol, run.store, run.options.cassandra));
+    const sim::RunOutcome& run = runs[candidates[i]];
+    picked.push_back(&run);
+    commands.push_back(reproduce_words(program, run.scenario_path, run.seed, run.protocol, run.store,
+                                       tasks[candidates[i]].options.cassandra));
   }
   reports::RecheckOutcome outcome{fraction, picked.size(), {}};
   const auto outputs = run_commands(commands, own_executable(program), jobs, label + " recheck");
   for (std::size_t i = 0; i < picked.size(); ++i) {
-    const auto mismatch = reports::compare_recheck(report_input(*picked[i], program), outputs[i].output);
+    const auto mismatch = reports::compare_recheck(*picked[i], outputs[i].output);
     if (!mismatch) continue;
     std::fputs(reports::recheck_mismatch_text(*mismatch).c_str(), stdout);
     outcome.mismatches.push_back(*mismatch);

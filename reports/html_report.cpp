@@ -35,11 +35,11 @@ std::string verdict_badge(RunVerdict v) {
   return "<span class=\"badge v-" + name + "\">" + name + "</span>";
 }
 
-std::string reproduce_html(const RunReportInput& run) {
+std::string reproduce_html(const sim::RunOutcome& run) {
   return "<div class=\"reproduce\">reproduce: <code class=\"cmd\">" + html_escape(run.reproduce) + "</code></div>";
 }
 
-std::string checks_table(const RunReportInput& run) {
+std::string checks_table(const sim::RunOutcome& run) {
   std::string out = "<table class=\"checks\"><thead><tr><th>check</th><th>verdict</th><th>severity</th>"
                     "<th>enforced</th><th>evidence</th></tr></thead><tbody>\n";
   for (const auto& c : run.checks) {
@@ -57,7 +57,7 @@ std::string checks_table(const RunReportInput& run) {
   return out + "</tbody></table>\n";
 }
 
-std::string figures_html(const RunReportInput& run) {
+std::string figures_html(const sim::RunOutcome& run) {
   const auto& f = run.figures;
   char text[512];
   std::snprintf(text, sizeof text,
@@ -67,12 +67,12 @@ std::string figures_html(const RunReportInput& run) {
                 static_cast<unsigned long long>(f.delivered), static_cast<unsigned long long>(f.dropped),
                 static_cast<unsigned long long>(f.faults), static_cast<unsigned long long>(f.leader_changes),
                 static_cast<long long>(f.max_log_held), static_cast<double>(f.simulated_us) / 1e6);
-  return "<div class=\"figures\">" + html_escape(text) + "; trace hash <code>" + html_escape(run.trace_hash) +
+  return "<div class=\"figures\">" + html_escape(text) + "; trace hash <code>" + html_escape(run.trace_hash_text()) +
          "</code></div>\n";
 }
 
 // The first line of the first enforced failing check's evidence, or the crash text.
-std::string failure_reason(const RunReportInput& run) {
+std::string failure_reason(const sim::RunOutcome& run) {
   std::string text = run.crash;
   for (const auto& c : run.checks) {
     if (text.empty() && c.enforced && c.verdict == sim::Verdict::kFail) text = c.name + ": " + c.detail;
@@ -80,7 +80,7 @@ std::string failure_reason(const RunReportInput& run) {
   return clipped(text.substr(0, text.find('\n')), kReasonCharsMax);
 }
 
-std::vector<std::string> check_names(const std::vector<const RunReportInput*>& runs) {
+std::vector<std::string> check_names(const std::vector<const sim::RunOutcome*>& runs) {
   std::vector<std::string> names;
   for (const auto* run : runs) {
     for (const auto& c : run->checks) {
@@ -90,7 +90,7 @@ std::vector<std::string> check_names(const std::vector<const RunReportInput*>& r
   return names;
 }
 
-std::string runs_table(const std::vector<RunReportInput>& runs) {
+std::string runs_table(const std::vector<sim::RunOutcome>& runs) {
   const auto order = report_order(runs);
   const auto names = check_names(order);
   std::string out = "<table class=\"runs\" id=\"runs\"><thead><tr><th>verdict</th><th>scenario</th><th>protocol</th>"
@@ -98,7 +98,7 @@ std::string runs_table(const std::vector<RunReportInput>& runs) {
   for (const auto& n : names) out += "<th>" + html_escape(n) + "</th>";
   out += "<th>why</th><th>reproduce</th></tr></thead><tbody>\n";
   for (std::size_t i = 0; i < order.size() && i < kRunRowsMax; ++i) {
-    const RunReportInput& run = *order[i];
+    const sim::RunOutcome& run = *order[i];
     const RunVerdict v = run_verdict(run);
     out += "<tr class=\"run " + std::string(v == RunVerdict::kPass ? "pass" : "failing") + "\" data-seed=\"" +
            std::to_string(run.seed) + "\"><td>" + verdict_badge(v) + "</td><td>" + html_escape(run.scenario_name) +
@@ -122,11 +122,11 @@ std::string runs_table(const std::vector<RunReportInput>& runs) {
   return out;
 }
 
-std::string summary_html(const std::vector<RunReportInput>& runs) {
+std::string summary_html(const std::vector<sim::RunOutcome>& runs) {
   std::size_t failed = 0;
   for (const auto& r : runs) failed += run_verdict(r) != RunVerdict::kPass;
   if (runs.size() == 1) {
-    const RunReportInput& run = runs.front();
+    const sim::RunOutcome& run = runs.front();
     return "<section id=\"summary\"><div class=\"verdict\">" + verdict_badge(run_verdict(run)) + " " +
            html_escape(run.scenario_name) + " protocol=" + html_escape(run.protocol) + " store=" +
            html_escape(run.store) + " seed=" + std::to_string(run.seed) + "</div>\n" + reproduce_html(run) +
@@ -139,12 +139,12 @@ std::string summary_html(const std::vector<RunReportInput>& runs) {
 }
 
 // The start of the timeline's heading, which names the run it shows.
-std::string timeline_heading(const RunReportInput& run) {
+std::string timeline_heading(const sim::RunOutcome& run) {
   return "<section id=\"timeline-section\"><h2>Timeline: " + html_escape(run.scenario_name) +
          " protocol=" + html_escape(run.protocol) + " seed=" + std::to_string(run.seed) + " ";
 }
 
-std::string detail_html(const std::vector<RunReportInput>& runs, const HtmlDetail& d) {
+std::string detail_html(const std::vector<sim::RunOutcome>& runs, const HtmlDetail& d) {
   std::string out = timeline_heading(d.run) + verdict_badge(run_verdict(d.run)) + "</h2>\n";
   if (!d.note.empty()) out += "<p class=\"note\">" + html_escape(d.note) + "</p>\n";
   if (runs.size() != 1) {
@@ -186,11 +186,11 @@ std::string fill(std::string_view page, const std::vector<std::pair<std::string_
   return out;
 }
 
-std::string page(const std::vector<RunReportInput>& runs, const std::optional<HtmlDetail>& detail,
+std::string page(const std::vector<sim::RunOutcome>& runs, const std::optional<HtmlDetail>& detail,
                  const std::string& title, const TimelineLimits& limits) {
   const json data = !detail                ? json(nullptr)
                     : detail->timeline_data ? *detail->timeline_data
-                                            : timeline_json(detail->recording, limits);
+                                            : timeline_json(detail->run, limits);
   std::string body = summary_html(runs);
   if (detail) body += detail_html(runs, *detail);
   const std::string version = runs.empty() ? "" : runs.front().faultline_version;
@@ -205,7 +205,7 @@ std::string page(const std::vector<RunReportInput>& runs, const std::optional<Ht
 
 }  // namespace
 
-std::optional<json> page_timeline(std::string_view page, const RunReportInput& run) {
+std::optional<json> page_timeline(std::string_view page, const sim::RunOutcome& run) {
   static constexpr std::string_view kDataStart = "<script type=\"application/json\" id=\"fl-data\">";
   if (page.find(timeline_heading(run)) == std::string_view::npos) return std::nullopt;
   const std::size_t start = page.find(kDataStart);
@@ -241,7 +241,7 @@ std::string script_safe_json(const json& value) {
   return replace_all(std::move(text), "<", "\\u003c");
 }
 
-std::string html_report(const std::vector<RunReportInput>& runs, const std::optional<HtmlDetail>& detail,
+std::string html_report(const std::vector<sim::RunOutcome>& runs, const std::optional<HtmlDetail>& detail,
                         const std::string& title, TimelineLimits limits, std::size_t bytes_max) {
   std::string out = page(runs, detail, title, limits);
   // Halve what the timeline carries until the page fits; the table alone always does

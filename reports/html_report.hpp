@@ -18,13 +18,12 @@
 
 namespace fl::reports {
 
-// The run whose timeline the page shows.
+// The run whose timeline the page shows: its outcome, with the timeline it recorded.
 struct HtmlDetail {
-  RunReportInput run;
-  RunRecording recording;
+  sim::RunOutcome run;
   std::string note;  // one sentence above the timeline, e.g. why this run was chosen
   // The timeline's data as another page already carries it (a merged report reuses a
-  // shard's); drawn instead of `recording` when present.
+  // shard's); drawn instead of `run.timeline` when present.
   std::optional<nlohmann::json> timeline_data;
 };
 
@@ -33,12 +32,12 @@ inline constexpr std::size_t kHtmlBytesMax = 20'000'000;
 
 // The whole page. `detail` may be absent (no run could be recorded); the table
 // then stands alone.
-std::string html_report(const std::vector<RunReportInput>& runs, const std::optional<HtmlDetail>& detail,
+std::string html_report(const std::vector<sim::RunOutcome>& runs, const std::optional<HtmlDetail>& detail,
                         const std::string& title, TimelineLimits limits = {}, std::size_t bytes_max = kHtmlBytesMax);
 
 // The timeline data of `page` (an index.html this writer made) if its timeline shows
 // `run` (same scenario name, protocol and seed), else nullopt.
-std::optional<nlohmann::json> page_timeline(std::string_view page, const RunReportInput& run);
+std::optional<nlohmann::json> page_timeline(std::string_view page, const sim::RunOutcome& run);
 
 // `text` safe inside HTML text and attribute values.
 std::string html_escape(std::string_view text);

@@ -17,19 +17,20 @@ namespace {
 
 using nlohmann::json;
 
-RunReportInput input(const std::string& scenario, std::uint64_t seed, int exit_code) {
-  RunReportInput in;
+// A run whose one check fails with `exit_code` 1 (safety) or 2 (liveness), or passes.
+sim::RunOutcome input(const std::string& scenario, std::uint64_t seed, int exit_code) {
+  sim::RunOutcome in;
   in.faultline_version = "test";
   in.scenario_name = scenario;
   in.scenario_path = "scenarios/" + scenario + ".json";
   in.protocol = "paxos";
   in.store = "sqlite";
   in.seed = seed;
-  in.exit_code = exit_code;
   in.reproduce = "faultline run " + in.scenario_path + " --seed " + std::to_string(seed);
   sim::CheckResult c;
   c.name = "durable";
   c.verdict = exit_code == 0 ? sim::Verdict::kPass : sim::Verdict::kFail;
+  c.severity = exit_code == 2 ? sim::Severity::kLiveness : sim::Severity::kSafety;
   c.detail = exit_code == 0 ? "all present" : "ack 17 lost";
   in.checks.push_back(c);
   return in;
@@ -51,14 +52,14 @@ HtmlDetail recorded_detail(const std::string& path, std::uint64_t seed, const st
   options.seed = seed;
   options.protocol = protocol;
   options.record_timeline = true;
-  const sim::RunResult r = sim::run_scenario(std::get<sim::Scenario>(loaded), options);
+  // The page draws the run's own outcome: its timeline, history and counterexample.
   HtmlDetail d;
-  d.run = input("recorded", seed, r.exit_code());
-  d.run.figures = r.figures;
-  d.run.checks = r.checks;
-  d.recording.timeline = r.timeline;
-  d.recording.history = r.history;
-  d.recording.counterexample = sim::lin::find_counterexample(r.history);
+  d.run = sim::run_scenario(std::get<sim::Scenario>(loaded), options);
+  const sim::RunOutcome named = input("recorded", seed, 0);
+  d.run.faultline_version = named.faultline_version;
+  d.run.scenario_name = named.scenario_name;
+  d.run.scenario_path = named.scenario_path;
+  d.run.reproduce = named.reproduce;
   return d;
 }
 
@@ -97,7 +98,7 @@ TEST(HtmlReport, is_self_contained) {
 }
 
 TEST(HtmlReport, sweep_table_lists_failing_runs_first) {
-  const std::vector<RunReportInput> runs{input("a", 1, 0), input("a", 2, 1), input("a", 3, 0), input("a", 4, 2)};
+  const std::vector<sim::RunOutcome> runs{input("a", 1, 0), input("a", 2, 1), input("a", 3, 0), input("a", 4, 2)};
   const std::string page = html_report(runs, std::nullopt, "sweep");
   EXPECT_EQ(count(page, "<tr class=\"run "), 4u);
   const auto last_failing = page.rfind("<tr class=\"run failing\"");
@@ -115,17 +116,17 @@ TEST(HtmlReport, a_run_of_over_100000_events_stays_under_20_mb) {
   const std::string page = html_report({d.run}, d, "long-soak");
   EXPECT_LT(page.size(), kHtmlBytesMax);
   std::printf("long-soak: %llu events, %zu messages, index.html %zu bytes\n",
-              static_cast<unsigned long long>(d.run.figures.events), d.recording.timeline->messages().size(),
+              static_cast<unsigned long long>(d.run.figures.events), d.run.timeline->messages().size(),
               page.size());
   const json data = page_data(page);
-  EXPECT_EQ(data["messages"]["total"], d.recording.timeline->messages().size());
+  EXPECT_EQ(data["messages"]["total"], d.run.timeline->messages().size());
   EXPECT_LE(data["messages"]["data"].size() / 5, TimelineLimits{}.messages_max);
   EXPECT_GT(data["messages"]["stride"].get<int>(), 1) << "this run has more messages than the cap";
   std::uint64_t traffic = 0;
   for (const auto& lane : data["traffic"]["sent"]) {
     for (const auto& c : lane) traffic += c.get<std::uint64_t>();
   }
-  EXPECT_EQ(traffic, d.recording.timeline->messages().size()) << "the traffic histogram counts every message";
+  EXPECT_EQ(traffic, d.run.timeline->messages().size()) << "the traffic histogram counts every message";
 }
 
 TEST(HtmlReport, shrinks_to_fit_the_byte_bound) {
@@ -139,11 +140,11 @@ TEST(HtmlReport, shrinks_to_fit_the_byte_bound) {
 TEST(HtmlReport, thinning_keeps_every_counterexample_operation) {
   const HtmlDetail d =
       recorded_detail(std::string(FL_SOURCE_DIR) + "/scenarios/15-log-pressure.json", 2, "paxos-bug-local-reads");
-  ASSERT_TRUE(d.recording.counterexample.has_value()) << "the local-reads mutant should fail on this seed";
+  ASSERT_TRUE(d.run.counterexample.has_value()) << "the local-reads mutant should fail on this seed";
   TimelineLimits limits;
   limits.ops_max = 10;
-  const json data = timeline_json(d.recording, limits);
-  const auto& cex = *d.recording.counterexample;
+  const json data = timeline_json(d.run, limits);
+  const auto& cex = *d.run.counterexample;
   ASSERT_EQ(data["cex"]["bad"].size(), cex.unplaceable.size());
   ASSERT_EQ(data["cex"]["prefix"].size(), cex.prefix.size());
   for (std::size_t i = 0; i < cex.unplaceable.size(); ++i) {
@@ -151,14 +152,14 @@ TEST(HtmlReport, thinning_keeps_every_counterexample_operation) {
     EXPECT_EQ(op[0], cex.unplaceable[i].client);
     EXPECT_EQ(op[1], cex.unplaceable[i].id);
   }
-  EXPECT_LT(data["ops"]["data"].size(), d.recording.history.size());
+  EXPECT_LT(data["ops"]["data"].size(), d.run.history.size());
 }
 
 TEST(HtmlReport, log_series_keep_each_replicas_peak) {
   const HtmlDetail d = recorded_detail(std::string(FL_SOURCE_DIR) + "/scenarios/15-log-pressure.json", 1);
   TimelineLimits limits;
   limits.log_buckets = 8;
-  const json data = timeline_json(d.recording, limits);
+  const json data = timeline_json(d.run, limits);
   std::int64_t peak = 0;
   for (const auto& series : data["log"]) {
     EXPECT_LE(series.size() / 2, limits.log_buckets + 2);
@@ -172,7 +173,7 @@ TEST(HtmlReport, zk_runs_carry_zookeepers_log_series) {
   const HtmlDetail d = recorded_detail(std::string(FL_SOURCE_DIR) + "/scenarios/15-log-pressure.json", 2, "zk");
   TimelineLimits limits;
   limits.log_buckets = 8;
-  const json data = timeline_json(d.recording, limits);
+  const json data = timeline_json(d.run, limits);
   ASSERT_TRUE(data["zk_log"].is_array());
   EXPECT_LE(data["zk_log"].size() / 2, limits.log_buckets + 2) << "thinned like a replica's series";
   std::int64_t peak = 0;

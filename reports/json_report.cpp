@@ -52,11 +52,11 @@ double rounded_seconds(double seconds) {
   return std::round(seconds * 1000.0) / 1000.0;
 }
 
-bool passed(const RunReportInput& run) { return run_verdict(run) == RunVerdict::kPass; }
+bool passed(const sim::RunOutcome& run) { return run_verdict(run) == RunVerdict::kPass; }
 
 // Failing runs first (false sorts before true), then scenario and seed; the rest only
 // makes the order total, so the report does not depend on the order runs finished in.
-bool report_before(const RunReportInput& a, const RunReportInput& b) {
+bool before_in_report(const sim::RunOutcome& a, const sim::RunOutcome& b) {
   return std::forward_as_tuple(passed(a), a.scenario_name, a.seed, a.scenario_path, a.protocol, a.store) <
          std::forward_as_tuple(passed(b), b.scenario_name, b.seed, b.scenario_path, b.protocol, b.store);
 }
@@ -115,6 +115,7 @@ sim::CheckResult read_check(const json& check) {
   c.severity = severity == "safety" ? sim::Severity::kSafety : sim::Severity::kLiveness;
   c.enforced = bool_member(check, "enforced");
   c.detail = string_member(check, "detail");
+  c.kind = sim::check_kind_of(c.name);
   return c;
 }
 
@@ -134,9 +135,22 @@ sim::RunFigures read_figures(const json& f) {
   return g;
 }
 
-RunReportInput read_run(const json& report) {
+// The 16 hex digits of a trace hash.
+std::uint64_t hex_hash(const std::string& text) {
+  std::uint64_t value = 0;
+  bool ok = text.size() == 16;
+  for (char ch : text) {
+    const int digit = ch >= '0' && ch <= '9' ? ch - '0' : ch >= 'a' && ch <= 'f' ? ch - 'a' + 10 : -1;
+    ok = ok && digit >= 0;
+    value = value * 16 + static_cast<std::uint64_t>(digit < 0 ? 0 : digit);
+  }
+  if (!ok) throw json_read::FieldError("trace_hash", "'" + text + "' is not 16 lowercase hex digits");
+  return value;
+}
+
+sim::RunOutcome read_run(const json& report) {
   using namespace json_read;
-  RunReportInput run;
+  sim::RunOutcome run;
   run.faultline_version = string_member(report, "faultline");
   const json& scenario = object_member(report, "scenario");
   run.scenario_name = nested("scenario", [&] { return string_member(scenario, "name"); });
@@ -144,26 +158,33 @@ RunReportInput read_run(const json& report) {
   run.protocol = string_member(report, "protocol");
   run.store = string_member(report, "store");
   run.seed = u64_member(report, "seed");
-  run.exit_code = static_cast<int>(i64_member(report, "exit_code"));
+  const int exit_code = static_cast<int>(i64_member(report, "exit_code"));
   const json& checks = array_member(report, "checks");
   for (std::size_t i = 0; i < checks.size(); ++i) {
     run.checks.push_back(nested("checks[" + std::to_string(i) + "]", [&] { return read_check(checks[i]); }));
   }
-  run.trace_hash = string_member(report, "trace_hash");
+  const std::string hash = string_member(report, "trace_hash");
   run.figures = nested("figures", [&] { return read_figures(object_member(report, "figures")); });
   run.wall_s = number_member(report, "wall_s");
   if (report.contains("crash")) run.crash = string_member(report, "crash");
   if (report.contains("reproduce")) run.reproduce = string_member(report, "reproduce");
+  if (!run.crash.empty()) {
+    run.crash_exit_code = exit_code;
+  } else if (exit_code != run.exit_code()) {
+    throw FieldError("exit_code", std::to_string(exit_code) + " does not match the checks, which give " +
+                                      std::to_string(run.exit_code()));
+  }
+  if (!hash.empty() || run.crash.empty()) run.trace_hash = hex_hash(hash);
   const std::string verdict = string_member(report, "verdict");
   if (verdict != run_verdict_name(run_verdict(run))) {
-    throw FieldError("verdict", "'" + verdict + "' does not match exit_code " + std::to_string(run.exit_code) +
+    throw FieldError("verdict", "'" + verdict + "' does not match exit_code " + std::to_string(exit_code) +
                                     (run.crash.empty() ? "" : " with crash text"));
   }
   return run;
 }
 
 // The top level of a sweep report with an empty "runs" array: version and counts.
-json sweep_report_head(const std::vector<RunReportInput>& runs) {
+json sweep_report_head(const std::vector<sim::RunOutcome>& runs) {
   const std::size_t pass_count = static_cast<std::size_t>(std::count_if(runs.begin(), runs.end(), passed));
   const std::string version = runs.empty() ? "" : valid_utf8(runs.front().faultline_version);
   return {{"faultline", version},
@@ -188,10 +209,13 @@ std::string error_text(const std::string& path, int error) { return path + ": " 
 
 }  // namespace
 
-RunVerdict run_verdict(const RunReportInput& run) {
-  if (run.exit_code == kExitUnavailable) return RunVerdict::kStoreUnavailable;
+bool report_before(const sim::RunOutcome& a, const sim::RunOutcome& b) { return before_in_report(a, b); }
+
+RunVerdict run_verdict(const sim::RunOutcome& run) {
+  const int exit_code = run.exit_code();
+  if (exit_code == kExitUnavailable) return RunVerdict::kStoreUnavailable;
   if (!run.crash.empty()) return RunVerdict::kCrashed;
-  switch (run.exit_code) {
+  switch (exit_code) {
     case 0: return RunVerdict::kPass;
     case 1: return RunVerdict::kFailSafety;
     case 2: return RunVerdict::kFailLiveness;
@@ -210,7 +234,7 @@ std::string_view run_verdict_name(RunVerdict verdict) {
   return "unknown";
 }
 
-json run_report(const RunReportInput& run) {
+json run_report(const sim::RunOutcome& run) {
   const RunVerdict verdict = run_verdict(run);
   json checks = json::array();
   for (const auto& check : run.checks) checks.push_back(check_json(check));
@@ -220,9 +244,9 @@ json run_report(const RunReportInput& run) {
                  {"store", valid_utf8(run.store)},
                  {"seed", run.seed},
                  {"verdict", std::string(run_verdict_name(verdict))},
-                 {"exit_code", run.exit_code},
+                 {"exit_code", run.exit_code()},
                  {"checks", std::move(checks)},
-                 {"trace_hash", valid_utf8(run.trace_hash)},
+                 {"trace_hash", run.trace_hash_text()},
                  {"figures", figures_json(run.figures)},
                  {"wall_s", rounded_seconds(run.wall_s)}};
   if (!run.crash.empty()) report["crash"] = valid_utf8(run.crash);
@@ -230,7 +254,7 @@ json run_report(const RunReportInput& run) {
   return report;
 }
 
-std::variant<RunReportInput, std::string> read_run_report(const json& report) {
+std::variant<sim::RunOutcome, std::string> read_run_report(const json& report) {
   try {
     return read_run(report);
   } catch (const json_read::FieldError& e) {
@@ -238,22 +262,22 @@ std::variant<RunReportInput, std::string> read_run_report(const json& report) {
   }
 }
 
-std::vector<const RunReportInput*> report_order(const std::vector<RunReportInput>& runs) {
-  std::vector<const RunReportInput*> order;
+std::vector<const sim::RunOutcome*> report_order(const std::vector<sim::RunOutcome>& runs) {
+  std::vector<const sim::RunOutcome*> order;
   order.reserve(runs.size());
   for (const auto& run : runs) order.push_back(&run);
   std::stable_sort(order.begin(), order.end(), [](const auto* a, const auto* b) { return report_before(*a, *b); });
   return order;
 }
 
-json sweep_report(const std::vector<RunReportInput>& runs) {
+json sweep_report(const std::vector<sim::RunOutcome>& runs) {
   json report = sweep_report_head(runs);
   json& reports = report["runs"];
   for (const auto* run : report_order(runs)) reports.push_back(run_report(*run));
   return report;
 }
 
-std::string write_sweep_report_file(const std::string& path, const std::vector<RunReportInput>& runs,
+std::string write_sweep_report_file(const std::string& path, const std::vector<sim::RunOutcome>& runs,
                                     const json& extra) {
   json head = sweep_report_head(runs);
   head.update(extra);

@@ -18,21 +18,22 @@ namespace {
 using nlohmann::json;
 
 sim::CheckResult check(std::string name, sim::Verdict verdict, sim::Severity severity, std::string detail = "") {
-  return sim::CheckResult{std::move(name), verdict, severity, true, std::move(detail)};
+  sim::CheckResult c{std::move(name), verdict, severity, true, std::move(detail)};
+  c.kind = sim::check_kind_of(c.name);
+  return c;
 }
 
-RunReportInput passing_run(std::string scenario = "basic", std::uint64_t seed = 7) {
-  RunReportInput run;
+sim::RunOutcome passing_run(std::string scenario = "basic", std::uint64_t seed = 7) {
+  sim::RunOutcome run;
   run.faultline_version = "0.1.0";
   run.scenario_name = scenario;
   run.scenario_path = "scenarios/" + scenario + ".json";
   run.protocol = "paxos";
   run.store = "sqlite";
   run.seed = seed;
-  run.exit_code = 0;
   run.checks = {check("converged", sim::Verdict::kPass, sim::Severity::kSafety),
                 check("liveness", sim::Verdict::kPass, sim::Severity::kLiveness)};
-  run.trace_hash = "0123456789abcdef";
+  run.trace_hash = 0x0123456789abcdef;
   run.figures.events = 100;
   run.figures.delivered = 80;
   run.figures.dropped = 3;
@@ -48,19 +49,17 @@ RunReportInput passing_run(std::string scenario = "basic", std::uint64_t seed = 
   return run;
 }
 
-RunReportInput safety_failure(std::string scenario = "basic", std::uint64_t seed = 7) {
-  RunReportInput run = passing_run(std::move(scenario), seed);
-  run.exit_code = 1;
+sim::RunOutcome safety_failure(std::string scenario = "basic", std::uint64_t seed = 7) {
+  sim::RunOutcome run = passing_run(std::move(scenario), seed);
   run.checks[0] = check("converged", sim::Verdict::kFail, sim::Severity::kSafety, "r0 and r1 differ at key 3");
   return run;
 }
 
-RunReportInput crashed_run(std::string scenario = "basic", std::uint64_t seed = 7) {
-  RunReportInput run = passing_run(std::move(scenario), seed);
-  run.exit_code = 134;
+sim::RunOutcome crashed_run(std::string scenario = "basic", std::uint64_t seed = 7) {
+  sim::RunOutcome run = passing_run(std::move(scenario), seed);
+  run.crash_exit_code = 134;
   run.crash = "killed by signal 6 (Aborted)\nassertion failed: slot < size";
   run.checks.clear();
-  run.trace_hash.clear();
   return run;
 }
 
@@ -101,8 +100,7 @@ TEST(JsonReport, safety_failure_carries_detail_and_reproduce) {
 }
 
 TEST(JsonReport, liveness_failure_is_its_own_verdict) {
-  RunReportInput run = passing_run();
-  run.exit_code = 2;
+  sim::RunOutcome run = passing_run();
   run.checks[1] = check("liveness", sim::Verdict::kFail, sim::Severity::kLiveness, "request stuck for 6s");
   const json r = run_report(run);
   EXPECT_EQ(r["verdict"], "fail-liveness");
@@ -120,21 +118,22 @@ TEST(JsonReport, crashed_run_keeps_crash_text_and_reproduce) {
 }
 
 TEST(JsonReport, crash_text_wins_over_exit_code_and_unknown_exit_codes_are_crashes) {
-  RunReportInput run = passing_run();
+  sim::RunOutcome run = passing_run();
   run.crash = "timed out";
   EXPECT_EQ(run_verdict(run), RunVerdict::kCrashed);
-  run.crash.clear();
-  run.exit_code = 64;
+  run.crash_exit_code = 0;
+  EXPECT_EQ(run_verdict(run), RunVerdict::kCrashed) << "crash text with exit code 0 is still a crash";
+  run.crash_exit_code = 64;
   EXPECT_EQ(run_verdict(run), RunVerdict::kCrashed);
-  run.exit_code = 0;
-  EXPECT_EQ(run_verdict(run), RunVerdict::kPass);
+  run.crash.clear();
+  EXPECT_EQ(run_verdict(run), RunVerdict::kPass) << "without crash text the checks decide";
 }
 
 // A store that could not be reached says nothing about the protocol: its own verdict,
 // not a crash, even though the pool records why in the crash text.
 TEST(JsonReport, unreachable_store_is_its_own_verdict) {
-  RunReportInput run = crashed_run();
-  run.exit_code = kExitUnavailable;
+  sim::RunOutcome run = crashed_run();
+  run.crash_exit_code = kExitUnavailable;
   run.crash = "store unavailable: cassandra at 127.0.0.1:1: connect: Connection refused";
   const json r = run_report(run);
   EXPECT_EQ(r["verdict"], "store-unavailable");
@@ -143,7 +142,7 @@ TEST(JsonReport, unreachable_store_is_its_own_verdict) {
 }
 
 TEST(JsonReport, unenforced_and_skipped_checks_are_reported_as_such) {
-  RunReportInput run = passing_run();
+  sim::RunOutcome run = passing_run();
   run.checks.push_back(sim::CheckResult{"log_bound", sim::Verdict::kFail, sim::Severity::kSafety, false, "held 500"});
   run.checks.push_back(sim::CheckResult{"linearizable", sim::Verdict::kSkip, sim::Severity::kSafety, true, "too long"});
   const json r = run_report(run);
@@ -171,7 +170,7 @@ std::vector<std::pair<std::string, std::uint64_t>> order_of(const json& sweep) {
 }
 
 TEST(JsonReport, sweep_lists_failing_runs_first_then_by_scenario_and_seed) {
-  const std::vector<RunReportInput> runs = {passing_run("zeta", 1), passing_run("alpha", 3),
+  const std::vector<sim::RunOutcome> runs = {passing_run("zeta", 1), passing_run("alpha", 3),
                                             safety_failure("zeta", 2), passing_run("alpha", 1),
                                             crashed_run("beta", 9), safety_failure("beta", 4)};
   const json sweep = sweep_report(runs);
@@ -181,7 +180,7 @@ TEST(JsonReport, sweep_lists_failing_runs_first_then_by_scenario_and_seed) {
 }
 
 TEST(JsonReport, sweep_summary_counts_crashes_as_failures) {
-  const std::vector<RunReportInput> runs = {passing_run("a", 1), safety_failure("a", 2), crashed_run("a", 3)};
+  const std::vector<sim::RunOutcome> runs = {passing_run("a", 1), safety_failure("a", 2), crashed_run("a", 3)};
   const json sweep = sweep_report(runs);
   EXPECT_EQ(sweep["faultline"], "0.1.0");
   EXPECT_EQ(sweep["summary"], (json{{"runs", 3}, {"passed", 1}, {"failed", 2}}));
@@ -190,7 +189,7 @@ TEST(JsonReport, sweep_summary_counts_crashes_as_failures) {
 }
 
 TEST(JsonReport, sweep_order_does_not_depend_on_input_order) {
-  std::vector<RunReportInput> runs = {passing_run("a", 1), safety_failure("b", 2), crashed_run("a", 3),
+  std::vector<sim::RunOutcome> runs = {passing_run("a", 1), safety_failure("b", 2), crashed_run("a", 3),
                                       passing_run("b", 1)};
   const std::string forward = sweep_report(runs).dump();
   std::reverse(runs.begin(), runs.end());
@@ -228,7 +227,7 @@ TEST(JsonReport, write_json_file_reports_errors_instead_of_throwing) {
 }
 
 TEST(JsonReport, invalid_utf8_in_a_detail_is_replaced_not_thrown) {
-  RunReportInput run = safety_failure();
+  sim::RunOutcome run = safety_failure();
   run.checks[0].detail = "bad \xC3\x28 byte, overlong \xC0\xAF, surrogate \xED\xA0\x80, ok \xC3\xA9";
   const json r = run_report(run);
   std::string dumped;

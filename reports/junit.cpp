@@ -58,7 +58,7 @@ struct Totals {
   double time_s = 0.0;  // summed over runs, so CPU-like when runs were parallel
 };
 
-Totals totals(const std::vector<RunReportInput>& runs) {
+Totals totals(const std::vector<sim::RunOutcome>& runs) {
   Totals t;
   for (const auto& run : runs) {
     const RunVerdict verdict = run_verdict(run);
@@ -78,15 +78,15 @@ std::string totals_attributes(const Totals& t) {
 bool violated(const sim::CheckResult& check) { return check.enforced && check.verdict == sim::Verdict::kFail; }
 
 // The failure's one-line message: the checks that failed the run.
-std::string violated_names(const RunReportInput& run) {
+std::string violated_names(const sim::RunOutcome& run) {
   std::string names;
   for (const auto& check : run.checks) {
     if (violated(check)) names += (names.empty() ? "" : ", ") + check.name;
   }
-  return names.empty() ? "exit code " + std::to_string(run.exit_code) : names;
+  return names.empty() ? "exit code " + std::to_string(run.exit_code()) : names;
 }
 
-std::string failure_body(const RunReportInput& run) {
+std::string failure_body(const sim::RunOutcome& run) {
   std::string body;
   for (const auto& check : run.checks) {
     if (!violated(check)) continue;
@@ -96,15 +96,15 @@ std::string failure_body(const RunReportInput& run) {
   return body + "reproduce: " + run.reproduce;
 }
 
-std::string failure_xml(const RunReportInput& run, RunVerdict verdict) {
+std::string failure_xml(const sim::RunOutcome& run, RunVerdict verdict) {
   const char* type = verdict == RunVerdict::kFailSafety ? "safety" : "liveness";
   return "      <failure message=\"" + attr(violated_names(run)) + "\" type=\"" + type + "\">" +
          text(failure_body(run)) + "</failure>\n";
 }
 
-std::string error_xml(const RunReportInput& run, RunVerdict verdict) {
+std::string error_xml(const sim::RunOutcome& run, RunVerdict verdict) {
   const std::string first_line = run.crash.substr(0, run.crash.find('\n'));
-  const std::string message = first_line.empty() ? "exit code " + std::to_string(run.exit_code) : first_line;
+  const std::string message = first_line.empty() ? "exit code " + std::to_string(run.exit_code()) : first_line;
   const std::string body = run.crash.empty() ? message : run.crash;
   const char* type = verdict == RunVerdict::kStoreUnavailable ? "store-unavailable" : "crash";
   return "      <error message=\"" + attr(message) + "\" type=\"" + type + "\">" +
@@ -112,13 +112,13 @@ std::string error_xml(const RunReportInput& run, RunVerdict verdict) {
 }
 
 // Details that help find the run again but are not part of its name.
-std::string system_out_xml(const RunReportInput& run) {
+std::string system_out_xml(const sim::RunOutcome& run) {
   return "      <system-out>" +
-         text("scenario: " + run.scenario_path + "\nstore: " + run.store + "\ntrace-hash: " + run.trace_hash + "\n") +
+         text("scenario: " + run.scenario_path + "\nstore: " + run.store + "\ntrace-hash: " + run.trace_hash_text() + "\n") +
          "</system-out>\n";
 }
 
-std::string testcase_xml(const RunReportInput& run) {
+std::string testcase_xml(const sim::RunOutcome& run) {
   const std::string& scenario = run.scenario_name.empty() ? run.scenario_path : run.scenario_name;
   const std::string name = scenario + " protocol=" + run.protocol + " seed=" + std::to_string(run.seed);
   std::string xml = "    <testcase classname=\"" + attr("faultline." + scenario) + "\" name=\"" + attr(name) +
@@ -146,7 +146,7 @@ std::string xml_escape(std::string_view raw, XmlContext context) {
   return out;
 }
 
-std::string junit_xml(const std::vector<RunReportInput>& runs, const std::string& suite_name) {
+std::string junit_xml(const std::vector<sim::RunOutcome>& runs, const std::string& suite_name) {
   const std::string counts = totals_attributes(totals(runs));
   std::string xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
   xml += "<testsuites name=\"" + attr(suite_name) + "\"" + counts + ">\n";

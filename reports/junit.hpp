@@ -24,6 +24,6 @@ std::string xml_escape(std::string_view text, XmlContext context);
 
 // The whole junit.xml document for `runs`, in the given order, under one
 // <testsuite> named `suite_name`. Times are wall-clock seconds.
-std::string junit_xml(const std::vector<RunReportInput>& runs, const std::string& suite_name);
+std::string junit_xml(const std::vector<sim::RunOutcome>& runs, const std::string& suite_name);
 
 }  // namespace fl::reports

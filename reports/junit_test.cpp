@@ -22,39 +22,41 @@ sim::CheckResult check(std::string name, sim::Verdict verdict, sim::Severity sev
   return sim::CheckResult{std::move(name), verdict, severity, true, std::move(detail)};
 }
 
-RunReportInput run_with(int exit_code, std::uint64_t seed) {
-  RunReportInput run;
+// A run whose checks all pass; the failures below make them fail (the exit code
+// follows from the checks) or crash it.
+sim::RunOutcome run_with(std::uint64_t seed) {
+  sim::RunOutcome run;
   run.faultline_version = "0.1.0";
   run.scenario_name = "basic";
   run.scenario_path = "scenarios/basic.json";
   run.protocol = "paxos";
   run.store = "sqlite";
   run.seed = seed;
-  run.exit_code = exit_code;
   run.checks = {check("converged", sim::Verdict::kPass, sim::Severity::kSafety),
                 check("durable", sim::Verdict::kPass, sim::Severity::kSafety),
                 check("liveness", sim::Verdict::kPass, sim::Severity::kLiveness)};
-  run.trace_hash = "00000000deadbeef";
+  run.trace_hash = 0xdeadbeef;
   run.wall_s = 0.25;
   run.reproduce = "faultline run scenarios/basic.json --seed " + std::to_string(seed);
   return run;
 }
 
-RunReportInput safety_failure(std::uint64_t seed) {
-  RunReportInput run = run_with(1, seed);
+sim::RunOutcome safety_failure(std::uint64_t seed) {
+  sim::RunOutcome run = run_with(seed);
   run.checks[0] = check("converged", sim::Verdict::kFail, sim::Severity::kSafety, "r0 and r1 differ");
   run.checks[1] = check("durable", sim::Verdict::kFail, sim::Severity::kSafety, "ack 17 lost");
   return run;
 }
 
-RunReportInput liveness_failure(std::uint64_t seed) {
-  RunReportInput run = run_with(2, seed);
+sim::RunOutcome liveness_failure(std::uint64_t seed) {
+  sim::RunOutcome run = run_with(seed);
   run.checks[2] = check("liveness", sim::Verdict::kFail, sim::Severity::kLiveness, "stuck 6s");
   return run;
 }
 
-RunReportInput crash(std::uint64_t seed) {
-  RunReportInput run = run_with(134, seed);
+sim::RunOutcome crash(std::uint64_t seed) {
+  sim::RunOutcome run = run_with(seed);
+  run.crash_exit_code = 134;
   run.crash = "killed by signal 6\nassertion failed: ballot >= promised";
   run.checks.clear();
   return run;
@@ -77,7 +79,7 @@ TEST(XmlReader, rejects_what_is_not_well_formed) {
 }
 
 TEST(Junit, counts_test_cases_failures_and_errors) {
-  const std::string xml = junit_xml({run_with(0, 1), safety_failure(2), liveness_failure(3), crash(4)}, "smoke");
+  const std::string xml = junit_xml({run_with(1), safety_failure(2), liveness_failure(3), crash(4)}, "smoke");
   const XmlElement root = parse_xml(xml);
   EXPECT_EQ(root.name, "testsuites");
   const auto suites = all(root, "testsuite");
@@ -95,7 +97,7 @@ TEST(Junit, counts_test_cases_failures_and_errors) {
 }
 
 TEST(Junit, test_case_is_named_by_scenario_protocol_and_seed) {
-  const XmlElement root = parse_xml(junit_xml({run_with(0, 42)}, "s"));
+  const XmlElement root = parse_xml(junit_xml({run_with(42)}, "s"));
   const auto cases = all(root, "testcase");
   ASSERT_EQ(cases.size(), 1u);
   EXPECT_EQ(cases[0]->attributes.at("classname"), "faultline.basic");
@@ -108,7 +110,7 @@ TEST(Junit, test_case_is_named_by_scenario_protocol_and_seed) {
 }
 
 TEST(Junit, safety_failure_names_violated_checks_and_how_to_reproduce) {
-  RunReportInput run = safety_failure(5);
+  sim::RunOutcome run = safety_failure(5);
   run.checks.push_back(sim::CheckResult{"log_bound", sim::Verdict::kFail, sim::Severity::kSafety, false, "tolerated"});
   const XmlElement root = parse_xml(junit_xml({run}, "s"));
   const auto failures = all(root, "failure");
@@ -141,8 +143,8 @@ TEST(Junit, crash_is_an_error_with_its_first_line_as_message) {
 }
 
 TEST(Junit, unreachable_store_is_an_error_of_its_own_type) {
-  RunReportInput run = crash(8);
-  run.exit_code = 69;
+  sim::RunOutcome run = crash(8);
+  run.crash_exit_code = 69;
   run.crash = "store unavailable: cassandra at 127.0.0.1:1: connect: Connection refused";
   const XmlElement root = parse_xml(junit_xml({run}, "s"));
   const auto errors = all(root, "error");
@@ -156,7 +158,7 @@ constexpr std::string_view kNasty = "a<b> && \"double\" 'single' \x01 cr\r\n ]]>
 constexpr std::string_view kNastyRead = "a<b> && \"double\" 'single' \\x01 cr\r\n ]]> end";
 
 TEST(Junit, escaping_round_trips_in_character_data) {
-  RunReportInput run = safety_failure(8);
+  sim::RunOutcome run = safety_failure(8);
   run.checks[0].detail = std::string(kNasty);
   run.checks[1].verdict = sim::Verdict::kPass;
   const XmlElement root = parse_xml(junit_xml({run}, "s"));
@@ -167,7 +169,7 @@ TEST(Junit, escaping_round_trips_in_character_data) {
 }
 
 TEST(Junit, escaping_round_trips_in_attributes) {
-  RunReportInput run = run_with(0, 9);
+  sim::RunOutcome run = run_with(9);
   run.scenario_name = std::string(kNasty) + "\ttab";
   const XmlElement root = parse_xml(junit_xml({run}, std::string(kNasty)));
   EXPECT_EQ(root.attributes.at("name"), kNastyRead);
@@ -180,7 +182,7 @@ TEST(Junit, non_characters_and_invalid_utf8_are_replaced) {
   EXPECT_EQ(xml_escape("x\xEF\xBF\xBEy\xEF\xBF\xBFz\xFF", XmlContext::kText),
             "x\xEF\xBF\xBDy\xEF\xBF\xBDz\xEF\xBF\xBD");
   EXPECT_EQ(xml_escape("\xC3\xA9\x7F", XmlContext::kAttribute), "\xC3\xA9\x7F");
-  RunReportInput run = crash(10);
+  sim::RunOutcome run = crash(10);
   run.crash = "bad \xFF\xFE byte \xEF\xBF\xBF\x1B[31m";
   const XmlElement root = parse_xml(junit_xml({run}, "s"));
   const auto errors = all(root, "error");
@@ -196,9 +198,9 @@ TEST(Junit, empty_suite_is_well_formed) {
 }
 
 TEST(Junit, times_are_fixed_point_and_never_negative) {
-  RunReportInput run = run_with(0, 11);
+  sim::RunOutcome run = run_with(11);
   run.wall_s = -3.0;
-  RunReportInput slow = run_with(0, 12);
+  sim::RunOutcome slow = run_with(12);
   slow.wall_s = 12.3456;
   const XmlElement root = parse_xml(junit_xml({run, slow}, "s"));
   const auto cases = all(root, "testcase");

@@ -12,19 +12,19 @@ namespace {
 
 // What a failing run's entry says went wrong: the crash's first line, or the enforced
 // checks that failed.
-std::string failure_text(const RunRow& run) {
+std::string failure_text(const sim::RunOutcome& run) {
   // One line, and not a whole crash dump: the full text is in report.json.
   const std::string first_line = run.crash.substr(0, std::min<std::size_t>(run.crash.find('\n'), 200));
-  if (run.exit_code == kExitUnavailable) return first_line.empty() ? "store unavailable" : first_line;
+  if (run.exit_code() == kExitUnavailable) return first_line.empty() ? "store unavailable" : first_line;
   if (!run.crash.empty()) return "crashed: " + first_line;
   std::string names;
   for (const auto& c : run.checks) {
     if (c.enforced && c.verdict == sim::Verdict::kFail) names += (names.empty() ? "" : ", ") + c.name;
   }
-  return names.empty() ? "exit code " + std::to_string(run.exit_code) : names;
+  return names.empty() ? "exit code " + std::to_string(run.exit_code()) : names;
 }
 
-bool failing(const RunRow& run) { return run.exit_code != 0 || !run.crash.empty(); }
+bool failing(const sim::RunOutcome& run) { return run.exit_code() != 0 || !run.crash.empty(); }
 
 void count_check(Cell& cell, const sim::CheckResult& c) {
   if (c.verdict == sim::Verdict::kSkip) {
@@ -38,14 +38,14 @@ void count_check(Cell& cell, const sim::CheckResult& c) {
 
 }  // namespace
 
-SuiteTable tabulate(const std::vector<RunRow>& runs) {
+SuiteTable tabulate(const std::vector<sim::RunOutcome>& runs) {
   SuiteTable table;
   // Keyed by (scenario, protocol): a sweep over both protocols gives a row for each,
   // and the map's order is the tie-break after "failing first".
   std::map<std::pair<std::string, std::string>, ScenarioRow> by_key;
-  for (const RunRow& run : runs) {
-    ScenarioRow& row = by_key[{run.scenario, run.protocol}];
-    row.scenario = run.scenario;
+  for (const sim::RunOutcome& run : runs) {
+    ScenarioRow& row = by_key[{run.scenario_name, run.protocol}];
+    row.scenario = run.scenario_name;
     row.protocol = run.protocol;
     ++row.runs;
     if (failing(run)) {

@@ -11,20 +11,9 @@
 #include <string_view>
 #include <vector>
 
-#include "sim/checks/checks.hpp"
+#include "sim/outcome.hpp"
 
 namespace fl::reports {
-
-// One finished run as the table needs it.
-struct RunRow {
-  std::string scenario;
-  std::string protocol;  // effective, after command-line overrides
-  std::uint64_t seed = 0;
-  int exit_code = 0;
-  std::string crash;  // non-empty when the run died instead of finishing
-  std::vector<sim::CheckResult> checks;
-  std::string reproduce;  // the exact command that reruns this seed
-};
 
 // How one check fared over every seed of one scenario under one protocol.
 struct Cell {
@@ -63,7 +52,7 @@ struct SuiteTable {
 inline constexpr std::size_t kFailuresListedMax = 20;
 
 // Groups runs into one row per (scenario, protocol) and one cell per check.
-SuiteTable tabulate(const std::vector<RunRow>& runs);
+SuiteTable tabulate(const std::vector<sim::RunOutcome>& runs);
 // "pass", "FAIL 2/5", "skip", "-": the text of one cell.
 std::string cell_text(const Cell& cell, int runs);
 // The table for a terminal, columns padded with spaces.

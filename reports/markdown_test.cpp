@@ -12,12 +12,11 @@
 namespace fl::reports {
 namespace {
 
-RunRow run(const std::string& scenario, const std::string& protocol, std::uint64_t seed, bool converged = true) {
-  RunRow r;
-  r.scenario = scenario;
+sim::RunOutcome run(const std::string& scenario, const std::string& protocol, std::uint64_t seed, bool converged = true) {
+  sim::RunOutcome r;
+  r.scenario_name = scenario;
   r.protocol = protocol;
   r.seed = seed;
-  r.exit_code = converged ? 0 : 1;
   r.checks = {sim::CheckResult{"converged", converged ? sim::Verdict::kPass : sim::Verdict::kFail,
                                sim::Severity::kSafety, true, converged ? "" : "r0 and r1 differ"},
               sim::CheckResult{"log_bound", sim::Verdict::kPass, sim::Severity::kSafety, true, ""}};
@@ -119,8 +118,8 @@ TEST(Summary, table_has_scenario_protocol_and_check_columns_failing_rows_first) 
 }
 
 TEST(Summary, lists_each_failing_run_with_its_reproduce_command) {
-  RunRow crashed = run("c", "paxos", 9);
-  crashed.exit_code = 134;
+  sim::RunOutcome crashed = run("c", "paxos", 9);
+  crashed.crash_exit_code = 134;
   crashed.crash = "killed by signal 6\nassertion failed";
   crashed.checks.clear();
   const std::string md =
@@ -140,8 +139,8 @@ TEST(Summary, lists_each_failing_run_with_its_reproduce_command) {
 }
 
 TEST(Summary, unreachable_store_is_named_as_such_not_as_a_crash) {
-  RunRow down = run("d", "paxos", 4);
-  down.exit_code = 69;
+  sim::RunOutcome down = run("d", "paxos", 4);
+  down.crash_exit_code = 69;
   down.crash = "store unavailable: cassandra at 127.0.0.1:1: connect: Connection refused";
   down.checks.clear();
   const std::string md = render_markdown(tabulate({down}), "faultline sweep");
@@ -150,7 +149,7 @@ TEST(Summary, unreachable_store_is_named_as_such_not_as_a_crash) {
 }
 
 TEST(Summary, failure_list_is_capped_and_says_how_many_more) {
-  std::vector<RunRow> runs;
+  std::vector<sim::RunOutcome> runs;
   const std::size_t failing = kFailuresListedMax + 5;
   for (std::uint64_t seed = 1; seed <= failing; ++seed) runs.push_back(run("a", "paxos", seed, false));
   const std::string md = render_markdown(tabulate(runs), "faultline sweep a");
@@ -162,7 +161,7 @@ TEST(Summary, failure_list_is_capped_and_says_how_many_more) {
 }
 
 TEST(Summary, names_cannot_add_columns_or_rows) {
-  RunRow odd = run("a|b\nc *d* <i>", "p|q", 1, false);
+  sim::RunOutcome odd = run("a|b\nc *d* <i>", "p|q", 1, false);
   odd.reproduce = "faultline run 'a`b.json' --seed 1";
   const std::string md = render_markdown(tabulate({odd, run("plain", "paxos", 1)}), "faultline suite");
   const auto rows = table_rows(md);

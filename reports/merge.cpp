@@ -18,7 +18,7 @@ using namespace json_read;
 // Shards listed by name in a message about missing ones, at most.
 constexpr std::size_t kMissingListedMax = 20;
 
-std::string run_name(const RunReportInput& run) {
+std::string run_name(const sim::RunOutcome& run) {
   return run.scenario_name + " seed " + std::to_string(run.seed);
 }
 
@@ -26,14 +26,14 @@ std::string seeds_text(const ShardPlan& plan) {
   return std::to_string(plan.first_seed) + ".." + std::to_string(plan.last_seed);
 }
 
-std::vector<RunReportInput> read_runs(const json& report) {
+std::vector<sim::RunOutcome> read_runs(const json& report) {
   const json& runs = array_member(report, "runs");
-  std::vector<RunReportInput> out;
+  std::vector<sim::RunOutcome> out;
   out.reserve(runs.size());
   for (std::size_t i = 0; i < runs.size(); ++i) {
     auto run = read_run_report(runs[i]);
     if (auto* error = std::get_if<std::string>(&run)) throw FieldError("runs[" + std::to_string(i) + "]." + *error, "");
-    out.push_back(std::move(std::get<RunReportInput>(run)));
+    out.push_back(std::move(std::get<sim::RunOutcome>(run)));
   }
   return out;
 }
@@ -76,7 +76,7 @@ std::string slice_problem(const ShardReport& shard) {
   const ShardPlan& plan = shard.plan;
   std::map<std::uint64_t, std::size_t> seen;
   for (std::size_t i = 0; i < shard.runs.size(); ++i) {
-    const RunReportInput& run = shard.runs[i];
+    const sim::RunOutcome& run = shard.runs[i];
     const std::string where = "runs[" + std::to_string(i) + "] (" + run_name(run) + ")";
     if (run.faultline_version != shard.version) {
       return where + " was written by faultline " + run.faultline_version + ", the report by " + shard.version;
@@ -165,7 +165,7 @@ std::string missing_shards_text(const MergedReport& merged) {
   return missing_text(merged.missing_shards, merged.missing_count, merged.shard_count);
 }
 
-json full_sweep_report(const std::vector<RunReportInput>& runs, const std::optional<ShardPlan>& shard,
+json full_sweep_report(const std::vector<sim::RunOutcome>& runs, const std::optional<ShardPlan>& shard,
                        const std::optional<RecheckOutcome>& recheck) {
   json report = sweep_report(runs);
   report.update(sweep_report_extras(shard, recheck));
@@ -241,7 +241,7 @@ std::variant<MergedReport, MergeError> merge_shards(const std::vector<ShardRepor
   merged.missing_shards = listed;
   merged.missing_count = missing;
   merged.shard_count = first.plan.count;
-  std::vector<std::pair<std::uint64_t, std::pair<std::size_t, const RunReportInput*>>> ordered;
+  std::vector<std::pair<std::uint64_t, std::pair<std::size_t, const sim::RunOutcome*>>> ordered;
   for (std::size_t i = 0; i < shards.size(); ++i) {
     for (const auto& run : shards[i].runs) {
       ordered.push_back({*task_number(first.plan, run.scenario_path, run.seed), {i, &run}});

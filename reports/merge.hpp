@@ -32,14 +32,14 @@ struct ShardReport {
   std::string file;     // where it was read from, for messages
   std::string version;  // the top-level "faultline"
   ShardPlan plan;
-  std::vector<RunReportInput> runs;
+  std::vector<sim::RunOutcome> runs;
   std::optional<RecheckOutcome> recheck;
 };
 
 // The shards merged: what the unsharded command would have reported.
 struct MergedReport {
   ShardPlan plan;                             // the shards' common plan, with index 0 of count 1
-  std::vector<RunReportInput> runs;           // in task order, as the unsharded command lists them
+  std::vector<sim::RunOutcome> runs;           // in task order, as the unsharded command lists them
   std::vector<std::size_t> run_shard;         // for each run, the index of the input it came from
   std::optional<RecheckOutcome> recheck;      // summed over shards, mismatches in task order
   std::vector<std::uint64_t> missing_shards;  // the first 20 shard indices without a report (when allowed)
@@ -56,7 +56,7 @@ nlohmann::json sweep_report_extras(const std::optional<ShardPlan>& shard, const 
 
 // report.json of a sweep or suite as one tree: sweep_report(runs) with those extras
 // (write_sweep_report_file writes the same without building it).
-nlohmann::json full_sweep_report(const std::vector<RunReportInput>& runs, const std::optional<ShardPlan>& shard,
+nlohmann::json full_sweep_report(const std::vector<sim::RunOutcome>& runs, const std::optional<ShardPlan>& shard,
                                  const std::optional<RecheckOutcome>& recheck);
 
 // Parses `text`, the contents of `file`, as one shard's report.json and checks it on

@@ -24,28 +24,28 @@ ShardPlan plan_of(std::vector<std::string> paths, std::uint64_t first, std::uint
   return plan;
 }
 
-RunReportInput run_of(const PlannedScenario& scenario, std::uint64_t seed) {
-  RunReportInput run;
+sim::RunOutcome run_of(const PlannedScenario& scenario, std::uint64_t seed) {
+  sim::RunOutcome run;
   run.faultline_version = "0.1.0";
   run.scenario_name = scenario.name;
   run.scenario_path = scenario.path;
   run.protocol = "paxos";
   run.store = "sqlite";
   run.seed = seed;
-  run.exit_code = seed % 4 == 0 ? 1 : 0;  // some failing runs, to exercise report order
-  run.checks = {{"converged", run.exit_code == 0 ? sim::Verdict::kPass : sim::Verdict::kFail, sim::Severity::kSafety,
-                 true, "detail"}};
-  run.trace_hash = "0123456789abcdef";
+  const bool fails = seed % 4 == 0;  // some failing runs, to exercise report order
+  run.checks = {{"converged", fails ? sim::Verdict::kFail : sim::Verdict::kPass, sim::Severity::kSafety, true,
+                 "detail", sim::CheckKind::kConverged}};
+  run.trace_hash = 0x0123456789abcdef;
   run.figures.committed = static_cast<std::int64_t>(seed);
   run.wall_s = 0.25;
-  if (run.exit_code != 0) run.reproduce = "faultline run " + scenario.path + " --seed " + std::to_string(seed);
+  if (fails) run.reproduce = "faultline run " + scenario.path + " --seed " + std::to_string(seed);
   return run;
 }
 
 // The runs of shard `index` of `plan`, built the way the command numbers them.
-std::vector<RunReportInput> shard_runs(ShardPlan plan, std::uint64_t index) {
+std::vector<sim::RunOutcome> shard_runs(ShardPlan plan, std::uint64_t index) {
   plan.index = index;
-  std::vector<RunReportInput> runs;
+  std::vector<sim::RunOutcome> runs;
   for (const auto& scenario : plan.scenarios) {
     for (std::uint64_t seed = plan.first_seed; seed <= plan.last_seed; ++seed) {
       if (in_shard(*task_number(plan, scenario.path, seed), plan.index, plan.count)) {
@@ -118,14 +118,14 @@ std::string file_text(const std::string& path) {
 
 TEST(Merge, a_streamed_sweep_report_has_the_bytes_of_the_whole_tree) {
   const ShardPlan plan = plan_of({"a.json", "b.json"}, 1, 5, 2);
-  std::vector<RunReportInput> runs = shard_runs(plan, 1);
+  std::vector<sim::RunOutcome> runs = shard_runs(plan, 1);
   runs[0].checks[0].detail = "two\nlines, a quote \" and a bad byte \xff";
   runs[1].crash = "aborted\n  with an indented line";
-  runs[1].exit_code = 1;
+  runs[1].crash_exit_code = 1;
   const RecheckOutcome recheck{0.5, 2, {}};
   const std::string dir = ::testing::TempDir();
   for (const auto& [name, runs_written, extras] :
-       std::vector<std::tuple<std::string, std::vector<RunReportInput>, bool>>{
+       std::vector<std::tuple<std::string, std::vector<sim::RunOutcome>, bool>>{
            {"empty", {}, false}, {"runs", runs, false}, {"extras", runs, true}}) {
     const std::string tree = dir + "stream-tree-" + name + ".json";
     const std::string streamed = dir + "stream-runs-" + name + ".json";
@@ -141,14 +141,15 @@ TEST(Merge, a_streamed_sweep_report_has_the_bytes_of_the_whole_tree) {
 }
 
 TEST(Merge, run_reports_read_back_as_written) {
-  RunReportInput run = run_of({"s.json", "basic", ""}, 8);
+  sim::RunOutcome run = run_of({"s.json", "basic", ""}, 8);
   run.crash = "aborted by signal 6 (Aborted)";
-  run.exit_code = 1;
+  run.crash_exit_code = 1;
   run.figures = {1, 2, 3, 4, 5, 6, 7, -8, 9, 10};
-  run.checks.push_back({"liveness", sim::Verdict::kSkip, sim::Severity::kLiveness, false, "undecided"});
+  run.checks.push_back({"liveness", sim::Verdict::kSkip, sim::Severity::kLiveness, false, "undecided",
+                        sim::CheckKind::kLiveness});
   const auto read = read_run_report(run_report(run));
-  ASSERT_TRUE(std::holds_alternative<RunReportInput>(read)) << std::get<std::string>(read);
-  EXPECT_EQ(run_report(std::get<RunReportInput>(read)), run_report(run));
+  ASSERT_TRUE(std::holds_alternative<sim::RunOutcome>(read)) << std::get<std::string>(read);
+  EXPECT_EQ(run_report(std::get<sim::RunOutcome>(read)), run_report(run));
 }
 
 TEST(Merge, shards_merge_into_the_order_the_unsharded_command_lists_runs) {
@@ -161,7 +162,7 @@ TEST(Merge, shards_merge_into_the_order_the_unsharded_command_lists_runs) {
   ASSERT_TRUE(std::holds_alternative<MergedReport>(result)) << std::get<MergeError>(result).message();
   const auto& merged = std::get<MergedReport>(result);
   ASSERT_EQ(merged.runs.size(), 10u);
-  std::vector<RunReportInput> unsharded;
+  std::vector<sim::RunOutcome> unsharded;
   for (const auto& s : plan.scenarios) {
     for (std::uint64_t seed = 1; seed <= 5; ++seed) unsharded.push_back(run_of(s, seed));
   }

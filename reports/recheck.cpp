@@ -91,11 +91,11 @@ std::string trace_hash_in_output(std::string_view output) {
   return found;
 }
 
-std::optional<RecheckMismatch> compare_recheck(const RunReportInput& first, std::string_view rerun_output) {
+std::optional<RecheckMismatch> compare_recheck(const sim::RunOutcome& first, std::string_view rerun_output) {
   const std::string second = trace_hash_in_output(rerun_output);
-  if (!second.empty() && second == first.trace_hash) return std::nullopt;
+  if (!second.empty() && second == first.trace_hash_text()) return std::nullopt;
   return RecheckMismatch{first.scenario_name, first.scenario_path, first.protocol, first.store,
-                         first.seed,          first.trace_hash,    second,         first.reproduce};
+                         first.seed,          first.trace_hash_text(),    second,         first.reproduce};
 }
 
 std::string recheck_mismatch_text(const RecheckMismatch& m) {

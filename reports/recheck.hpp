@@ -54,7 +54,7 @@ std::string trace_hash_in_output(std::string_view output);
 
 // Compares a run's trace hash with the one its rerun printed: nullopt when they are
 // equal, else the mismatch (a rerun that printed no hash is one too).
-std::optional<RecheckMismatch> compare_recheck(const RunReportInput& first, std::string_view rerun_output);
+std::optional<RecheckMismatch> compare_recheck(const sim::RunOutcome& first, std::string_view rerun_output);
 
 // Two lines for the terminal: the run, both hashes, and the command to reproduce it.
 std::string recheck_mismatch_text(const RecheckMismatch& mismatch);

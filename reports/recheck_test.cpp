@@ -12,15 +12,15 @@
 namespace fl::reports {
 namespace {
 
-RunReportInput first_run(const std::string& hash) {
-  RunReportInput run;
+sim::RunOutcome first_run(const std::string& hash) {
+  sim::RunOutcome run;
   run.faultline_version = "0.1.0";
   run.scenario_name = "nemesis-soak";
   run.scenario_path = "scenarios/13-nemesis-soak.json";
   run.protocol = "paxos";
   run.store = "sqlite";
   run.seed = 7;
-  run.trace_hash = hash;
+  if (!hash.empty()) run.trace_hash = std::stoull(hash, nullptr, 16);
   run.reproduce = "faultline run scenarios/13-nemesis-soak.json --seed 7 --protocol paxos --store sqlite";
   return run;
 }

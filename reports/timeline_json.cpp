@@ -113,7 +113,13 @@ int outcome_code(sim::Outcome outcome) {
 
 // The history, thinned beyond the cap but keeping every counterexample op; the
 // counterexample then refers to operations by their index in "data".
-json ops_and_cex_json(const RunRecording& r, const TimelineLimits& limits, json& cex) {
+// The failed linearizable check's evidence: the text of the counterexample.
+std::string counterexample_text(const sim::RunOutcome& r) {
+  const sim::CheckResult* lin = r.check(sim::CheckKind::kLinearizable);
+  return lin && lin->verdict == sim::Verdict::kFail ? lin->detail : "";
+}
+
+json ops_and_cex_json(const sim::RunOutcome& r, const TimelineLimits& limits, json& cex) {
   std::set<std::pair<std::uint32_t, std::uint64_t>> wanted;
   if (r.counterexample) {
     for (const auto& ref : r.counterexample->prefix) wanted.insert({ref.client, ref.id});
@@ -142,7 +148,7 @@ json ops_and_cex_json(const RunRecording& r, const TimelineLimits& limits, json&
     cex = {{"key", r.counterexample->key},
            {"prefix", indices(r.counterexample->prefix)},
            {"bad", indices(r.counterexample->unplaceable)},
-           {"text", valid_utf8(r.counterexample_text)}};
+           {"text", valid_utf8(counterexample_text(r))}};
   }
   return {{"total", r.history.size()}, {"stride", stride}, {"data", std::move(data)}};
 }
@@ -161,7 +167,7 @@ json faults_json(const sim::Timeline& t, json& network) {
 
 }  // namespace
 
-json timeline_json(const RunRecording& r, const TimelineLimits& limits) {
+json timeline_json(const sim::RunOutcome& r, const TimelineLimits& limits) {
   const sim::Timeline& t = *r.timeline;
   json lanes = json::array();
   for (std::size_t i = 0; i < t.lanes().size(); ++i) {

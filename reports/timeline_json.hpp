@@ -12,19 +12,9 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 
-#include "sim/history.hpp"
-#include "sim/lin/counterexample.hpp"
-#include "sim/observe/timeline.hpp"
+#include "sim/outcome.hpp"
 
 namespace fl::reports {
-
-// What one run recorded for its pictures.
-struct RunRecording {
-  std::shared_ptr<const sim::Timeline> timeline;
-  sim::History history;
-  std::optional<sim::lin::Counterexample> counterexample;
-  std::string counterexample_text;  // the linearizable check's detail, when it failed
-};
 
 // How much of a run the page carries at most.
 struct TimelineLimits {
@@ -35,6 +25,7 @@ struct TimelineLimits {
   std::size_t op_text_max = 160;        // characters of an operation's description
 };
 
-nlohmann::json timeline_json(const RunRecording& recording, const TimelineLimits& limits = {});
+// The data of `run`'s timeline, which must have been recorded (run.timeline set).
+nlohmann::json timeline_json(const sim::RunOutcome& run, const TimelineLimits& limits = {});
 
 }  // namespace fl::reports

@@ -2,7 +2,6 @@
 
 #include "rsm/app/replicable.hpp"
 #include "rsm/core/assert.hpp"
-#include "sim/exit_codes.hpp"
 #include "sim/invariants/invariant.hpp"
 #include "sim/setup/protocol_names.hpp"
 #include "sim/setup/protocols.hpp"
@@ -12,16 +11,6 @@
 #include "sim/world.hpp"
 
 namespace fl::sim {
-
-int RunResult::exit_code() const {
-  bool liveness = false;
-  for (const CheckResult& c : checks) {
-    if (!c.enforced || c.verdict != Verdict::kFail) continue;
-    if (c.severity == Severity::kSafety) return kExitSafety;
-    liveness = true;
-  }
-  return liveness ? kExitLiveness : kExitOk;
-}
 
 Scenario effective_scenario(const Scenario& scenario, const RunOptions& options) {
   Scenario s = scenario;
@@ -33,34 +22,30 @@ Scenario effective_scenario(const Scenario& scenario, const RunOptions& options)
 
 namespace {
 
-RunFacts gather(World& world, const WorldStats& stats, const Scenario& scenario,
-                const std::vector<std::unique_ptr<Invariant>>& invariants) {
+RunFacts gather(World& world, const StatsCounter& stats, const Scenario& scenario,
+                const std::vector<std::unique_ptr<Invariant>>& invariants, const LinearizableJudgement& linearizable) {
   RunFacts facts;
   facts.history = &world.workload().history();
+  facts.linearizable = &linearizable;
   for (int r = 0; r < world.replicas(); ++r) {
     const NodeId id(static_cast<std::uint32_t>(r));
     if (Replica* replica = world.replica(id)) facts.live_tables.push_back({id, replica->app().rows()});
   }
-  facts.max_log_held = stats.max_log_held;
-  facts.max_log_held_where = stats.max_log_held_where;
+  facts.max_log_held = stats.figures().max_log_held;
+  facts.max_log_held_where = stats.max_log_held_where();
   for (const auto& invariant : invariants) facts.invariants.push_back(invariant->result());
-  facts.last_fault_us = stats.last_fault_us;
+  facts.last_fault_us = stats.last_fault_us();
   facts.end_us = scenario.duration_us + scenario.quiesce_us;
   facts.duration_us = scenario.duration_us;
   return facts;
 }
 
-RunFigures figures_of(const World& world, const WorldStats& s, const Trace& trace) {
-  RunFigures f;
+// The counted figures, with those only the world and the trace know.
+RunFigures figures_of(const World& world, const StatsCounter& stats, const Trace& trace) {
+  RunFigures f = stats.figures();
   f.events = world.events_handled();
-  f.delivered = s.delivered;
-  f.dropped = s.dropped;
-  f.applied = s.applied;
-  f.faults = s.faults;
-  f.leader_changes = s.leader_changes;
   f.trace_lines = trace.lines();
   f.committed = world.workload().completed_ok();
-  f.max_log_held = s.max_log_held;
   f.simulated_us = world.now();
   return f;
 }
@@ -89,12 +74,12 @@ InvariantContext invariant_context(const Scenario& scenario) {
 
 }  // namespace
 
-RunResult run_scenario(const Scenario& original, const RunOptions& options) {
+RunOutcome run_scenario(const Scenario& original, const RunOptions& options) {
   const Scenario scenario = effective_scenario(original, options);
   return run_scenario_with(scenario, options, make_replica_factory(scenario.cluster, options));  // may throw BadRunOption
 }
 
-RunResult run_scenario_with(const Scenario& original, const RunOptions& options, ReplicaFactory factory) {
+RunOutcome run_scenario_with(const Scenario& original, const RunOptions& options, ReplicaFactory factory) {
   const Scenario scenario = effective_scenario(original, options);
   Trace trace(options.trace_path);
   if (!trace.ok()) throw BadRunOption("cannot write trace file '" + options.trace_path + "'");
@@ -118,12 +103,19 @@ RunResult run_scenario_with(const Scenario& original, const RunOptions& options,
   for (const auto& invariant : invariants) invariant->finish(world.now());
   if (timeline) timeline->finish(scenario.duration_us + scenario.quiesce_us);
 
-  RunResult result;
+  RunOutcome result;
+  result.scenario_name = scenario.name;
+  result.protocol = scenario.cluster.protocol;
+  result.store = scenario.cluster.store;
   result.seed = options.seed;
-  RunFacts facts = gather(world, stats.stats(), scenario, invariants);
+  // One search of the history: its verdict is a check, its counterexample what the
+  // HTML report marks.
+  LinearizableJudgement linearizable = judge_linearizable(world.workload().history());
+  RunFacts facts = gather(world, stats, scenario, invariants, linearizable);
   result.final_tables = facts.live_tables;
   result.checks = run_checks(facts, scenario);
-  result.figures = figures_of(world, stats.stats(), trace);
+  result.counterexample = std::move(linearizable.counterexample);
+  result.figures = figures_of(world, stats, trace);
   result.history = world.workload().history();
   result.timeline = std::move(timeline);
   trace.flush();

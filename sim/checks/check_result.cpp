@@ -11,4 +11,14 @@ std::string_view verdict_name(Verdict verdict) {
   return "?";
 }
 
+CheckKind check_kind_of(std::string_view name) {
+  if (name == "linearizable") return CheckKind::kLinearizable;
+  if (name == "converged") return CheckKind::kConverged;
+  if (name == "durable") return CheckKind::kDurable;
+  if (name == "exactly_once") return CheckKind::kExactlyOnce;
+  if (name == "log_bound") return CheckKind::kLogBound;
+  if (name == "liveness") return CheckKind::kLiveness;
+  return CheckKind::kInvariant;
+}
+
 }  // namespace fl::sim

@@ -14,13 +14,23 @@ enum class Verdict { kPass, kFail, kSkip };
 // something that should have happened did not (yet).
 enum class Severity { kSafety, kLiveness };
 
+// Which check gave a verdict, for code that looks one up (the report marking the
+// linearizability counterexample) instead of comparing names. The invariants judged
+// during the run are one kind: they are many, each named by its `name`.
+enum class CheckKind { kInvariant, kLinearizable, kConverged, kDurable, kExactlyOnce, kLogBound, kLiveness };
+
 struct CheckResult {
   std::string name;
   Verdict verdict = Verdict::kSkip;
   Severity severity = Severity::kSafety;
   bool enforced = true;  // false when the scenario does not expect this check to pass
   std::string detail;    // evidence for a failure, or why it was skipped
+  CheckKind kind = CheckKind::kInvariant;
 };
+
+// The kind of the check reports call `name` (kInvariant for any name that is not an
+// end-of-run check's): for reading a report back, where only the name was written.
+CheckKind check_kind_of(std::string_view name);
 
 // "pass", "FAIL" or "skip", as reports print them.
 std::string_view verdict_name(Verdict verdict);

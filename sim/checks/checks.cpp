@@ -12,6 +12,7 @@ namespace {
 
 CheckResult make(std::string name, Severity severity) {
   CheckResult r;
+  r.kind = check_kind_of(name);
   r.name = std::move(name);
   r.severity = severity;
   r.verdict = Verdict::kPass;
@@ -264,7 +265,10 @@ CheckResult check_liveness(const RunFacts& facts, Progress progress, Micros boun
 std::vector<CheckResult> run_checks(const RunFacts& facts, const Scenario& scenario) {
   const Expectations& e = scenario.expect;
   std::vector<CheckResult> results = facts.invariants;
-  if (facts.history) {
+  if (facts.linearizable) {
+    results.push_back(facts.linearizable->result);
+    results.back().enforced = e.linearizable;
+  } else if (facts.history) {
     results.push_back(check_linearizable(*facts.history));
     results.back().enforced = e.linearizable;
   }

@@ -10,6 +10,7 @@
 #include "rsm/core/request.hpp"
 #include "sim/checks/check_result.hpp"
 #include "sim/history.hpp"
+#include "sim/lin/check.hpp"
 #include "sim/scenario/scenario.hpp"
 
 namespace fl::sim {
@@ -23,6 +24,9 @@ struct ReplicaTable {
 // Everything the checks need about a finished run.
 struct RunFacts {
   const History* history = nullptr;
+  // The linearizable check's judgement when the run has already searched the history
+  // (it keeps the counterexample for its reports); else run_checks judges `history`.
+  const LinearizableJudgement* linearizable = nullptr;
   std::vector<ReplicaTable> live_tables;  // replicas up at the end, in id order
   std::int64_t max_log_held = 0;
   std::string max_log_held_where;

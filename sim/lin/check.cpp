@@ -15,6 +15,7 @@ using lin::Linearizable;
 CheckResult result(Verdict verdict, std::string detail) {
   CheckResult r;
   r.name = "linearizable";
+  r.kind = CheckKind::kLinearizable;
   r.severity = Severity::kSafety;
   r.verdict = verdict;
   r.detail = std::move(detail);
@@ -40,21 +41,28 @@ std::string violation_text(const lin::PartitionedResult<std::int32_t>& r) {
 
 CheckResult check_linearizable(const History& history, std::uint64_t step_budget,
                                std::function<bool()> stop_requested, unsigned jobs) {
+  return judge_linearizable(history, step_budget, std::move(stop_requested), jobs).result;
+}
+
+LinearizableJudgement judge_linearizable(const History& history, std::uint64_t step_budget,
+                                         std::function<bool()> stop_requested, unsigned jobs) {
   const lin::GradeHistory parts = lin::grade_partitions(history);
-  if (parts.malformed) return result(Verdict::kFail, "not linearizable: " + *parts.malformed);
+  if (parts.malformed) return {result(Verdict::kFail, "not linearizable: " + *parts.malformed), std::nullopt};
   lin::Budget budget;
   budget.steps_left = step_budget;
   budget.stop_requested = std::move(stop_requested);
   const auto r = lin::check_partitions(lin::GradeModel{}, parts.keys, budget, jobs);
   switch (r.verdict) {
     case Linearizable::kYes:
-      return result(Verdict::kPass, std::to_string(parts.keys.size()) + " keys, " + std::to_string(r.steps) +
-                                        " search steps");
-    case Linearizable::kNo: return result(Verdict::kFail, violation_text(r));
+      return {result(Verdict::kPass,
+                     std::to_string(parts.keys.size()) + " keys, " + std::to_string(r.steps) + " search steps"),
+              std::nullopt};
+    case Linearizable::kNo: return {result(Verdict::kFail, violation_text(r)), lin::counterexample_of(parts, r)};
     case Linearizable::kUnknown: break;
   }
-  return result(Verdict::kSkip, "unknown: " + std::string(exhausted_what(r.exhausted)) + " exhausted on key " +
-                                    std::to_string(*r.key));
+  return {result(Verdict::kSkip, "unknown: " + std::string(exhausted_what(r.exhausted)) + " exhausted on key " +
+                                     std::to_string(*r.key)),
+          std::nullopt};
 }
 
 }  // namespace fl::sim

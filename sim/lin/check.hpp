@@ -4,9 +4,11 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 
 #include "sim/checks/check_result.hpp"
 #include "sim/history.hpp"
+#include "sim/lin/counterexample.hpp"
 
 namespace fl::sim {
 
@@ -20,5 +22,17 @@ namespace fl::sim {
 // `jobs` > 1 checks that many keys at once (see lin::check_partitions).
 CheckResult check_linearizable(const History& history, std::uint64_t step_budget = 50'000'000,
                                std::function<bool()> stop_requested = {}, unsigned jobs = 1);
+
+// The linearizable check's verdict and, when it failed on a key, its counterexample
+// as data (what the HTML report marks), both from one search.
+struct LinearizableJudgement {
+  CheckResult result;
+  std::optional<lin::Counterexample> counterexample;
+};
+
+// check_linearizable, keeping the counterexample: a run judges its history once and
+// its reports draw the same search's answer.
+LinearizableJudgement judge_linearizable(const History& history, std::uint64_t step_budget = 50'000'000,
+                                         std::function<bool()> stop_requested = {}, unsigned jobs = 1);
 
 }  // namespace fl::sim

@@ -11,9 +11,13 @@ std::optional<Counterexample> find_counterexample(const History& history, std::u
   if (parts.malformed) return std::nullopt;
   Budget budget;
   budget.steps_left = step_budget;
+  return counterexample_of(parts, check_partitions(GradeModel{}, parts.keys, budget));
+}
+
+std::optional<Counterexample> counterexample_of(const GradeHistory& parts,
+                                                const PartitionedResult<std::int32_t>& result) {
+  if (parts.malformed || result.verdict != Linearizable::kNo) return std::nullopt;
   const GradeModel model;
-  const auto result = check_partitions(model, parts.keys, budget);
-  if (result.verdict != Linearizable::kNo) return std::nullopt;
 
   const std::span<const GradeOp> ops(parts.keys.at(*result.key));
   Counterexample out;

@@ -10,6 +10,8 @@
 #include <vector>
 
 #include "sim/history.hpp"
+#include "sim/lin/models/grade_model.hpp"
+#include "sim/lin/partition.hpp"
 
 namespace fl::sim::lin {
 
@@ -33,5 +35,11 @@ struct Counterexample {
 // nullopt when the history is linearizable, undecided within the budget, or
 // malformed as a whole (then there is no key to show).
 std::optional<Counterexample> find_counterexample(const History& history, std::uint64_t step_budget = 50'000'000);
+
+// The counterexample of a search that has already run over `parts` (its result
+// `result`), so the check that judged a history can keep it as data without a
+// second search; nullopt unless `result` says not linearizable.
+std::optional<Counterexample> counterexample_of(const GradeHistory& parts,
+                                                const PartitionedResult<std::int32_t>& result);
 
 }  // namespace fl::sim::lin

@@ -10,21 +10,21 @@ void StatsCounter::on_event(Micros now, const RunEvent& event) {
         using E = std::decay_t<decltype(e)>;
         if constexpr (std::is_same_v<E, ev::Delivered> || std::is_same_v<E, ev::RequestArrived> ||
                       std::is_same_v<E, ev::ReplyDelivered>) {
-          ++stats_.delivered;
+          ++figures_.delivered;
         } else if constexpr (std::is_same_v<E, ev::Sent> || std::is_same_v<E, ev::Replied>) {
-          if (e.arrivals_us.empty()) ++stats_.dropped;
+          if (e.arrivals_us.empty()) ++figures_.dropped;
         } else if constexpr (std::is_same_v<E, ev::Undelivered>) {
-          ++stats_.dropped;
+          ++figures_.dropped;
         } else if constexpr (std::is_same_v<E, ev::Executed>) {
-          ++stats_.applied;
+          ++figures_.applied;
         } else if constexpr (std::is_same_v<E, ev::FaultFired>) {
-          ++stats_.faults;
-          stats_.last_fault_us = now;
+          ++figures_.faults;
+          last_fault_us_ = now;
         } else if constexpr (std::is_same_v<E, ev::Stepped>) {
           held(e.log_held, now, e.node);
           if (const auto epoch = e.replica.leader_epoch(); epoch && *epoch > leader_epoch_seen_) {
             leader_epoch_seen_ = *epoch;
-            ++stats_.leader_changes;
+            ++figures_.leader_changes;
           }
         } else if constexpr (std::is_same_v<E, ev::ZkHandled>) {
           if (const auto log = zkserver::log_held_after(e.request, e.reply, e.tree)) held(*log, now, std::nullopt);
@@ -34,9 +34,9 @@ void StatsCounter::on_event(Micros now, const RunEvent& event) {
 }
 
 void StatsCounter::held(std::int64_t requests, Micros now, std::optional<NodeId> replica) {
-  if (requests <= stats_.max_log_held) return;
-  stats_.max_log_held = requests;
-  stats_.max_log_held_where = (replica ? replica_name(*replica) : "zk /log") + " at t=" + std::to_string(now);
+  if (requests <= figures_.max_log_held) return;
+  figures_.max_log_held = requests;
+  max_log_held_where_ = (replica ? replica_name(*replica) : "zk /log") + " at t=" + std::to_string(now);
 }
 
 }  // namespace fl::sim

@@ -16,18 +16,24 @@ void add_sample(std::vector<LogSample>& samples, Micros now, std::int64_t held) 
 }  // namespace
 
 Timeline::Timeline(std::vector<std::string> lanes, int replicas, std::int64_t max_log_size)
-    : lanes_(std::move(lanes)),
-      replicas_(replicas),
-      max_log_size_(max_log_size),
-      leading_(static_cast<std::size_t>(replicas)),
-      log_samples_(static_cast<std::size_t>(replicas)) {
-  FL_ASSERT(replicas >= 0 && static_cast<std::size_t>(replicas) <= lanes_.size());
+    : leading_(static_cast<std::size_t>(replicas)) {
+  FL_ASSERT(replicas >= 0 && static_cast<std::size_t>(replicas) <= lanes.size());
+  rec_.lanes = std::move(lanes);
+  rec_.replicas = replicas;
+  rec_.max_log_size = max_log_size;
+  rec_.log_samples.resize(static_cast<std::size_t>(replicas));
+}
+
+Timeline::Timeline(TimelineRecord record) : rec_(std::move(record)) {
+  FL_ASSERT(rec_.replicas >= 0 && static_cast<std::size_t>(rec_.replicas) <= rec_.lanes.size());
+  FL_ASSERT(rec_.log_samples.size() == static_cast<std::size_t>(rec_.replicas));
+  for (std::uint32_t i = 0; i < rec_.kinds.size(); ++i) kind_ids_.emplace(rec_.kinds[i], i);
 }
 
 std::uint32_t Timeline::kind_index(std::string_view kind) {
   if (auto it = kind_ids_.find(kind); it != kind_ids_.end()) return it->second;
-  const auto index = static_cast<std::uint32_t>(kinds_.size());
-  kinds_.emplace_back(kind);
+  const auto index = static_cast<std::uint32_t>(rec_.kinds.size());
+  rec_.kinds.emplace_back(kind);
   kind_ids_.emplace(std::string(kind), index);
   return index;
 }
@@ -60,7 +66,7 @@ void Timeline::on_event(Micros now, const RunEvent& event) {
         } else if constexpr (std::is_same_v<E, ev::Stepped>) {
           replica(now, e.node, e.log_held, e.replica.leader_epoch());
         } else if constexpr (std::is_same_v<E, ev::ZkHandled>) {
-          if (const auto held = zkserver::log_held_after(e.request, e.reply, e.tree)) add_sample(zk_log_samples_, now, *held);
+          if (const auto held = zkserver::log_held_after(e.request, e.reply, e.tree)) add_sample(rec_.zk_log_samples, now, *held);
         }
       },
       event);
@@ -69,12 +75,12 @@ void Timeline::on_event(Micros now, const RunEvent& event) {
 void Timeline::message(Micros now, NodeId from, NodeId to, std::string_view kind,
                        std::span<const Micros> arrivals_us) {
   const std::uint32_t k = kind_index(kind);
-  if (arrivals_us.empty()) messages_.push_back({now, -1, from.value, to.value, k});
-  for (Micros at : arrivals_us) messages_.push_back({now, at, from.value, to.value, k});
+  if (arrivals_us.empty()) rec_.messages.push_back({now, -1, from.value, to.value, k});
+  for (Micros at : arrivals_us) rec_.messages.push_back({now, at, from.value, to.value, k});
 }
 
 void Timeline::node(Micros now, NodeId id, NodeChange change, std::string_view origin) {
-  node_events_.push_back({now, id.value, change, std::string(origin)});
+  rec_.node_events.push_back({now, id.value, change, std::string(origin)});
   // A crashed replica leads nothing, and is not stepped again until it restarts.
   if (change == NodeChange::kCrash && id.value < leading_.size()) set_leader(now, id.value, std::nullopt);
 }
@@ -91,20 +97,20 @@ void Timeline::network(Micros now, const ev::NetworkChanged& e) {
     auto& ids = event.groups.emplace_back();
     for (NodeId id : group) ids.push_back(id.value);
   }
-  network_events_.push_back(std::move(event));
+  rec_.network_events.push_back(std::move(event));
 }
 
 
 void Timeline::replica(Micros now, NodeId id, std::int64_t log_held, std::optional<std::uint64_t> leader_epoch) {
-  FL_ASSERT(id.value < log_samples_.size());
-  add_sample(log_samples_[id.value], now, log_held);
+  FL_ASSERT(id.value < rec_.log_samples.size());
+  add_sample(rec_.log_samples[id.value], now, log_held);
   set_leader(now, id.value, leader_epoch);
 }
 
 void Timeline::set_leader(Micros now, std::uint32_t node, std::optional<std::uint64_t> epoch) {
   if (leading_[node] == epoch) return;
   leading_[node] = epoch;
-  leader_events_.push_back({now, node, epoch});
+  rec_.leader_events.push_back({now, node, epoch});
 }
 
 }  // namespace fl::sim

@@ -62,31 +62,52 @@ struct LogSample {
   std::int64_t held = 0;
 };
 
+// Everything a Timeline recorded, as plain data: what its accessors return, and what
+// a run's outcome carries between processes (sim/outcome.hpp) for a report to draw.
+struct TimelineRecord {
+  std::vector<std::string> lanes;
+  int replicas = 0;
+  std::int64_t max_log_size = 0;
+  Micros end_us = 0;
+  std::vector<std::string> kinds;
+  std::vector<TimelineMessage> messages;
+  std::vector<TimelineNodeEvent> node_events;
+  std::vector<TimelineNetworkEvent> network_events;
+  std::vector<TimelineLeaderEvent> leader_events;
+  std::vector<std::vector<LogSample>> log_samples;
+  std::vector<LogSample> zk_log_samples;
+};
+
 class Timeline final : public EventSink {
  public:
   // `lanes` names every endpoint by node id ("r0", "zk", "c3"); `replicas` of them
   // are replicas. `max_log_size` is the bound the log chart draws.
   Timeline(std::vector<std::string> lanes, int replicas, std::int64_t max_log_size);
+  // A finished recording read back (from another process's outcome): drawn, not
+  // recorded into.
+  explicit Timeline(TimelineRecord record);
 
   void on_event(Micros now, const RunEvent& event) override;
 
   // Marks the end of the run (the last moment the pictures cover).
-  void finish(Micros end_us) { end_us_ = end_us; }
+  void finish(Micros end_us) { rec_.end_us = end_us; }
 
-  const std::vector<std::string>& lanes() const { return lanes_; }
-  int replicas() const { return replicas_; }
-  std::int64_t max_log_size() const { return max_log_size_; }
-  Micros end_us() const { return end_us_; }
+  const TimelineRecord& record() const { return rec_; }
+
+  const std::vector<std::string>& lanes() const { return rec_.lanes; }
+  int replicas() const { return rec_.replicas; }
+  std::int64_t max_log_size() const { return rec_.max_log_size; }
+  Micros end_us() const { return rec_.end_us; }
   // Message kinds in order of first appearance ("request", "accept", ...).
-  const std::vector<std::string>& kinds() const { return kinds_; }
-  const std::vector<TimelineMessage>& messages() const { return messages_; }
-  const std::vector<TimelineNodeEvent>& node_events() const { return node_events_; }
-  const std::vector<TimelineNetworkEvent>& network_events() const { return network_events_; }
-  const std::vector<TimelineLeaderEvent>& leader_events() const { return leader_events_; }
+  const std::vector<std::string>& kinds() const { return rec_.kinds; }
+  const std::vector<TimelineMessage>& messages() const { return rec_.messages; }
+  const std::vector<TimelineNodeEvent>& node_events() const { return rec_.node_events; }
+  const std::vector<TimelineNetworkEvent>& network_events() const { return rec_.network_events; }
+  const std::vector<TimelineLeaderEvent>& leader_events() const { return rec_.leader_events; }
   // Per replica, its log size at every change (starting from its first step).
-  const std::vector<std::vector<LogSample>>& log_samples() const { return log_samples_; }
+  const std::vector<std::vector<LogSample>>& log_samples() const { return rec_.log_samples; }
   // ZooKeeper's /log size at every change; empty in a run without ZooKeeper.
-  const std::vector<LogSample>& zk_log_samples() const { return zk_log_samples_; }
+  const std::vector<LogSample>& zk_log_samples() const { return rec_.zk_log_samples; }
 
  private:
   std::uint32_t kind_index(std::string_view kind);
@@ -99,19 +120,9 @@ class Timeline final : public EventSink {
   void replica(Micros now, NodeId id, std::int64_t log_held, std::optional<std::uint64_t> leader_epoch);
   void set_leader(Micros now, std::uint32_t node, std::optional<std::uint64_t> epoch);
 
-  std::vector<std::string> lanes_;
-  int replicas_ = 0;
-  std::int64_t max_log_size_ = 0;
-  Micros end_us_ = 0;
-  std::vector<std::string> kinds_;
+  TimelineRecord rec_;
   std::map<std::string, std::uint32_t, std::less<>> kind_ids_;
-  std::vector<TimelineMessage> messages_;
-  std::vector<TimelineNodeEvent> node_events_;
-  std::vector<TimelineNetworkEvent> network_events_;
-  std::vector<TimelineLeaderEvent> leader_events_;
   std::vector<std::optional<std::uint64_t>> leading_;  // per replica, as last told
-  std::vector<std::vector<LogSample>> log_samples_;
-  std::vector<LogSample> zk_log_samples_;
 };
 
 }  // namespace fl::sim
