@@ -52,7 +52,10 @@ class Orderer {
 
   // Requests held here: queued, and in ordering writes not yet answered.
   std::int64_t held() const { return std::ssize(queue_) + calls_.requests; }
+  // Whether one more request may be queued: the leader holds at most max_log_size
+  // (a request it has no room for is dropped, and its client retries).
   bool has_room(const ReplicaConfig& config) const { return held() < config.max_log_size; }
+  // Queues a request from a client, a forward or a stalled forward of our own.
   void enqueue(const Request& request) { queue_.push_back({request, {}}); }
   // The queue itself, for a leader that forwards it to another (a planted bug keeps
   // an orderer while another replica holds /leader).
@@ -67,6 +70,7 @@ class Orderer {
 
   // The leader lists /pending (watching it) and queues what it has not taken yet.
   void list_pending(Zk& zk);
+  // /pending changed: something new may be there, list it again.
   void on_pending_watch(Zk& zk);
   void on_pending_children(const Reply& reply, Zk& zk);
   void on_pending_data(const PendingData& p, const Reply& reply, Zk& zk);
@@ -74,6 +78,7 @@ class Orderer {
   // there for a later listing to take again.
   void release_pending(const std::vector<std::string>& names);
 
+  // The orderer's garbage collection, and the replies to its reads.
   Collector& collector() { return collector_; }
   void on_collect_members(const CollectMembers& p, const Reply& r, Zk& zk) { collector_.on_members(p, r, epoch_, zk); }
   void on_collect_ack(const CollectAck& p, const Reply& r, Zk& zk) { collector_.on_ack(p, r, epoch_, zk); }

@@ -260,7 +260,8 @@ void ZkReplica::abandon_leading() {
 
 void ZkReplica::forward_waiting(Zk& zk) {
   const std::optional<NodeId> leader = election_.leader();
-  FL_ASSERT(leader.has_value() && *leader != config_.self, "forwarding without another leader");
+  FL_ASSERT(leader.has_value(), "forwarding without a known leader");
+  FL_ASSERT(*leader != config_.self, "forwarding to ourselves");
   if (orderer_) {  // a planted bug (no-fence) keeps leading while another holds /leader
     auto& queue = orderer_->queue();
     for (; !queue.empty(); queue.pop_front()) intake_.forward(queue.front().request, *leader, zk.now, zk.out);

@@ -23,7 +23,9 @@ class Session {
   void open(const ReplicaConfig& config, Micros now);
   void start(Micros now, Output& out);
 
+  // Whether the replica was started (it has a client from then on).
   bool started() const { return client_.has_value(); }
+  // The current session's client; only after start.
   Client& client();
   const Client* client_if_started() const { return client_ ? &*client_ : nullptr; }
 
