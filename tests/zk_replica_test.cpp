@@ -323,7 +323,8 @@ TEST(ZkReplica, a_fenced_leader_that_still_holds_leader_bumps_the_epoch_again_be
   Cluster c;
   for (int i = 0; i < kReplicas; ++i) c.boot(i);
   c.settle();
-  ASSERT_EQ(c.zk_call(wire::SetData{std::string(coordinated::kEpochPath), "9", wire::kAnyVersion}).code, wire::Code::kOk);
+  const wire::Body move_epoch = wire::SetData{std::string(coordinated::kEpochPath), "9", wire::kAnyVersion};
+  ASSERT_EQ(c.zk_call(move_epoch).code, wire::Code::kOk);
   c.request(0, append(1, 1, 5, 50));
   c.settle();
   ASSERT_FALSE(c.r(0).is_leader());

@@ -70,7 +70,8 @@ void ZkReplica::tick(Zk& zk) {
   // session is gone or about to be, and a successor may lead. Fencing stops our
   // writes either way, but a leader that never notices keeps claiming leadership to
   // its peers and clients (Curator's LeaderLatch gives it up on connection loss too).
-  const bool silent = client.state() != SessionState::kConnected && zk.now - client.last_heard_us() >= client.timeout_us();
+  const bool silent =
+      client.state() != SessionState::kConnected && zk.now - client.last_heard_us() >= client.timeout_us();
   if (orderer_ && silent && config_.mutation != ZkMutation::kLeadPastExpiry) {
     step_down("no word from ZooKeeper for a session timeout", zk);
   }
