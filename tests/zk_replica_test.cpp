@@ -315,6 +315,49 @@ TEST(ZkReplica, a_leader_fenced_by_a_newer_epoch_steps_down) {
                           [](const std::string& n) { return n.find("fenced") != std::string::npos; }));
 }
 
+// Leader state lives in the orderer, which stepping down destroys: a fenced leader
+// keeps no epoch. If its session still holds /leader, the periodic re-read of
+// /leader (once per session timeout) finds it ours, and a new orderer bumps /epoch
+// again before it orders (ZooKeeper recipes "Leader Election", plus the fence).
+TEST(ZkReplica, a_fenced_leader_that_still_holds_leader_bumps_the_epoch_again_before_ordering) {
+  Cluster c;
+  for (int i = 0; i < kReplicas; ++i) c.boot(i);
+  c.settle();
+  const wire::Body move_epoch = wire::SetData{std::string(coordinated::kEpochPath), "9", wire::kAnyVersion};
+  ASSERT_EQ(c.zk_call(move_epoch).code, wire::Code::kOk);
+  c.request(0, append(1, 1, 5, 50));
+  c.settle();
+  ASSERT_FALSE(c.r(0).is_leader());
+  EXPECT_EQ(c.r(0).leader_epoch(), std::nullopt) << "the epoch went with the orderer";
+  c.pass_time(1 * kSeconds);
+  ASSERT_TRUE(c.r(0).is_leader());
+  EXPECT_EQ(c.tree().find(coordinated::kEpochPath)->meta.version, 3);
+  EXPECT_EQ(c.r(0).leader_epoch(), std::optional<std::uint64_t>(4));
+  c.request(1, append(2, 1, 4, 40));
+  c.settle();
+  ASSERT_EQ(c.replies().size(), 1U);
+  EXPECT_EQ(c.replies()[0].client, ClientId(2));
+}
+
+// Requests that arrive before any leader is known wait where they arrived: the
+// replica that becomes leader orders them, a follower forwards them once it learns
+// who leads.
+TEST(ZkReplica, requests_taken_before_a_leader_is_known_are_ordered_once_there_is_one) {
+  Cluster c;
+  for (int i = 0; i < kReplicas; ++i) c.boot(i);
+  c.request(0, append(1, 1, 5, 50));
+  c.request(2, append(2, 1, 5, 51));
+  EXPECT_EQ(c.r(0).log_requests_held(), 1);
+  EXPECT_EQ(c.r(2).log_requests_held(), 1);
+  c.settle();
+  ASSERT_TRUE(c.r(0).is_leader());
+  EXPECT_EQ(c.replies().size(), 2U);
+  for (int i = 0; i < kReplicas; ++i) {
+    EXPECT_EQ(c.r(i).log_requests_held(), 0) << "r" << i;
+    EXPECT_EQ(c.r(i).app().rows(), (std::vector<Row>{{5, {50, 51}}})) << "r" << i;
+  }
+}
+
 TEST(ZkReplica, restart_before_session_expiry_replaces_its_own_stale_nodes) {
   Cluster c;
   for (int i = 0; i < kReplicas; ++i) c.boot(i);

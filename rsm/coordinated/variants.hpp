@@ -1,7 +1,7 @@
 // The catalogue of planted bugs in the ZooKeeper-coordinated protocol, switched on
 // by ReplicaConfig::mutation; real runs use kNone. Each is the kind of one-line
 // mistake a person writes, guarded by `config_.mutation == ZkMutation::kX` at the
-// very spot of the mistake in rsm/coordinated/replica.cpp, so that with kNone behaviour is
+// very spot of the mistake in rsm/coordinated/ (the part that makes it), so that with kNone behaviour is
 // exactly the correct protocol's.
 #pragma once
 
