@@ -37,9 +37,12 @@ World::World(const Scenario& scenario, std::uint64_t seed, ReplicaFactory factor
       nodes_(static_cast<std::size_t>(scenario.cluster.replicas)),
       zk_(has_zk(scenario) ? std::optional<ZkEndpoint>(ZkEndpoint{}) : std::nullopt),
       network_(endpoints_.servers(), params_from(scenario.network), Rng::stream(seed, "network")),
+      streams_(endpoints_.servers()),
       workload_(scenario.workload, scenario.cluster.replicas, resolve_targets(scenario.workload.targets),
                 Rng::stream(seed, "workload").next()) {
   FL_ASSERT(scenario.cluster.batch_size_max < kIndexSpan);
+  // ZooKeeper accepts its clients' sessions on TCP connections.
+  if (auto zk = endpoints_.zookeeper()) streams_.accept_on(*zk);
   if (scenario.nemesis) {
     nemesis_.emplace(expand_nemesis(*scenario.nemesis, scenario.cluster.replicas, has_zk(scenario),
                                     scenario.duration_us, seed));
@@ -124,7 +127,7 @@ void World::execute(NodeId id, Output& out) {
 }
 
 void World::send_peer(NodeId from, NodeId to, const MessagePtr& message) {
-  if (endpoints_.is_zookeeper(from) || endpoints_.is_zookeeper(to)) {
+  if (streams_.is_stream(from, to)) {
     send_stream(from, to, message);
     return;
   }
@@ -139,60 +142,35 @@ void World::publish_sent(NodeId from, NodeId to, const Message& message, const F
                    fate.drop_reason});
 }
 
-// A ZooKeeper session runs over TCP: on one connection a message arrives once, in
-// send order, or the connection breaks and neither it nor anything after it arrives.
+// A ZooKeeper session runs over TCP (sim/net/stream.hpp): the stream link decides
+// the message's fate, and a message it cannot deliver breaks the connection.
 void World::send_stream(NodeId from, NodeId to, const MessagePtr& message) {
   const auto* on = dynamic_cast<const fl::zookeeper::ConnectionMessage*>(message.get());
   FL_ASSERT(on != nullptr, "a message to or from ZooKeeper outside a connection: " + message->describe());
-  const NodeId replica = from == *zk_address() ? to : from;
-  const bool broken = zk_->broken[{replica.value, on->connection.value}];
-  // A new connection needs the TCP handshake to cross both ways: under a one-way cut
-  // the server never sees the ConnectRequest, so it cannot renew the session (as
-  // it would if the request got through and only the reply were lost).
   const auto* request = dynamic_cast<const fl::zookeeper::RequestMessage*>(message.get());
   const bool opens = request != nullptr && std::holds_alternative<fl::zookeeper::Connect>(request->body);
-  const bool no_handshake = !broken && opens && network_.blocked(to, from);
-  const Fate fate = broken         ? Fate{"reset", 0, {0, 0}}
-                    : no_handshake ? Fate{"handshake", 0, {0, 0}}
-                                   : network_.send_stream(from, to);
-  if (fate.copies == 0) {
-    publish_sent(from, to, *message, fate);
-    if (!broken) break_connection(replica, on->connection, std::string(fate.drop_reason));
-    return;
-  }
-  Micros& last = zk_->last_delivery[{from.value, to.value}];
-  last = std::max(last, now() + fate.delays_us[0]);
-  queue_.push(last, DeliverPeer{from, to, message});
-  publish_sent(from, to, *message, Fate{{}, 1, {last - now(), 0}});
+  const Connection connection = streams_.connection(from, to, on->connection.value);
+  const StreamLinks::Sent sent = streams_.send(network_, connection, from, to, opens, now());
+  if (sent.fate.copies == 1) queue_.push(now() + sent.fate.delays_us[0], DeliverPeer{from, to, message});
+  publish_sent(from, to, *message, sent.fate);
+  if (sent.breaks) break_connection(connection, std::string(sent.fate.drop_reason));
 }
 
-void World::break_connection(NodeId replica, fl::zookeeper::ConnectionId connection, const std::string& why) {
-  bool& broken = zk_->broken[{replica.value, connection.value}];
-  if (broken) return;
-  broken = true;
-  publish(ev::ConnectionBroken{replica, connection, why});
-  // Each end notices after the retransmission timeout, and after what was already on
-  // its way to it (TCP delivers the prefix it acknowledged).
-  const NodeId zk = *zk_address();
-  const Micros notice = now() + kStreamRetransmitUs;
-  const Micros to_replica = std::max(notice, zk_->last_delivery[{zk.value, replica.value}]);
-  const Micros to_zk = std::max(notice, zk_->last_delivery[{replica.value, zk.value}]);
-  const MessagePtr reset = std::make_shared<fl::zookeeper::ConnectionResetMessage>(connection);
-  queue_.push(to_replica, DeliverPeer{zk, replica, reset});
-  // Sent as from ZooKeeper, so the timeline shows when the replica learns.
-  publish_sent(zk, replica, *reset, Fate{{}, 1, {to_replica - now(), 0}});
-  queue_.push(to_zk, ZkDisconnect{replica, connection});
+void World::break_connection(const Connection& connection, const std::string& why) {
+  const std::optional<BreakNotice> notice = streams_.break_connection(connection, now());
+  if (!notice) return;
+  const fl::zookeeper::ConnectionId id(connection.id);
+  publish(ev::ConnectionBroken{connection.client, id, why});
+  const MessagePtr reset = std::make_shared<fl::zookeeper::ConnectionResetMessage>(id);
+  queue_.push(notice->client_at_us, DeliverPeer{connection.server, connection.client, reset});
+  // Sent as from the server, so the timeline shows when the client learns.
+  publish_sent(connection.server, connection.client, *reset, Fate{{}, 1, {notice->client_at_us - now(), 0}});
+  queue_.push(notice->server_at_us, ZkDisconnect{connection.client, id});
 }
 
-// Breaks every open connection of `replica`, or of every replica.
-void World::break_connections(std::optional<NodeId> replica, const std::string& why) {
-  std::vector<std::pair<NodeId, fl::zookeeper::ConnectionId>> open;
-  for (const auto& [key, broken] : zk_->broken) {
-    if (!broken && (!replica || key.first == replica->value)) {
-      open.emplace_back(NodeId(key.first), fl::zookeeper::ConnectionId(key.second));
-    }
-  }
-  for (const auto& [node, connection] : open) break_connection(node, connection, why);
+// Breaks every open connection that has `end` as one of its ends.
+void World::break_connections(NodeId end, const std::string& why) {
+  for (const Connection& connection : streams_.open_connections(end)) break_connection(connection, why);
 }
 
 void World::send_request(const ClientSend& send) {
@@ -223,7 +201,7 @@ void World::handle(DeliverPeer& e) {
   if (!node.up) {
     publish(ev::Undelivered{e.from, e.to, e.message.get(), "down"});
     if (const auto* on = dynamic_cast<const fl::zookeeper::ConnectionMessage*>(e.message.get())) {
-      break_connection(e.to, on->connection, "replica down");
+      break_connection(streams_.connection(e.from, e.to, on->connection.value), "replica down");
     }
     return;
   }
@@ -290,7 +268,7 @@ void World::deliver_to_zk(const DeliverPeer& e) {
   if (!zk_->up) {
     publish(ev::Undelivered{e.from, e.to, e.message.get(), "down"});
     if (const auto* on = dynamic_cast<const fl::zookeeper::ConnectionMessage*>(e.message.get())) {
-      break_connection(e.from, on->connection, "zk down");
+      break_connection(streams_.connection(e.from, e.to, on->connection.value), "zk down");
     }
     return;
   }

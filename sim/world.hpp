@@ -21,6 +21,7 @@
 #include "sim/events.hpp"
 #include "sim/scenario/nemesis.hpp"
 #include "sim/net/network.hpp"
+#include "sim/net/stream.hpp"
 #include "sim/scenario/scenario.hpp"
 #include "sim/workload.hpp"
 #include "sim/zookeeper/node.hpp"
@@ -87,13 +88,6 @@ class World {
     zkserver::ZkNode node{zkserver::ServiceConfig{}};
     bool up = true;
     std::uint64_t expiry_generation = 0;
-    // Last scheduled delivery per directed link to or from ZooKeeper: sessions run
-    // over TCP, so these links deliver in order and without duplicates.
-    std::map<std::pair<std::uint32_t, std::uint32_t>, Micros> last_delivery;
-    // Every connection seen between a replica and ZooKeeper, by (replica, connection
-    // id): false while open, true once broken. A message on a broken connection is
-    // never delivered, so each connection delivers a prefix of what was sent on it.
-    std::map<std::pair<std::uint32_t, std::uint64_t>, bool> broken;
   };
 
   void dispatch(Event& event);
@@ -111,12 +105,11 @@ class World {
   void deliver_to_zk(const DeliverPeer& e);
   // Publishes a message sent with its fate (delivery times, or why it was dropped).
   void publish_sent(NodeId from, NodeId to, const Message& message, const Fate& fate);
-  // Sends on a replica's connection to ZooKeeper, or from ZooKeeper on one.
+  // Sends on a stream link's connection (a replica's ZooKeeper session).
   void send_stream(NodeId from, NodeId to, const MessagePtr& message);
-  // Breaks a connection to ZooKeeper: nothing more is delivered on it, and each end
-  // hears of it once what was already in flight toward it has arrived.
-  void break_connection(NodeId replica, fl::zookeeper::ConnectionId connection, const std::string& why);
-  void break_connections(std::optional<NodeId> replica, const std::string& why);
+  // Breaks a connection and schedules each end's notice of it (StreamLinks).
+  void break_connection(const Connection& connection, const std::string& why);
+  void break_connections(NodeId end, const std::string& why);
   void publish_zk_handled(NodeId from, const fl::zookeeper::RequestMessage& request, const zkserver::NodeOutput& output);
   void zk_output(const zkserver::NodeOutput& output);
   void arm_zk_expiry();
@@ -155,6 +148,7 @@ class World {
   std::vector<Node> nodes_;
   std::optional<ZkEndpoint> zk_;  // before network_, which is sized by it
   Network network_;
+  StreamLinks streams_;
   Workload workload_;
   std::optional<Nemesis> nemesis_;
   Output out_;

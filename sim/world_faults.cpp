@@ -89,7 +89,7 @@ void World::crash(NodeId id, const std::string& origin) {
   node.timer_generation.clear();
   publish(ev::Crashed{id, origin});
   // Its kernel closes its sockets: ZooKeeper hears of it (the session lives on).
-  if (zk_) break_connections(id, "replica crashed");
+  break_connections(id, "replica crashed");
 }
 
 void World::pause(NodeId id, const std::string& origin) {
@@ -133,7 +133,7 @@ void World::crash_zk(const std::string& origin) {
   zk_->up = false;
   ++zk_->expiry_generation;
   publish(ev::ZkDown{*zk_address(), origin});
-  break_connections(std::nullopt, "zk crashed");
+  break_connections(*zk_address(), "zk crashed");
 }
 
 // The server comes back with its tree and sessions (ZooKeeper persists both in its
