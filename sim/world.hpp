@@ -1,9 +1,10 @@
-// The simulated world of one run: replicas with their disks, the network, the
-// clients, the fault schedule and the nemesis, all driven by one event queue and one
-// seed. Single-threaded and deterministic: the same scenario and seed give the same
-// facts in the same order. The World only acts and publishes what happened
-// (sim/events.hpp); the trace, the timeline, the stats and the invariants are its
-// subscribers.
+// The simulated world of one run: the event loop that drives replicas with their
+// disks, the ZooKeeper server (zkserver::Endpoint), the links between them
+// (sim/net: datagrams and streams), the clients, the fault schedule and the nemesis,
+// all from one event queue and one seed. Single-threaded and deterministic: the
+// same scenario and seed give the same facts in the same order. The World only acts
+// and publishes what happened (sim/events.hpp); the trace, the timeline, the stats
+// and the invariants are its subscribers.
 #pragma once
 
 #include <cstdint>

@@ -37,6 +37,8 @@ struct BreakNotice {
   Micros server_at_us = 0;
 };
 
+// Every stream link of a run: which endpoints accept connections, each connection's
+// state, and each direction's latest scheduled arrival.
 class StreamLinks {
  public:
   // Endpoints 0..servers-1 may be joined by stream links (Endpoints::servers).

@@ -33,6 +33,8 @@ std::optional<StreamFrame> stream_frame(const Message& message);
 // What the client's TCP stack hands it when `connection` breaks.
 MessagePtr connection_reset(std::uint64_t connection);
 
+// The ZooKeeper server's process at its address: a ZkNode plus what the World must
+// not decide for it.
 class Endpoint {
  public:
   // The server at address `self`, publishing its facts to `facts` (not owned).
