@@ -139,4 +139,17 @@ class EventSink {
   virtual void on_event(Micros now, const RunEvent& event) = 0;
 };
 
+// Hands every fact to each subscriber, in the order they subscribed. The World and
+// the endpoints it hosts publish through one, so each fact reaches every subscriber.
+class Broadcast final : public EventSink {
+ public:
+  void subscribe(EventSink* sink) { sinks_.push_back(sink); }
+  void on_event(Micros now, const RunEvent& event) override {
+    for (EventSink* sink : sinks_) sink->on_event(now, event);
+  }
+
+ private:
+  std::vector<EventSink*> sinks_;
+};
+
 }  // namespace fl::sim

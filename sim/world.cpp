@@ -5,9 +5,7 @@
 #include <set>
 
 #include "rsm/core/assert.hpp"
-#include "rsm/coordinated/layout.hpp"
 #include "sim/setup/protocol_names.hpp"
-#include "sim/zookeeper/tree.hpp"
 
 namespace fl::sim {
 namespace {
@@ -27,6 +25,9 @@ std::vector<NodeId> resolve_targets(const std::vector<std::string>& names) {
 // The "zk" protocol runs with a simulated ZooKeeper node on the network.
 bool has_zk(const Scenario& scenario) { return is_zk_protocol(scenario.cluster.protocol); }
 
+// The ZooKeeper server's one timer (session expiry).
+constexpr std::uint32_t kServerTimer = 0;
+
 }  // namespace
 
 World::World(const Scenario& scenario, std::uint64_t seed, ReplicaFactory factory)
@@ -34,12 +35,18 @@ World::World(const Scenario& scenario, std::uint64_t seed, ReplicaFactory factor
       seed_(seed),
       factory_(std::move(factory)),
       endpoints_{scenario.cluster.replicas, has_zk(scenario), scenario.workload.clients},
-      nodes_(static_cast<std::size_t>(scenario.cluster.replicas)),
-      zk_(has_zk(scenario) ? std::optional<ZkEndpoint>(ZkEndpoint{}) : std::nullopt),
+      nodes_(static_cast<std::size_t>(endpoints_.servers())),
       network_(endpoints_.servers(), params_from(scenario.network), Rng::stream(seed, "network")),
+      streams_(endpoints_.servers()),
       workload_(scenario.workload, scenario.cluster.replicas, resolve_targets(scenario.workload.targets),
                 Rng::stream(seed, "workload").next()) {
   FL_ASSERT(scenario.cluster.batch_size_max < kIndexSpan);
+  if (auto zk = endpoints_.zookeeper()) {
+    // The server is up from the start; its clients' sessions run on TCP connections.
+    zk_.emplace(*zk, facts_);
+    nodes_[zk->value].up = true;
+    streams_.accept_on(*zk);
+  }
   if (scenario.nemesis) {
     nemesis_.emplace(expand_nemesis(*scenario.nemesis, scenario.cluster.replicas, has_zk(scenario),
                                     scenario.duration_us, seed));
@@ -56,7 +63,7 @@ World::~World() = default;
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #endif
 void World::run() {
-  for (std::uint32_t r = 0; r < nodes_.size(); ++r) restart(NodeId(r), "boot");
+  for (int r = 0; r < replicas(); ++r) restart(NodeId(static_cast<std::uint32_t>(r)), "boot");
   for (int c = 0; c < workload_.clients(); ++c) {
     const ClientId id(static_cast<std::uint32_t>(c));
     queue_.push(workload_.think_time(id), ClientWake{id});
@@ -124,7 +131,7 @@ void World::execute(NodeId id, Output& out) {
 }
 
 void World::send_peer(NodeId from, NodeId to, const MessagePtr& message) {
-  if (endpoints_.is_zookeeper(from) || endpoints_.is_zookeeper(to)) {
+  if (streams_.is_stream(from, to)) {
     send_stream(from, to, message);
     return;
   }
@@ -139,60 +146,32 @@ void World::publish_sent(NodeId from, NodeId to, const Message& message, const F
                    fate.drop_reason});
 }
 
-// A ZooKeeper session runs over TCP: on one connection a message arrives once, in
-// send order, or the connection breaks and neither it nor anything after it arrives.
+// A ZooKeeper session runs over TCP (sim/net/stream.hpp): the stream link decides
+// the message's fate, and a message it cannot deliver breaks the connection.
 void World::send_stream(NodeId from, NodeId to, const MessagePtr& message) {
-  const auto* on = dynamic_cast<const fl::zookeeper::ConnectionMessage*>(message.get());
-  FL_ASSERT(on != nullptr, "a message to or from ZooKeeper outside a connection: " + message->describe());
-  const NodeId replica = from == *zk_address() ? to : from;
-  const bool broken = zk_->broken[{replica.value, on->connection.value}];
-  // A new connection needs the TCP handshake to cross both ways: under a one-way cut
-  // the server never sees the ConnectRequest, so it cannot renew the session (as
-  // it would if the request got through and only the reply were lost).
-  const auto* request = dynamic_cast<const fl::zookeeper::RequestMessage*>(message.get());
-  const bool opens = request != nullptr && std::holds_alternative<fl::zookeeper::Connect>(request->body);
-  const bool no_handshake = !broken && opens && network_.blocked(to, from);
-  const Fate fate = broken         ? Fate{"reset", 0, {0, 0}}
-                    : no_handshake ? Fate{"handshake", 0, {0, 0}}
-                                   : network_.send_stream(from, to);
-  if (fate.copies == 0) {
-    publish_sent(from, to, *message, fate);
-    if (!broken) break_connection(replica, on->connection, std::string(fate.drop_reason));
-    return;
-  }
-  Micros& last = zk_->last_delivery[{from.value, to.value}];
-  last = std::max(last, now() + fate.delays_us[0]);
-  queue_.push(last, DeliverPeer{from, to, message});
-  publish_sent(from, to, *message, Fate{{}, 1, {last - now(), 0}});
+  const std::optional<zkserver::StreamFrame> frame = zkserver::stream_frame(*message);
+  FL_ASSERT(frame.has_value(), "a message on a stream link outside a connection: " + message->describe());
+  const Connection connection = streams_.connection(from, to, frame->connection);
+  const StreamLinks::Sent sent = streams_.send(network_, connection, from, to, frame->opens, now());
+  if (sent.fate.copies == 1) queue_.push(now() + sent.fate.delays_us[0], DeliverPeer{from, to, message});
+  publish_sent(from, to, *message, sent.fate);
+  if (sent.breaks) break_connection(connection, std::string(sent.fate.drop_reason));
 }
 
-void World::break_connection(NodeId replica, fl::zookeeper::ConnectionId connection, const std::string& why) {
-  bool& broken = zk_->broken[{replica.value, connection.value}];
-  if (broken) return;
-  broken = true;
-  publish(ev::ConnectionBroken{replica, connection, why});
-  // Each end notices after the retransmission timeout, and after what was already on
-  // its way to it (TCP delivers the prefix it acknowledged).
-  const NodeId zk = *zk_address();
-  const Micros notice = now() + kStreamRetransmitUs;
-  const Micros to_replica = std::max(notice, zk_->last_delivery[{zk.value, replica.value}]);
-  const Micros to_zk = std::max(notice, zk_->last_delivery[{replica.value, zk.value}]);
-  const MessagePtr reset = std::make_shared<fl::zookeeper::ConnectionResetMessage>(connection);
-  queue_.push(to_replica, DeliverPeer{zk, replica, reset});
-  // Sent as from ZooKeeper, so the timeline shows when the replica learns.
-  publish_sent(zk, replica, *reset, Fate{{}, 1, {to_replica - now(), 0}});
-  queue_.push(to_zk, ZkDisconnect{replica, connection});
+void World::break_connection(const Connection& connection, const std::string& why) {
+  const std::optional<BreakNotice> notice = streams_.break_connection(connection, now());
+  if (!notice) return;
+  publish(ev::ConnectionBroken{connection.client, fl::zookeeper::ConnectionId(connection.id), why});
+  const MessagePtr reset = zkserver::connection_reset(connection.id);
+  queue_.push(notice->client_at_us, DeliverPeer{connection.server, connection.client, reset});
+  // Sent as from the server, so the timeline shows when the client learns.
+  publish_sent(connection.server, connection.client, *reset, Fate{{}, 1, {notice->client_at_us - now(), 0}});
+  queue_.push(notice->server_at_us, ServerNotice{connection});
 }
 
-// Breaks every open connection of `replica`, or of every replica.
-void World::break_connections(std::optional<NodeId> replica, const std::string& why) {
-  std::vector<std::pair<NodeId, fl::zookeeper::ConnectionId>> open;
-  for (const auto& [key, broken] : zk_->broken) {
-    if (!broken && (!replica || key.first == replica->value)) {
-      open.emplace_back(NodeId(key.first), fl::zookeeper::ConnectionId(key.second));
-    }
-  }
-  for (const auto& [node, connection] : open) break_connection(node, connection, why);
+// Breaks every open connection that has `end` as one of its ends.
+void World::break_connections(NodeId end, const std::string& why) {
+  for (const Connection& connection : streams_.open_connections(end)) break_connection(connection, why);
 }
 
 void World::send_request(const ClientSend& send) {
@@ -215,21 +194,22 @@ bool World::hold_if_paused(NodeId id, E& event) {
 }
 
 void World::handle(DeliverPeer& e) {
-  if (endpoints_.is_zookeeper(e.to)) {
-    deliver_to_zk(e);
-    return;
-  }
   Node& node = nodes_[e.to.value];
   if (!node.up) {
     publish(ev::Undelivered{e.from, e.to, e.message.get(), "down"});
-    if (const auto* on = dynamic_cast<const fl::zookeeper::ConnectionMessage*>(e.message.get())) {
-      break_connection(e.to, on->connection, "replica down");
+    if (const auto frame = zkserver::stream_frame(*e.message)) {
+      const Connection connection = streams_.connection(e.from, e.to, frame->connection);
+      break_connection(connection, connection.server == e.to ? "zk down" : "replica down");
     }
     return;
   }
   if (hold_if_paused(e.to, e)) return;
   publish(ev::Delivered{e.from, e.to, *e.message});
-  step(e.to, [&](Replica& r, Output& out) { r.on_message(e.from, *e.message, now(), out); });
+  if (node.replica) {
+    step(e.to, [&](Replica& r, Output& out) { r.on_message(e.from, *e.message, now(), out); });
+  } else {
+    execute(e.to, zk_->on_message(e.from, *e.message, now()));
+  }
 }
 
 void World::handle(DeliverRequest& e) {
@@ -254,6 +234,10 @@ void World::handle(TimerFire& e) {
   if (!node.up || node.incarnation != e.incarnation) return;
   if (node.timer_generation[e.timer] != e.generation) return;  // re-armed since
   if (hold_if_paused(e.node, e)) return;
+  if (!node.replica) {
+    execute(e.node, zk_->on_timer(now()));
+    return;
+  }
   publish(ev::TimerFired{e.node, e.timer});
   step(e.node, [&](Replica& r, Output& out) { r.on_timer(e.timer, now(), out); });
 }
@@ -286,57 +270,19 @@ void World::handle(StopIssuing&) {
   publish(ev::StoppedIssuing{});
 }
 
-void World::deliver_to_zk(const DeliverPeer& e) {
-  if (!zk_->up) {
-    publish(ev::Undelivered{e.from, e.to, e.message.get(), "down"});
-    if (const auto* on = dynamic_cast<const fl::zookeeper::ConnectionMessage*>(e.message.get())) {
-      break_connection(e.from, on->connection, "zk down");
-    }
-    return;
+void World::handle(ServerNotice& e) {
+  if (!nodes_[e.connection.server.value].up) return;  // a restarted server has no connections anyway
+  zk_->on_disconnect(e.connection.client, e.connection.id, now());
+}
+
+void World::execute(NodeId id, const zkserver::Effects& effects) {
+  for (const auto& [to, message] : effects.sends) send_peer(id, to, message);
+  // One pending timer at the server's next deadline: re-arming cancels the last.
+  Node& node = nodes_[id.value];
+  const std::uint64_t generation = ++node.timer_generation[kServerTimer];
+  if (effects.timer_at_us) {
+    queue_.push(std::max(*effects.timer_at_us, now()), TimerFire{id, node.incarnation, kServerTimer, generation});
   }
-  publish(ev::Delivered{e.from, e.to, *e.message});
-  const zkserver::NodeOutput output = zk_->node.on_message(e.from, *e.message, now());
-  if (const auto* request = dynamic_cast<const fl::zookeeper::RequestMessage*>(e.message.get())) {
-    publish_zk_handled(e.from, *request, output);
-  }
-  zk_output(output);
-}
-
-// Publishes what ZooKeeper did with a request: the reply it committed, if any, and
-// its tree after it.
-void World::publish_zk_handled(NodeId from, const fl::zookeeper::RequestMessage& request, const zkserver::NodeOutput& output) {
-  const auto* reply = [&]() -> const fl::zookeeper::ReplyMessage* {
-    for (const auto& send : output.sends) {
-      const auto* r = dynamic_cast<const fl::zookeeper::ReplyMessage*>(send.second.get());
-      if (r != nullptr && r->connection == request.connection && r->xid == request.xid) return r;
-    }
-    return nullptr;
-  }();
-  publish(ev::ZkHandled{from, request, reply, zk_->node.service().tree()});
-}
-
-void World::handle(ZkExpiry& e) {
-  if (!zk_->up || e.generation != zk_->expiry_generation) return;  // re-armed or crashed since
-  zk_output(zk_->node.on_expiry_timer(now()));
-}
-
-void World::handle(ZkDisconnect& e) {
-  if (!zk_->up) return;  // a restarted server has no connections anyway
-  publish(ev::ZkDisconnected{e.replica, e.connection});
-  zk_->node.on_disconnect(e.replica, e.connection);
-}
-
-void World::zk_output(const zkserver::NodeOutput& output) {
-  if (!output.expired.empty()) publish(ev::ZkExpired{output.expired, zk_->node.service().tree()});
-  for (const auto& [to, message] : output.sends) send_peer(*zk_address(), to, message);
-  arm_zk_expiry();
-}
-
-// One pending expiry timer at the service's next session deadline; every request
-// may move that deadline, so each re-arms it.
-void World::arm_zk_expiry() {
-  const std::uint64_t generation = ++zk_->expiry_generation;
-  if (auto at = zk_->node.next_expiry()) queue_.push(std::max(*at, now()), ZkExpiry{generation});
 }
 
 }  // namespace fl::sim

@@ -1,9 +1,10 @@
-// The simulated world of one run: replicas with their disks, the network, the
-// clients, the fault schedule and the nemesis, all driven by one event queue and one
-// seed. Single-threaded and deterministic: the same scenario and seed give the same
-// facts in the same order. The World only acts and publishes what happened
-// (sim/events.hpp); the trace, the timeline, the stats and the invariants are its
-// subscribers.
+// The simulated world of one run: the event loop that drives replicas with their
+// disks, the ZooKeeper server (zkserver::Endpoint), the links between them
+// (sim/net: datagrams and streams), the clients, the fault schedule and the nemesis,
+// all from one event queue and one seed. Single-threaded and deterministic: the
+// same scenario and seed give the same facts in the same order. The World only acts
+// and publishes what happened (sim/events.hpp); the trace, the timeline, the stats
+// and the invariants are its subscribers.
 #pragma once
 
 #include <cstdint>
@@ -21,9 +22,10 @@
 #include "sim/events.hpp"
 #include "sim/scenario/nemesis.hpp"
 #include "sim/net/network.hpp"
+#include "sim/net/stream.hpp"
 #include "sim/scenario/scenario.hpp"
 #include "sim/workload.hpp"
-#include "sim/zookeeper/node.hpp"
+#include "sim/zookeeper/endpoint.hpp"
 
 namespace fl::sim {
 
@@ -40,7 +42,7 @@ class World {
   void run();
   // Publishes every fact of the run (sim/events.hpp) to `sink` (not owned), after
   // those subscribed before it. Set before run().
-  void subscribe(EventSink* sink) { sinks_.push_back(sink); }
+  void subscribe(EventSink* sink) { facts_.subscribe(sink); }
 
   // How many queued events the run handled (a measure of the simulator's work).
   std::uint64_t events_handled() const { return events_handled_; }
@@ -48,21 +50,23 @@ class World {
   const Endpoints& endpoints() const { return endpoints_; }
   const Workload& workload() const { return workload_; }
   Micros now() const { return queue_.now(); }
-  int replicas() const { return static_cast<int>(nodes_.size()); }
+  int replicas() const { return endpoints_.replicas; }
   bool up(NodeId id) const { return nodes_[id.value].up; }
   // The live replica object, for end-of-run checks; null when the node is down.
   Replica* replica(NodeId id) { return nodes_[id.value].replica.get(); }
   // The simulated ZooKeeper node's address when the protocol is "zk" (see Endpoints).
   std::optional<NodeId> zk_address() const { return endpoints_.zookeeper(); }
   // The simulated ZooKeeper service, for checks; null unless the protocol is "zk".
-  const zkserver::ZkService* zk_service() const { return zk_ ? &zk_->node.service() : nullptr; }
+  const zkserver::ZkService* zk_service() const { return zk_ ? &zk_->service() : nullptr; }
   // "r1", "zk" or "c0": how traces name an endpoint.
   std::string node_name(NodeId id) const { return endpoints_.name(id); }
 
  private:
+  // One server address: a replica, or the ZooKeeper server (whose process lives in
+  // zk_). Up, down, restart and timers go through the same paths for both.
   struct Node {
-    std::unique_ptr<Replica> replica;
-    Disk disk;
+    std::unique_ptr<Replica> replica;  // replicas only
+    Disk disk;                         // replicas only
     bool up = false;
     std::uint64_t incarnation = 0;
     std::map<std::uint32_t, std::uint64_t> timer_generation;
@@ -77,24 +81,11 @@ class World {
   struct FaultFire { std::size_t index; };
   struct NemesisTick { bool last; };
   struct StopIssuing {};
-  struct ZkExpiry { std::uint64_t generation; };
-  // ZooKeeper's end of a broken connection learns of it.
-  struct ZkDisconnect { NodeId replica; fl::zookeeper::ConnectionId connection; };
+  // The server's end of a broken connection learns of it (the client's end is told
+  // by a DeliverPeer of the reset).
+  struct ServerNotice { Connection connection; };
   using Event = std::variant<DeliverPeer, DeliverRequest, DeliverReply, TimerFire, ClientWake, ClientTimeout,
-                             FaultFire, NemesisTick, StopIssuing, ZkExpiry, ZkDisconnect>;
-  // The ZooKeeper node and what the World keeps for it (protocol "zk" only).
-  struct ZkEndpoint {
-    zkserver::ZkNode node{zkserver::ServiceConfig{}};
-    bool up = true;
-    std::uint64_t expiry_generation = 0;
-    // Last scheduled delivery per directed link to or from ZooKeeper: sessions run
-    // over TCP, so these links deliver in order and without duplicates.
-    std::map<std::pair<std::uint32_t, std::uint32_t>, Micros> last_delivery;
-    // Every connection seen between a replica and ZooKeeper, by (replica, connection
-    // id): false while open, true once broken. A message on a broken connection is
-    // never delivered, so each connection delivers a prefix of what was sent on it.
-    std::map<std::pair<std::uint32_t, std::uint64_t>, bool> broken;
-  };
+                             FaultFire, NemesisTick, StopIssuing, ServerNotice>;
 
   void dispatch(Event& event);
   void handle(DeliverPeer& e);
@@ -106,22 +97,16 @@ class World {
   void handle(FaultFire& e);
   void handle(NemesisTick& e);
   void handle(StopIssuing& e);
-  void handle(ZkExpiry& e);
-  void handle(ZkDisconnect& e);
-  void deliver_to_zk(const DeliverPeer& e);
+  void handle(ServerNotice& e);
   // Publishes a message sent with its fate (delivery times, or why it was dropped).
   void publish_sent(NodeId from, NodeId to, const Message& message, const Fate& fate);
-  // Sends on a replica's connection to ZooKeeper, or from ZooKeeper on one.
+  // Sends on a stream link's connection (a replica's ZooKeeper session).
   void send_stream(NodeId from, NodeId to, const MessagePtr& message);
-  // Breaks a connection to ZooKeeper: nothing more is delivered on it, and each end
-  // hears of it once what was already in flight toward it has arrived.
-  void break_connection(NodeId replica, fl::zookeeper::ConnectionId connection, const std::string& why);
-  void break_connections(std::optional<NodeId> replica, const std::string& why);
-  void publish_zk_handled(NodeId from, const fl::zookeeper::RequestMessage& request, const zkserver::NodeOutput& output);
-  void zk_output(const zkserver::NodeOutput& output);
-  void arm_zk_expiry();
-  void crash_zk(const std::string& origin);
-  void restart_zk(const std::string& origin);
+  // Breaks a connection and schedules each end's notice of it (StreamLinks).
+  void break_connection(const Connection& connection, const std::string& why);
+  void break_connections(NodeId end, const std::string& why);
+  // Sends what the ZooKeeper server returned and sets its timer.
+  void execute(NodeId id, const zkserver::Effects& effects);
   std::optional<std::uint32_t> named_id(const std::string& name) const;
   std::string join(const std::vector<NodeId>& ids) const;
 
@@ -130,9 +115,7 @@ class World {
   void execute(NodeId id, Output& out);
   void send_peer(NodeId from, NodeId to, const MessagePtr& message);
   void send_request(const ClientSend& send);
-  void publish(const RunEvent& event) {
-    for (EventSink* sink : sinks_) sink->on_event(now(), event);
-  }
+  void publish(const RunEvent& event) { facts_.on_event(now(), event); }
 
   void apply_fault(const FaultAction& action, const std::string& origin);
   std::vector<NodeId> resolve(const std::vector<NodeSet>& sets, std::size_t which);
@@ -152,13 +135,14 @@ class World {
   ReplicaFactory factory_;
   Endpoints endpoints_;  // before everything sized by it
   EventQueue<Event> queue_;
-  std::vector<Node> nodes_;
-  std::optional<ZkEndpoint> zk_;  // before network_, which is sized by it
+  Broadcast facts_;  // the subscribers; before zk_, which publishes to it
+  std::vector<Node> nodes_;  // every server address (Endpoints::servers)
+  std::optional<zkserver::Endpoint> zk_;  // the ZooKeeper server's process, if the run has one
   Network network_;
+  StreamLinks streams_;
   Workload workload_;
   std::optional<Nemesis> nemesis_;
   Output out_;
-  std::vector<EventSink*> sinks_;
   std::uint64_t events_handled_ = 0;
   // Inputs that reached a paused replica, in arrival order, by replica.
   std::map<std::uint32_t, std::vector<Event>> held_;

@@ -27,7 +27,7 @@ std::optional<std::uint32_t> World::named_id(const std::string& name) const {
 std::optional<NodeId> World::current_leader() const {
   std::optional<NodeId> best;
   std::uint64_t best_epoch = 0;
-  for (std::uint32_t r = 0; r < nodes_.size(); ++r) {
+  for (std::uint32_t r = 0; r < static_cast<std::uint32_t>(replicas()); ++r) {
     const Node& node = nodes_[r];
     if (!node.up) continue;
     auto epoch = node.replica->leader_epoch();
@@ -74,26 +74,29 @@ std::vector<NodeId> World::resolve(const std::vector<NodeSet>& sets, std::size_t
   return ids;
 }
 
+// A server stops: its volatile state, its timers and any inputs held for it are
+// gone, and its kernel closes its sockets, so the other end of each of its
+// connections hears of it. A replica also loses its unsynced writes; ZooKeeper keeps
+// its sessions, which do not expire while it is down (zkserver::Endpoint).
 void World::crash(NodeId id, const std::string& origin) {
-  if (endpoints_.is_zookeeper(id)) {
-    crash_zk(origin);
-    return;
-  }
   Node& node = nodes_[id.value];
   if (!node.up) return;
-  node.replica.reset();
-  node.disk.crash();
   node.up = false;
   node.paused = false;
   held_.erase(id.value);
   node.timer_generation.clear();
-  publish(ev::Crashed{id, origin});
-  // Its kernel closes its sockets: ZooKeeper hears of it (the session lives on).
-  if (zk_) break_connections(id, "replica crashed");
+  if (endpoints_.is_replica(id)) {
+    node.replica.reset();
+    node.disk.crash();
+    publish(ev::Crashed{id, origin});
+  } else {
+    zk_->crash(now(), origin);
+  }
+  break_connections(id, endpoints_.is_replica(id) ? "replica crashed" : "zk crashed");
 }
 
 void World::pause(NodeId id, const std::string& origin) {
-  if (id.value >= nodes_.size()) return;  // ZooKeeper does not pause
+  if (!endpoints_.is_replica(id)) return;  // ZooKeeper does not pause
   Node& node = nodes_[id.value];
   if (!node.up || node.paused) return;
   node.paused = true;
@@ -101,7 +104,7 @@ void World::pause(NodeId id, const std::string& origin) {
 }
 
 void World::resume(NodeId id, const std::string& origin) {
-  if (id.value >= nodes_.size()) return;
+  if (!endpoints_.is_replica(id)) return;
   Node& node = nodes_[id.value];
   if (!node.paused) return;
   node.paused = false;
@@ -111,40 +114,22 @@ void World::resume(NodeId id, const std::string& origin) {
   for (Event& event : held) dispatch(event);
 }
 
+// A server starts again in a new incarnation, so that nothing armed by the last
+// one fires. A replica is rebuilt from its disk alone; the ZooKeeper server comes
+// back with its tree and sessions (zkserver::Endpoint::restart).
 void World::restart(NodeId id, const std::string& origin) {
-  if (endpoints_.is_zookeeper(id)) {
-    restart_zk(origin);
-    return;
-  }
   Node& node = nodes_[id.value];
   if (node.up) return;
-  node.replica = factory_(id);
   node.up = true;
   ++node.incarnation;
+  if (!endpoints_.is_replica(id)) {
+    execute(id, zk_->restart(now(), origin));
+    return;
+  }
+  node.replica = factory_(id);
   publish(ev::Booted{id, node.incarnation, origin});
   const DiskImage image = node.disk.durable();
   step(id, [&](Replica& r, Output& out) { r.start(image, now(), out); });
-}
-
-// The ZooKeeper server stops: messages to it are dropped and no session expires
-// while it is down.
-void World::crash_zk(const std::string& origin) {
-  if (!zk_->up) return;
-  zk_->up = false;
-  ++zk_->expiry_generation;
-  publish(ev::ZkDown{*zk_address(), origin});
-  break_connections(std::nullopt, "zk crashed");
-}
-
-// The server comes back with its tree and sessions (ZooKeeper persists both in its
-// snapshot and log) and neither connections nor watches: clients reconnect to their
-// sessions and set their watches again. Session clocks restart now (ZkService::restart).
-void World::restart_zk(const std::string& origin) {
-  if (zk_->up) return;
-  zk_->up = true;
-  zk_->node.restart(now(), /*keep_sessions=*/true);
-  publish(ev::ZkUp{*zk_address(), origin});
-  arm_zk_expiry();
 }
 
 void World::apply_fault(const FaultAction& action, const std::string& origin) {
@@ -161,9 +146,9 @@ void World::apply_fault(const FaultAction& action, const std::string& origin) {
         } else if constexpr (std::is_same_v<T, Resume>) {
           for (NodeId id : resolve({a.nodes}, 0)) resume(id, origin);
         } else if constexpr (std::is_same_v<T, KillAll>) {
-          for (std::uint32_t r = 0; r < nodes_.size(); ++r) crash(NodeId(r), origin);
+          for (int r = 0; r < replicas(); ++r) crash(NodeId(static_cast<std::uint32_t>(r)), origin);
         } else if constexpr (std::is_same_v<T, RestartAll>) {
-          for (std::uint32_t r = 0; r < nodes_.size(); ++r) restart(NodeId(r), origin);
+          for (int r = 0; r < replicas(); ++r) restart(NodeId(static_cast<std::uint32_t>(r)), origin);
         } else if constexpr (std::is_same_v<T, Partition>) {
           std::vector<std::vector<NodeId>> groups;
           std::string text;

@@ -115,7 +115,7 @@ TEST(ZkClient, calls_before_the_session_are_queued_then_sent_in_order) {
   EXPECT_EQ(done[0].xid, *a);
   EXPECT_EQ(done[0].reply.code, wire::Code::kOk);
   EXPECT_EQ(done[1].xid, *b);
-  EXPECT_EQ(done[1].kind, wire::OpKind::kGetData);
+  EXPECT_EQ(done[1].kind, wire::CallKind::kGetData);
   EXPECT_EQ(done[1].reply.code, wire::Code::kOk);
 }
 
@@ -128,7 +128,7 @@ TEST(ZkClient, create_ephemeral_is_owned_by_the_session) {
   const auto done = only<wire::Completion>(p.events);
   ASSERT_EQ(done.size(), 1u);
   EXPECT_EQ(done[0].xid, *xid);
-  EXPECT_EQ(done[0].kind, wire::OpKind::kCreate);
+  EXPECT_EQ(done[0].kind, wire::CallKind::kCreate);
   EXPECT_EQ(done[0].reply.code, wire::Code::kOk);
   EXPECT_EQ(done[0].reply.path, "/r0");
   const Znode* znode = node.service().tree().find("/r0");

@@ -53,7 +53,7 @@ void Client::send(Xid xid, Body body, Micros now, Output& out) {
                             std::make_shared<RequestMessage>(connection_, session_, xid, std::move(body)));
 }
 
-std::optional<Xid> Client::submit(OpKind kind, Body body, Micros now, Output& out) {
+std::optional<Xid> Client::submit(CallKind kind, Body body, Micros now, Output& out) {
   if (state_ == SessionState::kExpired || state_ == SessionState::kClosed) return std::nullopt;
   const Xid xid(next_xid_++);
   if (!linked_) {
@@ -65,8 +65,8 @@ std::optional<Xid> Client::submit(OpKind kind, Body body, Micros now, Output& ou
   return xid;
 }
 
-void Client::dispatch(Xid xid, OpKind kind, Body body, Micros now, Output& out) {
-  Pending p{xid, kind, kind == OpKind::kPing || kind == OpKind::kClose || kind == OpKind::kSetWatches,
+void Client::dispatch(Xid xid, CallKind kind, Body body, Micros now, Output& out) {
+  Pending p{xid, kind, kind == CallKind::kPing || kind == CallKind::kClose || kind == CallKind::kSetWatches,
             WatchKind::kNone, {}};
   if (const auto* e = std::get_if<Exists>(&body); e && e->watch) {
     p.watch = WatchKind::kExistsOrData;
@@ -83,25 +83,25 @@ void Client::dispatch(Xid xid, OpKind kind, Body body, Micros now, Output& out) 
 }
 
 std::optional<Xid> Client::create(std::string path, std::string data, CreateMode mode, Micros now, Output& out) {
-  return submit(OpKind::kCreate, Create{std::move(path), std::move(data), mode}, now, out);
+  return submit(CallKind::kCreate, Create{std::move(path), std::move(data), mode}, now, out);
 }
 std::optional<Xid> Client::remove(std::string path, Version version, Micros now, Output& out) {
-  return submit(OpKind::kDelete, Delete{std::move(path), version}, now, out);
+  return submit(CallKind::kDelete, Delete{std::move(path), version}, now, out);
 }
 std::optional<Xid> Client::exists(std::string path, bool watch, Micros now, Output& out) {
-  return submit(OpKind::kExists, Exists{std::move(path), watch}, now, out);
+  return submit(CallKind::kExists, Exists{std::move(path), watch}, now, out);
 }
 std::optional<Xid> Client::get(std::string path, bool watch, Micros now, Output& out) {
-  return submit(OpKind::kGetData, GetData{std::move(path), watch}, now, out);
+  return submit(CallKind::kGetData, GetData{std::move(path), watch}, now, out);
 }
 std::optional<Xid> Client::set(std::string path, std::string data, Version version, Micros now, Output& out) {
-  return submit(OpKind::kSetData, SetData{std::move(path), std::move(data), version}, now, out);
+  return submit(CallKind::kSetData, SetData{std::move(path), std::move(data), version}, now, out);
 }
 std::optional<Xid> Client::get_children(std::string path, bool watch, Micros now, Output& out) {
-  return submit(OpKind::kGetChildren, GetChildren{std::move(path), watch}, now, out);
+  return submit(CallKind::kGetChildren, GetChildren{std::move(path), watch}, now, out);
 }
 std::optional<Xid> Client::multi(std::vector<Op> ops, Micros now, Output& out) {
-  return submit(OpKind::kMulti, Multi{std::move(ops)}, now, out);
+  return submit(CallKind::kMulti, Multi{std::move(ops)}, now, out);
 }
 
 SetWatches Client::watches() const {
@@ -193,7 +193,7 @@ void Client::on_connect_reply(const Reply& reply, Micros now, Output& out, std::
   // The server dropped our watches with the old connection: set them again first,
   // so that they are in place before any call made meanwhile is served.
   if (!data_watches_.empty() || !exist_watches_.empty() || !child_watches_.empty()) {
-    dispatch(Xid(next_xid_++), OpKind::kSetWatches, watches(), now, out);
+    dispatch(Xid(next_xid_++), CallKind::kSetWatches, watches(), now, out);
   }
   for (auto& q : unsent_) dispatch(q.xid, q.kind, std::move(q.body), now, out);
   unsent_.clear();
@@ -263,7 +263,7 @@ std::vector<ClientEvent> Client::on_timer(Micros now, Output& out) {
     // Sessions": a disconnected client cannot know it has expired).
     lose_connection(now, out, events);
   } else if (now - last_sent_us_ >= ping_interval_us()) {
-    submit(OpKind::kPing, Ping{}, now, out);
+    submit(CallKind::kPing, Ping{}, now, out);
   }
   arm(now, out);
   return events;
@@ -278,7 +278,7 @@ void Client::fail_pending(Code code, std::vector<ClientEvent>& events) {
 
 void Client::fail_unsent(Code code, std::vector<ClientEvent>& events) {
   for (const Queued& q : unsent_) {
-    if (q.kind != OpKind::kPing) events.push_back(Completion{q.xid, q.kind, failed(code)});
+    if (q.kind != CallKind::kPing) events.push_back(Completion{q.xid, q.kind, failed(code)});
   }
   unsent_.clear();
 }

@@ -37,8 +37,9 @@ enum class SessionState : std::uint8_t { kConnecting, kConnected, kExpired, kClo
 // "CONNECTING" etc.
 const char* state_name(SessionState state);
 
-// Which call a completion answers.
-enum class OpKind : std::uint8_t {
+// Which call a completion answers. (Not fl::OpKind, the kind of a client's request
+// to the replicated database.)
+enum class CallKind : std::uint8_t {
   kCreate, kDelete, kSetData, kExists, kGetData, kGetChildren, kMulti, kPing, kClose, kSetWatches
 };
 
@@ -48,7 +49,7 @@ enum class OpKind : std::uint8_t {
 // not have applied it (Programmer's Guide, "Handling Connection Loss").
 struct Completion {
   Xid xid;
-  OpKind kind = OpKind::kCreate;
+  CallKind kind = CallKind::kCreate;
   Reply reply;
 };
 
@@ -103,7 +104,7 @@ class Client {
   std::optional<Xid> set(std::string path, std::string data, Version version, Micros now, Output& out);
   std::optional<Xid> get_children(std::string path, bool watch, Micros now, Output& out);
   std::optional<Xid> multi(std::vector<Op> ops, Micros now, Output& out);
-  // Ends the session (zookeeper_close): sends CloseSession if a session exists, and
+  // Ends the session (zookeeper_close): sends Close if a session exists, and
   // returns at once the kClosing completions of every pending call and the move to
   // CLOSED. Later messages are ignored.
   std::vector<ClientEvent> close(Micros now, Output& out);
@@ -130,19 +131,19 @@ class Client {
   enum class WatchKind : std::uint8_t { kNone, kExistsOrData, kData, kChild };
   struct Pending {
     Xid xid;
-    OpKind kind;
+    CallKind kind;
     bool internal;  // a ping, close or setWatches: no Completion for the replica
     WatchKind watch = WatchKind::kNone;
     std::string path;
   };
   struct Queued {
     Xid xid;
-    OpKind kind;
+    CallKind kind;
     Body body;
   };
 
-  std::optional<Xid> submit(OpKind kind, Body body, Micros now, Output& out);
-  void dispatch(Xid xid, OpKind kind, Body body, Micros now, Output& out);
+  std::optional<Xid> submit(CallKind kind, Body body, Micros now, Output& out);
+  void dispatch(Xid xid, CallKind kind, Body body, Micros now, Output& out);
   void send(Xid xid, Body body, Micros now, Output& out);
   void connect(Micros now, Output& out);
   void on_reply(const ReplyMessage& reply, Micros now, Output& out, std::vector<ClientEvent>& events);

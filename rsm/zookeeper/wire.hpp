@@ -2,8 +2,10 @@
 // client library sends, the replies and watch notifications it receives. It mirrors
 // the ZooKeeper C client's jute records (RequestHeader with xid, ReplyHeader with
 // xid/zxid/err, WatcherEvent) without their encoding. Defined here rather than in
-// sim/ so that rsm/ stays independent of the simulator; the simulated ZooKeeper node
-// and the real runtime each translate these to their own types.
+// sim/ so that rsm/ stays independent of the simulator. This is the one ZooKeeper
+// vocabulary: the client library sends these bodies, the simulated server
+// (sim/zookeeper, fl::sim::zkserver) handles the same bodies and answers with the
+// same Reply, so the two cannot drift apart.
 #pragma once
 
 #include <cstdint>
@@ -136,7 +138,11 @@ struct SetWatches {
 using Body = std::variant<Connect, Ping, Close, Create, Delete, SetData, Exists, GetData, GetChildren, Multi,
                           SetWatches>;
 
-// One op's outcome inside a multi (zoo_op_result_t).
+// One op's outcome (zoo_op_result_t). `path` is the created path (with its sequence
+// suffix) for a create; `stat` is the node's stat after a create or setData. In a
+// failed multi every result carries only a code: kOk for the ops before the failing
+// one (they were rolled back), the failing op's error, kRuntimeInconsistency for the
+// ops after it (never attempted), as ZooKeeper's DataTree.processTxn reports them.
 struct OpResult {
   Code code = Code::kOk;
   std::string path;
@@ -147,14 +153,17 @@ struct OpResult {
 // What a reply carries; only the fields of the request's kind are filled.
 struct Reply {
   Code code = Code::kOk;
+  // As in ZooKeeper's ReplyHeader: the request's own transaction for a write (also
+  // when it failed), the last committed one for a read.
   Zxid zxid;
-  SessionId session;      // Connect: the new session
+  SessionId session;      // Connect: the new session; otherwise the requester
   Micros timeout_us = 0;  // Connect: the negotiated timeout
-  std::string path;       // Create: the created path
+  std::string path;       // Create: the created path, with any sequence suffix
   std::string data;       // GetData
-  std::optional<Stat> stat;
-  std::vector<std::string> children;
-  std::vector<OpResult> results;  // Multi
+  std::optional<Stat> stat;  // Create, SetData, Exists, GetData, GetChildren
+  std::vector<std::string> children;  // GetChildren, sorted
+  std::vector<OpResult> results;      // Multi: one per op
+  friend bool operator==(const Reply&, const Reply&) = default;
 };
 
 // Anything sent on a client's connection to the server. The transport delivers

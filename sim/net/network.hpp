@@ -1,6 +1,8 @@
 // The simulated network's fault model: latency with jitter, loss, duplication,
 // reordering (an extra random delay), and partitions between servers (replicas and
-// ZooKeeper) as blocked directed links. It decides each message's fate; the world schedules deliveries.
+// ZooKeeper) as blocked directed links. send() is the datagram link: it decides each
+// message's fate and the World schedules the deliveries. Stream links (connections,
+// sim/net/stream.hpp) draw their fates from the same network.
 #pragma once
 
 #include <array>
@@ -22,10 +24,12 @@ struct NetworkParams {
   Micros reorder_delay_us = 20'000;
 };
 
-// What happens to one message: dropped (with a reason), or delivered after each of
-// `copies` delays.
+// How long a stream waits before sending a lost segment again (Linux's minimum RTO),
+// and so how long an end takes to notice that its connection broke.
 inline constexpr Micros kStreamRetransmitUs = 200 * kMillis;
 
+// What happens to one message: dropped (with a reason), or delivered after each of
+// `copies` delays.
 struct Fate {
   std::string_view drop_reason;  // empty when delivered
   int copies = 0;
@@ -55,7 +59,7 @@ class Network {
   // The fate of a message on a TCP connection (a ZooKeeper session): loss delays it
   // by retransmissions instead of dropping it, and it is never duplicated; only a
   // partition drops it, and then the caller must break the connection, so that
-  // nothing sent after it arrives either. The caller keeps send order.
+  // nothing sent after it arrives either. StreamLinks keeps send order.
   Fate send_stream(NodeId from, NodeId to);
 
  private:

@@ -1,6 +1,6 @@
-// The ZooKeeper server as a node on the simulated network: it turns wire requests
-// (rsm/zookeeper/wire.hpp) into ZkService calls and the service's output back into wire
-// messages, addressed to the node each session last spoke from. Sans-IO like a
+// The ZooKeeper server as a node on the simulated network: it hands wire requests
+// (rsm/zookeeper/wire.hpp) to the ZkService and sends back its reply and watch
+// notifications as wire messages, addressed to the node each session last spoke from. Sans-IO like a
 // replica: the World delivers messages to it and sends what it returns, so
 // partitions between a replica and ZooKeeper expire sessions as in production
 // (DESIGN.md, "Protocol cores are sans-IO").
@@ -67,9 +67,5 @@ class ZkNode {
   ZkService service_;
   std::map<SessionId, Route> routes_;  // where each live session's notifications go
 };
-
-// Wire <-> service translations, exposed for tests.
-Request to_service(const fl::zookeeper::Body& body);
-fl::zookeeper::Reply to_wire(const Response& response);
 
 }  // namespace fl::sim::zkserver

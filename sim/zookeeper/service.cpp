@@ -13,18 +13,18 @@ namespace fl::sim::zkserver {
 ZkService::ZkService(ServiceConfig config)
     : tree_(config.system_nodes), sessions_(config.sessions), now_(std::numeric_limits<Micros>::min()) {}
 
-Output ZkService::handle(Micros now, SessionId session, const Request& request) {
+Output ZkService::handle(Micros now, SessionId session, const Body& request) {
   Output out;
   Expiry expiry = expire_due(now);
   out.expired = std::move(expiry.sessions);
   out.events = std::move(expiry.events);
-  out.response = std::visit([&](const auto& r) { return dispatch(now, session, r, out.events); }, request);
+  out.reply = std::visit([&](const auto& r) { return dispatch(now, session, r, out.events); }, request);
   return out;
 }
 
 template <class R>
-Response ZkService::dispatch(Micros now, SessionId session, const R& request, std::vector<WatchEvent>& events) {
-  if constexpr (std::is_same_v<R, OpenSession>) {
+Reply ZkService::dispatch(Micros now, SessionId session, const R& request, std::vector<WatchEvent>& events) {
+  if constexpr (std::is_same_v<R, Connect>) {
     return open(now, request);
   } else {
     // Every packet from a live session, ping or not, renews it (touchSession);
@@ -68,72 +68,72 @@ void ZkService::restart(Micros now, bool keep_sessions) {
   }
 }
 
-Response ZkService::open(Micros now, const OpenSession& request) {
+Reply ZkService::open(Micros now, const Connect& request) {
   if (request.session.value != 0) {
     // A reconnect: no transaction, the session only moves to the new connection.
     if (!sessions_.touch(request.session, now)) return reply(request.session, Code::kSessionExpired);
     watches_.drop_session(request.session);
-    Response r = reply(request.session, Code::kOk);
+    Reply r = reply(request.session, Code::kOk);
     r.timeout_us = *sessions_.timeout(request.session);
     return r;
   }
   const OpenedSession opened = sessions_.open(request.timeout_us, now);
-  Response r = reply(opened.id, Code::kOk);
+  Reply r = reply(opened.id, Code::kOk);
   r.zxid = tree_.log_txn();  // createSession is a transaction
   r.timeout_us = opened.timeout_us;
   return r;
 }
 
-Response ZkService::run(SessionId session, const Ping&, std::vector<WatchEvent>&) {
+Reply ZkService::run(SessionId session, const Ping&, std::vector<WatchEvent>&) {
   return reply(session, Code::kOk);
 }
 
-Response ZkService::run(SessionId session, const CloseSession&, std::vector<WatchEvent>& events) {
-  Response r = reply(session, Code::kOk);
+Reply ZkService::run(SessionId session, const Close&, std::vector<WatchEvent>& events) {
+  Reply r = reply(session, Code::kOk);
   r.zxid = end_session(session, events);
   return r;
 }
 
-Response ZkService::run(SessionId session, const Create& request, std::vector<WatchEvent>& events) {
+Reply ZkService::run(SessionId session, const Create& request, std::vector<WatchEvent>& events) {
   return write(session, request, events);
 }
 
-Response ZkService::run(SessionId session, const Delete& request, std::vector<WatchEvent>& events) {
+Reply ZkService::run(SessionId session, const Delete& request, std::vector<WatchEvent>& events) {
   return write(session, request, events);
 }
 
-Response ZkService::run(SessionId session, const SetData& request, std::vector<WatchEvent>& events) {
+Reply ZkService::run(SessionId session, const SetData& request, std::vector<WatchEvent>& events) {
   return write(session, request, events);
 }
 
-Response ZkService::run(SessionId session, const Multi& request, std::vector<WatchEvent>& events) {
+Reply ZkService::run(SessionId session, const Multi& request, std::vector<WatchEvent>& events) {
   std::vector<TreeEvent> changes;
   MultiResult result = tree_.multi(request.ops, session, changes);
   publish(changes, events);
-  Response r = reply(session, result.code);
+  Reply r = reply(session, result.code);
   r.zxid = result.zxid;
   r.results = std::move(result.results);
   return r;
 }
 
-Response ZkService::run(SessionId session, const Exists& request, std::vector<WatchEvent>&) {
+Reply ZkService::run(SessionId session, const Exists& request, std::vector<WatchEvent>&) {
   if (!valid_path(request.path)) return reply(session, Code::kBadArguments);
   // Set before looking the node up, so a missing node's creation fires NodeCreated
   // (Programmer's Guide, "ZooKeeper Watches"; DataTree.statNode).
   if (request.watch) watches_.add_data_watch(session, request.path);
   const Znode* node = tree_.find(request.path);
   if (node == nullptr) return reply(session, Code::kNoNode);
-  Response r = reply(session, Code::kOk);
+  Reply r = reply(session, Code::kOk);
   r.stat = tree_.stat(*node);
   return r;
 }
 
-Response ZkService::run(SessionId session, const GetData& request, std::vector<WatchEvent>&) {
+Reply ZkService::run(SessionId session, const GetData& request, std::vector<WatchEvent>&) {
   if (!valid_path(request.path)) return reply(session, Code::kBadArguments);
   const Znode* node = tree_.find(request.path);
   if (node == nullptr) return reply(session, Code::kNoNode);  // and no watch is left
   if (request.watch) watches_.add_data_watch(session, request.path);
-  Response r = reply(session, Code::kOk);
+  Reply r = reply(session, Code::kOk);
   r.data = node->data;
   r.stat = tree_.stat(*node);
   return r;
@@ -161,18 +161,18 @@ std::vector<std::string> unordered(std::vector<std::string> names, Zxid zxid) {
 
 }  // namespace
 
-Response ZkService::run(SessionId session, const GetChildren& request, std::vector<WatchEvent>&) {
+Reply ZkService::run(SessionId session, const GetChildren& request, std::vector<WatchEvent>&) {
   if (!valid_path(request.path)) return reply(session, Code::kBadArguments);
   const Znode* node = tree_.find(request.path);
   if (node == nullptr) return reply(session, Code::kNoNode);  // and no watch is left
   if (request.watch) watches_.add_child_watch(session, request.path);
-  Response r = reply(session, Code::kOk);
+  Reply r = reply(session, Code::kOk);
   r.children = unordered(tree_.children(*node), tree_.last_zxid());
   r.stat = tree_.stat(*node);
   return r;
 }
 
-Response ZkService::run(SessionId session, const SetWatches& request, std::vector<WatchEvent>& events) {
+Reply ZkService::run(SessionId session, const SetWatches& request, std::vector<WatchEvent>& events) {
   const Zxid seen = request.relative_zxid;
   auto fire = [&](EventType type, const std::string& path) { events.push_back(WatchEvent{session, type, path}); };
   for (const std::string& path : request.data) {
@@ -205,11 +205,11 @@ Response ZkService::run(SessionId session, const SetWatches& request, std::vecto
   return reply(session, Code::kOk);
 }
 
-Response ZkService::write(SessionId session, const Op& op, std::vector<WatchEvent>& events) {
+Reply ZkService::write(SessionId session, const Op& op, std::vector<WatchEvent>& events) {
   std::vector<TreeEvent> changes;
   WriteResult result = tree_.write(op, session, changes);
   publish(changes, events);
-  Response r = reply(session, result.result.code);
+  Reply r = reply(session, result.result.code);
   r.zxid = result.zxid;
   r.path = std::move(result.result.path);
   r.stat = result.result.stat;
@@ -230,8 +230,8 @@ void ZkService::publish(const std::vector<TreeEvent>& changes, std::vector<Watch
   for (const TreeEvent& change : changes) watches_.trigger(change, events);
 }
 
-Response ZkService::reply(SessionId session, Code code) const {
-  Response r;
+Reply ZkService::reply(SessionId session, Code code) const {
+  Reply r;
   r.code = code;
   r.zxid = tree_.last_zxid();
   r.session = session;

@@ -1,11 +1,11 @@
 // The simulated ZooKeeper service: one standalone server's request processing as a
 // deterministic, single-threaded state machine. A network node wraps it: it feeds
-// each client request in with the current time and sends back the response and the
+// each client request in with the current time and sends back the reply and the
 // watch notifications. Nothing here reads a clock, opens a socket or draws a
 // random number.
 //
 // Ordering contract for the transport: within one Output, `events` precede
-// `response` on the wire, because ZooKeeper sends watch notifications while applying
+// `reply` on the wire, because ZooKeeper sends watch notifications while applying
 // a transaction, before the reply (Programmer's Guide, "What ZooKeeper Guarantees
 // about Watches": a client sees a watch event before the new data). Per-session FIFO
 // delivery is the transport's job.
@@ -17,7 +17,6 @@
 #include <vector>
 
 #include "rsm/core/types.hpp"
-#include "sim/zookeeper/ops.hpp"
 #include "sim/zookeeper/sessions.hpp"
 #include "sim/zookeeper/tree.hpp"
 #include "sim/zookeeper/types.hpp"
@@ -32,77 +31,27 @@ struct ServiceConfig {
   bool system_nodes = true;
 };
 
-// Opens a session asking for `timeout_us`; the reply carries the id and the
-// negotiated timeout (zookeeper_init's ConnectRequest). With a non-zero `session`
-// it resumes that session on a new connection instead: the reply is kOk with its
-// timeout if it is still open, kSessionExpired if not (a disconnected client learns
-// of the expiry only here). Resuming drops the watches the session had set over
-// its previous connection, which the server closes (ZooKeeperServer
-// .processConnectRequest); the client sets them again with SetWatches.
-struct OpenSession {
-  Micros timeout_us = 0;
-  SessionId session;
-};
-// Keeps the session alive and does nothing else.
-struct Ping {};
-// Ends the session now: its ephemeral nodes are deleted at once (zookeeper_close).
-struct CloseSession {};
-// Reads a node's stat. With `watch`, sets a data watch even if the node does not
-// exist, so that its creation fires NodeCreated (zoo_exists).
-struct Exists {
-  std::string path;
-  bool watch = false;
-};
-// Reads a node's data and stat; with `watch`, sets a data watch if the node exists
-// (zoo_get).
-struct GetData {
-  std::string path;
-  bool watch = false;
-};
-// Reads a node's children, sorted, and its stat; with `watch`, sets a child watch if
-// the node exists (zoo_get_children2).
-struct GetChildren {
-  std::string path;
-  bool watch = false;
-};
-// Applies `ops` atomically (zoo_multi).
-struct Multi {
-  std::vector<Op> ops;
-};
-// Sets again the watches a reconnecting client holds, firing at once those whose
-// node changed after `relative_zxid` (DataTree.setWatches): a data watch fires
-// NodeDeleted if the node is gone and NodeDataChanged if its mzxid is newer; an
-// exist watch fires NodeCreated if the node exists; a child watch fires NodeDeleted
-// if the node is gone and NodeChildrenChanged if its pzxid is newer. The others are
-// registered as if set by a read.
-struct SetWatches {
-  Zxid relative_zxid;
-  std::vector<std::string> data;
-  std::vector<std::string> exist;
-  std::vector<std::string> child;
-};
-
-// Every request a client can send. Create, Delete and SetData are the same structs a
-// Multi carries.
-using Request = std::variant<OpenSession, Ping, CloseSession, Create, Delete, SetData, Exists, GetData,
-                             GetChildren, Multi, SetWatches>;
-
-// The reply to one request. Only the fields of the request's kind are filled.
-struct Response {
-  Code code = Code::kOk;
-  // As in ZooKeeper's ReplyHeader: the request's own transaction for a write (also
-  // when it failed), the last committed one for a read.
-  Zxid zxid;
-  SessionId session;                 // OpenSession: the new id; otherwise the requester
-  Micros timeout_us = 0;             // OpenSession: the negotiated timeout
-  std::string path;                  // Create: the created path, with any sequence suffix
-  std::string data;                  // GetData
-  std::optional<Stat> stat;          // Create, SetData, Exists, GetData, GetChildren
-  std::vector<std::string> children;  // GetChildren, sorted
-  std::vector<OpResult> results;     // Multi: one per op
-
-  friend bool operator==(const Response&, const Response&) = default;
-};
+// The requests are fl::zookeeper::Body (rsm/zookeeper/wire.hpp), answered with a
+// fl::zookeeper::Reply. What the service does with each:
+// - Connect opens a session asking for `timeout_us`; the reply carries the id and
+//   the negotiated timeout (zookeeper_init's ConnectRequest). With a non-zero
+//   `session` it resumes that session on a new connection instead: the reply is kOk
+//   with its timeout if it is still open, kSessionExpired if not (a disconnected
+//   client learns of the expiry only here). Resuming drops the watches the session
+//   had set over its previous connection, which the server closes (ZooKeeperServer
+//   .processConnectRequest); the client sets them again with SetWatches.
+// - Ping keeps the session alive and does nothing else; Close ends the session now,
+//   deleting its ephemeral nodes at once (zookeeper_close).
+// - Exists with `watch` sets a data watch even if the node does not exist, so that
+//   its creation fires NodeCreated (zoo_exists); GetData and GetChildren set theirs
+//   only if the node exists (zoo_get, zoo_get_children2). Children come sorted.
+// - Multi applies its ops atomically (zoo_multi).
+// - SetWatches sets again the watches a reconnecting client holds, firing at once
+//   those whose node changed after `relative_zxid` (DataTree.setWatches): a data
+//   watch fires NodeDeleted if the node is gone and NodeDataChanged if its mzxid is
+//   newer; an exist watch fires NodeCreated if the node exists; a child watch fires
+//   NodeDeleted if the node is gone and NodeChildrenChanged if its pzxid is newer.
+//   The others are registered as if set by a read.
 
 // Sessions that expired at one instant, and the notifications their ephemeral
 // nodes' deletions fired for other sessions.
@@ -117,7 +66,7 @@ struct Expiry {
 struct Output {
   std::vector<SessionId> expired;
   std::vector<WatchEvent> events;
-  Response response;
+  Reply reply;
 };
 
 // One simulated ZooKeeper server: the tree, the sessions and the watches behind a
@@ -126,10 +75,10 @@ class ZkService {
  public:
   explicit ZkService(ServiceConfig config = {});
 
-  // Handles one request from `session` (ignored for OpenSession) at `now`. A request
+  // Handles one request from `session` (ignored for Connect) at `now`. A request
   // from a session that is unknown, closed or expired gets kSessionExpired and
   // changes nothing. Time must not go backwards between calls.
-  Output handle(Micros now, SessionId session, const Request& request);
+  Output handle(Micros now, SessionId session, const Body& request);
   // Expires every session not heard from within its timeout (deadlines are rounded up
   // to a tick, as in ZooKeeper), deleting its ephemerals and dropping its watches.
   // The node calls it when the timer from next_expiry() fires; handle() also calls it.
@@ -154,26 +103,26 @@ class ZkService {
 
  private:
   template <class R>
-  Response dispatch(Micros now, SessionId session, const R& request, std::vector<WatchEvent>& events);
+  Reply dispatch(Micros now, SessionId session, const R& request, std::vector<WatchEvent>& events);
 
-  Response run(SessionId session, const Ping& request, std::vector<WatchEvent>& events);
-  Response run(SessionId session, const CloseSession& request, std::vector<WatchEvent>& events);
-  Response run(SessionId session, const Create& request, std::vector<WatchEvent>& events);
-  Response run(SessionId session, const Delete& request, std::vector<WatchEvent>& events);
-  Response run(SessionId session, const SetData& request, std::vector<WatchEvent>& events);
-  Response run(SessionId session, const Multi& request, std::vector<WatchEvent>& events);
-  Response run(SessionId session, const Exists& request, std::vector<WatchEvent>& events);
-  Response run(SessionId session, const GetData& request, std::vector<WatchEvent>& events);
-  Response run(SessionId session, const GetChildren& request, std::vector<WatchEvent>& events);
-  Response run(SessionId session, const SetWatches& request, std::vector<WatchEvent>& events);
+  Reply run(SessionId session, const Ping& request, std::vector<WatchEvent>& events);
+  Reply run(SessionId session, const Close& request, std::vector<WatchEvent>& events);
+  Reply run(SessionId session, const Create& request, std::vector<WatchEvent>& events);
+  Reply run(SessionId session, const Delete& request, std::vector<WatchEvent>& events);
+  Reply run(SessionId session, const SetData& request, std::vector<WatchEvent>& events);
+  Reply run(SessionId session, const Multi& request, std::vector<WatchEvent>& events);
+  Reply run(SessionId session, const Exists& request, std::vector<WatchEvent>& events);
+  Reply run(SessionId session, const GetData& request, std::vector<WatchEvent>& events);
+  Reply run(SessionId session, const GetChildren& request, std::vector<WatchEvent>& events);
+  Reply run(SessionId session, const SetWatches& request, std::vector<WatchEvent>& events);
 
-  Response open(Micros now, const OpenSession& request);
-  Response write(SessionId session, const Op& op, std::vector<WatchEvent>& events);
+  Reply open(Micros now, const Connect& request);
+  Reply write(SessionId session, const Op& op, std::vector<WatchEvent>& events);
   // Ends a session: drops its watches, forgets it, deletes its ephemerals in one
   // closeSession transaction and notifies the watchers of those nodes.
   Zxid end_session(SessionId session, std::vector<WatchEvent>& events);
   void publish(const std::vector<TreeEvent>& changes, std::vector<WatchEvent>& events);
-  Response reply(SessionId session, Code code) const;
+  Reply reply(SessionId session, Code code) const;
   void advance(Micros now);
 
   DataTree tree_;

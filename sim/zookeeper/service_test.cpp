@@ -22,12 +22,12 @@ constexpr Micros kTick = 100 * kMillis;
 
 TEST(ZkService, open_session_negotiates_the_timeout) {
   ZkService zk;
-  const Response shortest = zk.handle(0, SessionId{0}, OpenSession{10 * kMillis, SessionId{0}}).response;
+  const Reply shortest = zk.handle(0, SessionId{0}, Connect{10 * kMillis, SessionId{0}, Zxid{}}).reply;
   EXPECT_EQ(shortest.code, Code::kOk);
   EXPECT_EQ(shortest.session, SessionId{1});
   EXPECT_EQ(shortest.timeout_us, 2 * kTick);
   EXPECT_EQ(shortest.zxid, Zxid{1});  // createSession is a transaction
-  const Response longest = zk.handle(0, SessionId{0}, OpenSession{3600 * kSeconds, SessionId{0}}).response;
+  const Reply longest = zk.handle(0, SessionId{0}, Connect{3600 * kSeconds, SessionId{0}, Zxid{}}).reply;
   EXPECT_EQ(longest.session, SessionId{2});
   EXPECT_EQ(longest.timeout_us, 20 * kTick);
 }
@@ -51,7 +51,7 @@ TEST(ZkService, ephemeral_nodes_vanish_at_once_on_close) {
   ZkService zk;
   const SessionId s = open_session(zk, 0);
   ASSERT_EQ(call(zk, 0, s, Create{"/e-", "", CreateMode::kEphemeralSequential}).path, "/e-0000000000");
-  const Response closed = call(zk, 10, s, CloseSession{});
+  const Reply closed = call(zk, 10, s, Close{});
   EXPECT_EQ(closed.code, Code::kOk);
   EXPECT_EQ(closed.zxid, zk.tree().last_zxid());
   EXPECT_EQ(zk.tree().find("/e-0000000000"), nullptr);
@@ -73,9 +73,9 @@ TEST(ZkService, requests_on_an_expired_session_fail_with_session_expired) {
   const SessionId s = open_session(zk, 0, 1 * kSeconds);
   ASSERT_EQ(zk.expire_due(2 * kSeconds).sessions, std::vector<SessionId>{s});
   const Zxid before = zk.tree().last_zxid();
-  const std::vector<Request> requests{Ping{}, CloseSession{}, Create{"/x", ""}, Delete{"/x"}, SetData{"/x", ""},
+  const std::vector<Body> requests{Ping{}, Close{}, Create{"/x", ""}, Delete{"/x"}, SetData{"/x", ""},
                                       Exists{"/x", true}, GetData{"/"}, GetChildren{"/", true}, Multi{}};
-  for (const Request& request : requests) {
+  for (const Body& request : requests) {
     EXPECT_EQ(call(zk, 2 * kSeconds, s, request).code, Code::kSessionExpired) << request.index();
   }
   EXPECT_EQ(zk.tree().last_zxid(), before);  // refused before any transaction
@@ -86,7 +86,7 @@ TEST(ZkService, requests_on_an_expired_session_fail_with_session_expired) {
 TEST(ZkService, requests_on_a_closed_or_unknown_session_fail) {
   ZkService zk;
   const SessionId s = open_session(zk, 0);
-  ASSERT_EQ(call(zk, 0, s, CloseSession{}).code, Code::kOk);
+  ASSERT_EQ(call(zk, 0, s, Close{}).code, Code::kOk);
   EXPECT_EQ(call(zk, 0, s, Ping{}).code, Code::kSessionExpired);
   EXPECT_EQ(call(zk, 0, SessionId{42}, Create{"/x", ""}).code, Code::kSessionExpired);
   EXPECT_EQ(call(zk, 0, SessionId{0}, Create{"/x", ""}).code, Code::kSessionExpired);
@@ -100,22 +100,22 @@ TEST(ZkService, late_request_cannot_revive_an_expired_session) {
   ASSERT_EQ(call(zk, 0, s, Create{"/e", "", CreateMode::kEphemeral}).code, Code::kOk);
   const Output out = zk.handle(1100 * kMillis, s, Ping{});
   EXPECT_EQ(out.expired, std::vector<SessionId>{s});
-  EXPECT_EQ(out.response.code, Code::kSessionExpired);
+  EXPECT_EQ(out.reply.code, Code::kSessionExpired);
   EXPECT_EQ(zk.tree().find("/e"), nullptr);
 }
 
 TEST(ZkService, write_responses_carry_path_stat_and_zxid) {
   ZkService zk;
   const SessionId s = open_session(zk, 0);
-  const Response created = call(zk, 0, s, Create{"/jobs", "cfg"});
+  const Reply created = call(zk, 0, s, Create{"/jobs", "cfg"});
   EXPECT_EQ(created.code, Code::kOk);
   EXPECT_EQ(created.path, "/jobs");
   ASSERT_TRUE(created.stat.has_value());
   EXPECT_EQ(created.stat->czxid, created.zxid);
-  const Response set = call(zk, 0, s, SetData{"/jobs", "cfg2", 0});
+  const Reply set = call(zk, 0, s, SetData{"/jobs", "cfg2", 0});
   EXPECT_EQ(set.stat->version, 1);
   EXPECT_EQ(set.stat->mzxid, set.zxid);
-  const Response failed = call(zk, 0, s, SetData{"/jobs", "x", 0});
+  const Reply failed = call(zk, 0, s, SetData{"/jobs", "x", 0});
   EXPECT_EQ(failed.code, Code::kBadVersion);
   EXPECT_EQ(failed.zxid, Zxid{set.zxid.value + 1});  // an error transaction
   EXPECT_FALSE(failed.stat.has_value());
@@ -125,7 +125,7 @@ TEST(ZkService, reads_return_data_stat_and_children_in_no_particular_order) {
   ZkService zk;
   const SessionId s = open_session(zk, 0);
   for (const std::string path : {"/app", "/app/b", "/app/a"}) ASSERT_EQ(call(zk, 0, s, Create{path, "d"}).code, Code::kOk);
-  const Response got = call(zk, 0, s, GetData{"/app"});
+  const Reply got = call(zk, 0, s, GetData{"/app"});
   EXPECT_EQ(got.data, "d");
   EXPECT_EQ(got.stat->num_children, 2);
   EXPECT_EQ(got.zxid, zk.tree().last_zxid());
@@ -144,11 +144,11 @@ TEST(ZkService, reads_return_data_stat_and_children_in_no_particular_order) {
 TEST(ZkService, multi_response_has_per_op_results) {
   ZkService zk;
   const SessionId s = open_session(zk, 0);
-  const Response r = call(zk, 0, s, Multi{{Create{"/a", ""}, Create{"/a/e", "", CreateMode::kEphemeral}}});
+  const Reply r = call(zk, 0, s, Multi{{Create{"/a", ""}, Create{"/a/e", "", CreateMode::kEphemeral}}});
   ASSERT_EQ(r.code, Code::kOk);
   ASSERT_EQ(r.results.size(), 2u);
   EXPECT_EQ(r.results[1].stat->ephemeral_owner, s);
-  const Response bad = call(zk, 0, s, Multi{{Delete{"/a/e"}, Delete{"/a", 5}}});
+  const Reply bad = call(zk, 0, s, Multi{{Delete{"/a/e"}, Delete{"/a", 5}}});
   EXPECT_EQ(bad.code, Code::kBadVersion);
   EXPECT_NE(zk.tree().find("/a/e"), nullptr);
 }
@@ -187,14 +187,14 @@ TEST(ZkService, reconnect_resumes_an_open_session_and_reports_an_expired_one) {
   const SessionId s = open_session(zk, 0, 1 * kSeconds);
   ASSERT_EQ(call(zk, 0, s, Create{"/e", "", CreateMode::kEphemeral}).code, Code::kOk);
   const Zxid before = zk.tree().last_zxid();
-  const Response resumed = call(zk, 900 * kMillis, SessionId{0}, OpenSession{5 * kSeconds, s});
+  const Reply resumed = call(zk, 900 * kMillis, SessionId{0}, Connect{5 * kSeconds, s, Zxid{}});
   EXPECT_EQ(resumed.code, Code::kOk);
   EXPECT_EQ(resumed.session, s);
   EXPECT_EQ(resumed.timeout_us, 1 * kSeconds) << "the session keeps the timeout it was granted";
   EXPECT_EQ(zk.tree().last_zxid(), before) << "resuming is no transaction";
   EXPECT_TRUE(zk.expire_due(1500 * kMillis).sessions.empty()) << "resuming renews the session";
   ASSERT_FALSE(zk.expire_due(2100 * kMillis).sessions.empty());
-  const Response late = call(zk, 2200 * kMillis, SessionId{0}, OpenSession{1 * kSeconds, s});
+  const Reply late = call(zk, 2200 * kMillis, SessionId{0}, Connect{1 * kSeconds, s, Zxid{}});
   EXPECT_EQ(late.code, Code::kSessionExpired);
   EXPECT_EQ(zk.tree().find("/e"), nullptr);
 }
@@ -231,7 +231,7 @@ TEST(ZkService, set_watches_fires_what_changed_since_the_clients_zxid_and_sets_t
   ASSERT_EQ(call(zk, 0, other, Create{"/parent/child", ""}).code, Code::kOk);
   SetWatches request{seen, {"/changed", "/same", "/deleted"}, {"/born", "/unborn"}, {"/parent", "/quiet"}};
   const Output out = zk.handle(10, s, request);
-  EXPECT_EQ(out.response.code, Code::kOk);
+  EXPECT_EQ(out.reply.code, Code::kOk);
   EXPECT_EQ(out.events, (std::vector<WatchEvent>{{s, EventType::kNodeDataChanged, "/changed"},
                                                  {s, EventType::kNodeDeleted, "/deleted"},
                                                  {s, EventType::kNodeCreated, "/born"},
@@ -260,7 +260,7 @@ TEST(ZkService, leader_handoff_through_ephemeral_node_and_exists_watch) {
   const Expiry expiry = zk.expire_due(1100 * kMillis);
   EXPECT_EQ(expiry.sessions, std::vector<SessionId>{leader});
   EXPECT_EQ(expiry.events, (std::vector<WatchEvent>{{follower, EventType::kNodeDeleted, "/leader"}}));
-  const Response won = call(zk, 1200 * kMillis, follower, Create{"/leader", "r2", CreateMode::kEphemeral});
+  const Reply won = call(zk, 1200 * kMillis, follower, Create{"/leader", "r2", CreateMode::kEphemeral});
   EXPECT_EQ(won.code, Code::kOk);
   EXPECT_EQ(call(zk, 1200 * kMillis, leader, SetData{"/leader", "r1"}).code, Code::kSessionExpired);
 }

@@ -13,16 +13,16 @@ namespace fl::sim::zkserver::testing {
 
 // Opens a session at `now` and returns its id (asserting success in the caller's test).
 inline SessionId open_session(ZkService& zk, Micros now, Micros timeout_us = 1 * kSeconds) {
-  return zk.handle(now, SessionId{0}, OpenSession{timeout_us, SessionId{0}}).response.session;
+  return zk.handle(now, SessionId{0}, Connect{timeout_us, SessionId{0}, Zxid{}}).reply.session;
 }
 
-// Sends one request and returns just the response.
-inline Response call(ZkService& zk, Micros now, SessionId session, Request request) {
-  return zk.handle(now, session, request).response;
+// Sends one request and returns just the reply.
+inline Reply call(ZkService& zk, Micros now, SessionId session, const Body& request) {
+  return zk.handle(now, session, request).reply;
 }
 
 // Sends one request and returns just the watch notifications it produced.
-inline std::vector<WatchEvent> events_of(ZkService& zk, Micros now, SessionId session, Request request) {
+inline std::vector<WatchEvent> events_of(ZkService& zk, Micros now, SessionId session, const Body& request) {
   return zk.handle(now, session, request).events;
 }
 

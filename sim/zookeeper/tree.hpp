@@ -17,7 +17,6 @@
 #include <string_view>
 #include <vector>
 
-#include "sim/zookeeper/ops.hpp"
 #include "sim/zookeeper/types.hpp"
 
 namespace fl::sim::zkserver {

@@ -11,13 +11,31 @@
 
 namespace fl::sim::zkserver {
 
-// The vocabulary shared with the client side lives in rsm/zookeeper/wire.hpp (rsm may not
+// The server speaks the client's vocabulary, rsm/zookeeper/wire.hpp (rsm may not
 // include sim, but sim may include rsm), so service and clients cannot drift apart:
 // session ids, zxids, versions, result codes with zookeeper.h's values, create
-// modes, watch event types and the client-visible Stat (Programmer's Guide,
+// modes, watch event types, the client-visible Stat (Programmer's Guide,
 // "ZooKeeper Stat Structure"; a session id of 0 is never issued, since
-// ephemeralOwner == 0 means "not ephemeral").
+// ephemeralOwner == 0 means "not ephemeral"), the request bodies, the write ops a
+// multi carries, their results and the reply. These declarations bring the same
+// types into this namespace; they are not copies.
+using fl::zookeeper::Body;
+using fl::zookeeper::Check;
+using fl::zookeeper::Close;
 using fl::zookeeper::Code;
+using fl::zookeeper::Connect;
+using fl::zookeeper::Create;
+using fl::zookeeper::Delete;
+using fl::zookeeper::Exists;
+using fl::zookeeper::GetChildren;
+using fl::zookeeper::GetData;
+using fl::zookeeper::Multi;
+using fl::zookeeper::Op;
+using fl::zookeeper::OpResult;
+using fl::zookeeper::Ping;
+using fl::zookeeper::Reply;
+using fl::zookeeper::SetData;
+using fl::zookeeper::SetWatches;
 using fl::zookeeper::code_name;
 using fl::zookeeper::CreateMode;
 using fl::zookeeper::event_name;

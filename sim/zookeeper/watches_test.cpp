@@ -25,7 +25,7 @@ struct Fixture {
   SessionId s2 = open_session(zk, 0);
 
   Fixture() { EXPECT_EQ(call(zk, 0, s1, Create{"/a", "0"}).code, Code::kOk); }
-  Events run(SessionId s, Request r) { return events_of(zk, 0, s, std::move(r)); }
+  Events run(SessionId s, const Body& r) { return events_of(zk, 0, s, r); }
 };
 
 // "Watches are one time triggers": a second change fires nothing until re-set.
@@ -130,7 +130,7 @@ TEST(ZkWatches, ephemeral_deletion_on_close_notifies_watchers) {
   ASSERT_EQ(call(f.zk, 0, f.s1, Create{"/a/e", "", CreateMode::kEphemeral}).code, Code::kOk);
   ASSERT_EQ(call(f.zk, 0, f.s2, Exists{"/a/e", true}).code, Code::kOk);
   ASSERT_EQ(call(f.zk, 0, f.s2, GetChildren{"/a", true}).code, Code::kOk);
-  EXPECT_EQ(f.run(f.s1, CloseSession{}), (Events{{f.s2, EventType::kNodeDeleted, "/a/e"},
+  EXPECT_EQ(f.run(f.s1, Close{}), (Events{{f.s2, EventType::kNodeDeleted, "/a/e"},
                                                  {f.s2, EventType::kNodeChildrenChanged, "/a"}}));
 }
 

@@ -68,7 +68,7 @@ class SessionReplica final : public Replica {
           for (const wire::Create& c : creates_) client_->create(c.path, c.data, c.mode, now, out);
         }
       } else if (const auto* done = std::get_if<wire::Completion>(&e)) {
-        if (done->kind == wire::OpKind::kCreate && done->reply.code == wire::Code::kOk) registered = true;
+        if (done->kind == wire::CallKind::kCreate && done->reply.code == wire::Code::kOk) registered = true;
       }
     }
   }
