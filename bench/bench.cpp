@@ -1,6 +1,6 @@
 // `faultline bench`: how fast the simulator runs a fixed, fault-free 3-replica
-// workload on in-memory SQLite, under each protocol (paxos and zk by default). Prints per-run figures and the median of the runs;
-// it asserts nothing about speed (the machine may be shared and noisy).
+// workload on in-memory SQLite, under each protocol (paxos and zk by default). Prints per-run figures and the median of
+// the runs; it asserts nothing about speed (the machine may be shared and noisy).
 #include <algorithm>
 #include <chrono>
 #include <cstdio>

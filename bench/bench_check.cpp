@@ -10,17 +10,17 @@
 #include <cerrno>
 #include <charconv>
 #include <chrono>
-#include <cstring>
 #include <cstdio>
+#include <cstring>
 #include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "cli/cli.hpp"
+#include "sim/kernel/rng.hpp"
 #include "sim/lin/check.hpp"
 #include "sim/lin/history/file.hpp"
-#include "sim/kernel/rng.hpp"
 
 namespace fl::cli {
 namespace {
@@ -77,7 +77,8 @@ sim::History generate(const Config& c, std::uint64_t seed) {
     effects.push_back({rng.between(op.invoke_us, op.complete_us), history.size()});
     history.push_back(op);
   }
-  std::stable_sort(effects.begin(), effects.end(), [](const Pending& a, const Pending& b) { return a.at_us < b.at_us; });
+  std::stable_sort(effects.begin(), effects.end(),
+                   [](const Pending& a, const Pending& b) { return a.at_us < b.at_us; });
   std::map<std::int32_t, std::vector<std::int32_t>> table;
   for (const Pending& e : effects) {
     sim::Operation& op = history[e.index];
@@ -171,7 +172,8 @@ std::vector<int> int_list(const Args& args, const std::string& name, std::vector
 }  // namespace
 
 int cmd_bench_check(int argc, char** argv) {
-  const Args args = parse_args(argc, argv, 3, {"runs", "max-ops", "ops", "keys", "clients", "export", "jobs"}, {"help"});
+  const Args args =
+      parse_args(argc, argv, 3, {"runs", "max-ops", "ops", "keys", "clients", "export", "jobs"}, {"help"});
   if (args.has("help")) {
     std::fputs(kBenchCheckHelp, stdout);
     return kExitOk;
@@ -192,8 +194,8 @@ int cmd_bench_check(int argc, char** argv) {
     }
     std::fprintf(tsv.get(), "history\tops_per_s\tpeak_mib\n");
   }
-  std::printf("bench check: median of %d runs per configuration, each in its own process, %u thread%s\n", runs,
-              jobs, jobs == 1 ? "" : "s");
+  std::printf("bench check: median of %d runs per configuration, each in its own process, %u thread%s\n", runs, jobs,
+              jobs == 1 ? "" : "s");
   std::printf("%8s %6s %8s %14s %12s %s\n", "ops", "keys", "clients", "ops/s", "peak MiB", "verdict");
   for (int ops : op_counts) {
     if (static_cast<std::uint64_t>(ops) > max_ops) continue;
@@ -218,7 +220,8 @@ int cmd_bench_check(int argc, char** argv) {
                     static_cast<double>(peak) / 1024.0, all_linearizable ? "linearizable" : "NOT JUDGED LINEARIZABLE");
         std::fflush(stdout);
         if (tsv) {
-          std::fprintf(tsv.get(), "%s\t%.0f\t%.1f\n", name.c_str(), rates[rates.size() / 2], static_cast<double>(peak) / 1024.0);
+          std::fprintf(tsv.get(), "%s\t%.0f\t%.1f\n", name.c_str(), rates[rates.size() / 2],
+                       static_cast<double>(peak) / 1024.0);
         }
       }
     }

@@ -10,9 +10,9 @@
 #include <string>
 #include <vector>
 
+#include "cli/cli.hpp"
 #include "rsm/store/cassandra_store.hpp"
 #include "rsm/store/sqlite_store.hpp"
-#include "cli/cli.hpp"
 #include "sim/observe/trace.hpp"
 
 namespace fl::cli {
@@ -66,7 +66,7 @@ Latency time_op(int n, const std::function<void(int)>& op, const std::function<v
 
 // Latency of every Store operation on `store`, printed as one row per operation.
 void measure_ops(const char* name, Store& store, int ops) {
-  constexpr int kKeys = 64;                  // like the bench workload
+  constexpr int kKeys = 64;                    // like the bench workload
   const int bulk_ops = std::max(1, ops / 10);  // read_all, clear and load touch the whole table
   store.clear();
   struct Row {
@@ -82,7 +82,8 @@ void measure_ops(const char* name, Store& store, int ops) {
   const std::vector<fl::Row> table = store.read_all();
   rows.push_back({"read_all", time_op(bulk_ops, [&](int) { store.read_all(); })});
   // A row first: clearing an empty Cassandra table skips the TRUNCATE.
-  rows.push_back({"clear", time_op(bulk_ops, [&](int) { store.clear(); }, [&](int i) { store.append(0, i); })});
+  rows.push_back({"clear", time_op(
+                               bulk_ops, [&](int) { store.clear(); }, [&](int i) { store.append(0, i); })});
   rows.push_back({"load", time_op(bulk_ops, [&](int) {
                     store.clear();
                     store.load(table);
@@ -139,10 +140,11 @@ int cmd_bench_store(int argc, char** argv) {
   std::uint64_t sqlite_hash = 0, cassandra_hash = 0;
   const double sqlite_s = run_wall_s(scenario, sqlite_options, sqlite_hash);
   const double cassandra_s = run_wall_s(scenario, cassandra_options, cassandra_hash);
-  std::printf("scenario %s (%d clients, %ds simulated): sqlite %.3fs, cassandra %.3fs wall: %.0fx slower; "
-              "trace hashes %s (%s)\n",
-              scenario.name.c_str(), clients, seconds, sqlite_s, cassandra_s, cassandra_s / sqlite_s,
-              sqlite_hash == cassandra_hash ? "agree" : "DIFFER", sim::hex16(cassandra_hash).c_str());
+  std::printf(
+      "scenario %s (%d clients, %ds simulated): sqlite %.3fs, cassandra %.3fs wall: %.0fx slower; "
+      "trace hashes %s (%s)\n",
+      scenario.name.c_str(), clients, seconds, sqlite_s, cassandra_s, cassandra_s / sqlite_s,
+      sqlite_hash == cassandra_hash ? "agree" : "DIFFER", sim::hex16(cassandra_hash).c_str());
   return sqlite_hash == cassandra_hash ? kExitOk : 1;
 }
 

@@ -126,8 +126,8 @@ std::optional<ShardSpec> parse_shard(const Args& args) {
   if (!count || *count == 0) throw UsageError(usage + "N must be a positive integer");
   if (index_text.rfind("env:", 0) == 0) {
     const std::string variable = index_text.substr(4);
-    if (variable.empty()) throw UsageError(usage + "env: needs a variable name, e.g. env:JOB_COMPLETION_INDEX/" +
-                                           std::to_string(*count));
+    if (variable.empty())
+      throw UsageError(usage + "env: needs a variable name, e.g. env:JOB_COMPLETION_INDEX/" + std::to_string(*count));
     const char* value = variable.empty() ? nullptr : std::getenv(variable.c_str());
     if (value == nullptr) throw UsageError(usage + "environment variable '" + variable + "' is not set");
     index_text = value;
@@ -170,8 +170,9 @@ std::optional<sim::Scenario> load_or_report(const std::string& path) {
 }
 
 std::string shell_word(const std::string& word) {
-  const bool plain = !word.empty() && word.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-                                                             "0123456789_./:=@%+,-") == std::string::npos;
+  const bool plain = !word.empty() && word.find_first_not_of(
+                                          "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                                          "0123456789_./:=@%+,-") == std::string::npos;
   if (plain) return word;
   std::string quoted = "'";
   for (char c : word) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);

@@ -58,9 +58,14 @@ lin::HistoryFormat format_option(const Args& args, const std::string& path) {
 
 int report(const lin::HistoryVerdict& v) {
   switch (v.verdict) {
-    case lin::Linearizable::kYes: std::printf("linearizable: %s\n", v.text.c_str()); return kExitOk;
-    case lin::Linearizable::kNo: std::printf("%s\n", v.text.c_str()); return kExitSafety;
-    case lin::Linearizable::kUnknown: break;
+    case lin::Linearizable::kYes:
+      std::printf("linearizable: %s\n", v.text.c_str());
+      return kExitOk;
+    case lin::Linearizable::kNo:
+      std::printf("%s\n", v.text.c_str());
+      return kExitSafety;
+    case lin::Linearizable::kUnknown:
+      break;
   }
   std::printf("%s\n", v.text.c_str());
   return kExitUndecided;

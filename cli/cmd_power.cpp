@@ -172,9 +172,8 @@ void run_hunts(std::vector<Hunt>& hunts, const std::map<std::string, std::vector
       hunt.wall_s += r.wall_s;
       if (r.exit_code() == kExitOk) continue;
       if (hunt.variant.empty()) {
-        hunt.control_failures.push_back(
-            r.scenario_name + " seed " + std::to_string(r.seed) + ": " +
-            reproduce_command(program, r.scenario_path, r.seed, r.protocol, r.store, ""));
+        hunt.control_failures.push_back(r.scenario_name + " seed " + std::to_string(r.seed) + ": " +
+                                        reproduce_command(program, r.scenario_path, r.seed, r.protocol, r.store, ""));
         continue;
       }
       auto [it, fresh] = hunt.first_failure.try_emplace(key_of(*owner[k].second), r.seed);
@@ -195,8 +194,8 @@ std::string checks_text(const Hunt& hunt) {
 
 void print_table(const std::vector<Hunt>& hunts, const std::map<std::string, std::vector<HuntScenario>>& scenarios,
                  bool markdown) {
-  const char* header[] = {"protocol", "variant", "class", "caught", "first seed", "scenarios", "checks fired",
-                          "runs", "run time"};
+  const char* header[] = {"protocol",  "variant",      "class", "caught",  "first seed",
+                          "scenarios", "checks fired", "runs",  "run time"};
   std::vector<std::vector<std::string>> rows;
   for (const Hunt& h : hunts) {
     if (h.variant.empty()) continue;

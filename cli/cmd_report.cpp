@@ -6,8 +6,8 @@
 #include <fstream>
 #include <sstream>
 
-#include "reports/merge.hpp"
 #include "cli/cli.hpp"
+#include "reports/merge.hpp"
 
 namespace fl::cli {
 namespace {
@@ -96,7 +96,7 @@ std::optional<reports::HtmlDetail> reused_timeline(const reports::MergedReport& 
       detail.run.reproduce = reproduce_command(program, run->scenario_path, run->seed, run->protocol, run->store, "");
     }
     detail.note = std::string(run->exit_code() != 0 ? "The first failing run in the table"
-                                                  : "Every run passed; this is the first one") +
+                                                    : "Every run passed; this is the first one") +
                   ", as shard " + reports::shard_name(shards[input].plan) + " recorded it (" + page + ").";
     return detail;
   }

@@ -5,10 +5,10 @@
 #include <random>
 
 #include "cli/cli.hpp"
-#include "sim/scenario/nemesis.hpp"
-#include "sim/setup/protocol_names.hpp"
 #include "sim/lin/history/file.hpp"
 #include "sim/observe/trace.hpp"
+#include "sim/scenario/nemesis.hpp"
+#include "sim/setup/protocol_names.hpp"
 
 namespace fl::cli {
 namespace {
@@ -47,19 +47,20 @@ void print_header(const sim::Scenario& s, const sim::RunOptions& o, const std::s
   const auto& w = s.workload;
   std::printf("seed: %llu\n", static_cast<unsigned long long>(o.seed));
   std::printf("scenario: %s (%s)\n", s.name.c_str(), path.c_str());
-  std::printf("cluster: protocol=%s store=%s replicas=%d max_log_size=%lld checkpoint_interval=%lld "
-              "batch_size_max=%d %s\n",
-              c.protocol.c_str(), c.store.c_str(), c.replicas, static_cast<long long>(c.max_log_size),
-              static_cast<long long>(c.checkpoint_interval), c.batch_size_max,
-              sim::protocol_settings_text(c).c_str());
+  std::printf(
+      "cluster: protocol=%s store=%s replicas=%d max_log_size=%lld checkpoint_interval=%lld "
+      "batch_size_max=%d %s\n",
+      c.protocol.c_str(), c.store.c_str(), c.replicas, static_cast<long long>(c.max_log_size),
+      static_cast<long long>(c.checkpoint_interval), c.batch_size_max, sim::protocol_settings_text(c).c_str());
   if (c.store == "cassandra") std::printf("cassandra: %s\n", o.cassandra.c_str());
   std::printf("network: latency=%s jitter=%s loss=%g duplicate=%g reorder=%g reorder_delay=%s\n",
               sim::format_duration(n.latency_us).c_str(), sim::format_duration(n.jitter_us).c_str(), n.loss,
               n.duplicate, n.reorder, sim::format_duration(n.reorder_delay_us).c_str());
-  std::printf("workload: clients=%d keys=%d rate_hz=%g mix=insert:%g,append:%g,read:%g,read_all:%g timeout=%s "
-              "targets=%s\n",
-              w.clients, w.keys, w.rate_hz, w.mix.insert, w.mix.append, w.mix.read, w.mix.read_all,
-              sim::format_duration(w.timeout_us).c_str(), w.targets.empty() ? "any" : std::to_string(w.targets.size()).c_str());
+  std::printf(
+      "workload: clients=%d keys=%d rate_hz=%g mix=insert:%g,append:%g,read:%g,read_all:%g timeout=%s "
+      "targets=%s\n",
+      w.clients, w.keys, w.rate_hz, w.mix.insert, w.mix.append, w.mix.read, w.mix.read_all,
+      sim::format_duration(w.timeout_us).c_str(), w.targets.empty() ? "any" : std::to_string(w.targets.size()).c_str());
   std::printf("faults: %zu scheduled, nemesis %s; duration=%s quiesce=%s\n", s.faults.size(),
               s.nemesis ? (s.nemesis->swarm ? "swarm" : "on") : "off", sim::format_duration(s.duration_us).c_str(),
               sim::format_duration(s.quiesce_us).c_str());
@@ -80,7 +81,8 @@ void print_checks(const std::vector<sim::CheckResult>& checks) {
 }  // namespace
 
 int cmd_run(int argc, char** argv) {
-  const Args args = parse_args(argc, argv, 2, {"seed", "protocol", "variant", "store", "trace", "report", "history", "cassandra"}, {"help"});
+  const Args args = parse_args(
+      argc, argv, 2, {"seed", "protocol", "variant", "store", "trace", "report", "history", "cassandra"}, {"help"});
   if (args.has("help")) {
     std::fputs(kRunHelp, stdout);
     return kExitOk;
@@ -112,12 +114,13 @@ int cmd_run(int argc, char** argv) {
 
   print_checks(result.checks);
   const auto& f = result.figures;
-  std::printf("figures: committed=%lld events=%llu delivered=%llu dropped=%llu faults=%llu leader_changes=%llu "
-              "max_log_held=%lld simulated=%s wall=%.3fs\n",
-              static_cast<long long>(f.committed), static_cast<unsigned long long>(f.events),
-              static_cast<unsigned long long>(f.delivered), static_cast<unsigned long long>(f.dropped),
-              static_cast<unsigned long long>(f.faults), static_cast<unsigned long long>(f.leader_changes),
-              static_cast<long long>(f.max_log_held), sim::format_duration(f.simulated_us).c_str(), wall_s);
+  std::printf(
+      "figures: committed=%lld events=%llu delivered=%llu dropped=%llu faults=%llu leader_changes=%llu "
+      "max_log_held=%lld simulated=%s wall=%.3fs\n",
+      static_cast<long long>(f.committed), static_cast<unsigned long long>(f.events),
+      static_cast<unsigned long long>(f.delivered), static_cast<unsigned long long>(f.dropped),
+      static_cast<unsigned long long>(f.faults), static_cast<unsigned long long>(f.leader_changes),
+      static_cast<long long>(f.max_log_held), sim::format_duration(f.simulated_us).c_str(), wall_s);
   const int code = result.exit_code();
   std::printf("verdict: %s\n", code == 0 ? "PASS" : code == 1 ? "FAIL (safety)" : "FAIL (liveness)");
   if (code != 0) std::printf("reproduce: %s\n", result.reproduce.c_str());
@@ -135,8 +138,7 @@ int cmd_run(int argc, char** argv) {
     // counterexample, recorded and found while it ran.
     const reports::HtmlDetail shown{result, "", std::nullopt};
     const ReportNames names{effective.name, "faultline run " + effective.name, command_line(argc, argv)};
-    if (const std::string error = write_report_files(args.get("report"), {result}, names, shown, {});
-        !error.empty()) {
+    if (const std::string error = write_report_files(args.get("report"), {result}, names, shown, {}); !error.empty()) {
       std::fprintf(stderr, "faultline: %s\n", error.c_str());
       std::printf("trace-hash: %s\n", sim::hex16(result.trace_hash).c_str());
       return kExitUsage;

@@ -7,10 +7,10 @@
 #include <filesystem>
 #include <fstream>
 
-#include "rsm/store/store.hpp"
 #include "cli/cli.hpp"
-#include "sim/setup/protocol_names.hpp"
+#include "rsm/store/store.hpp"
 #include "sim/scenario/write.hpp"
+#include "sim/setup/protocol_names.hpp"
 #include "sim/shrink.hpp"
 
 namespace fl::cli {

@@ -179,8 +179,7 @@ std::vector<std::string> scenario_files(const std::vector<std::string>& position
 
 }  // namespace
 
-int sweep_exit(const std::vector<sim::RunOutcome>& runs,
-               const std::optional<reports::RecheckOutcome>& recheck) {
+int sweep_exit(const std::vector<sim::RunOutcome>& runs, const std::optional<reports::RecheckOutcome>& recheck) {
   // Bad input first, then an unavailable store (either means the verdicts are not
   // about the protocol), then a run that did not reproduce (its verdict cannot be
   // trusted), then safety, then liveness.
@@ -196,9 +195,9 @@ int sweep_exit(const std::vector<sim::RunOutcome>& runs,
 }
 
 int cmd_sweep(int argc, char** argv) {
-  const Args args = parse_args(argc, argv, 2,
-                               {"seeds", "jobs", "protocol", "variant", "store", "report", "cassandra", "shard", "recheck"},
-                               {"help"});
+  const Args args = parse_args(
+      argc, argv, 2, {"seeds", "jobs", "protocol", "variant", "store", "report", "cassandra", "shard", "recheck"},
+      {"help"});
   if (args.has("help")) {
     std::fputs(kSweepHelp, stdout);
     return kExitOk;
@@ -223,7 +222,8 @@ int cmd_sweep(int argc, char** argv) {
   }
   const int jobs = jobs_of(args);
   const auto runs = run_pool(tasks, jobs, label, argv[0]);
-  const auto failing = std::count_if(runs.begin(), runs.end(), [](const sim::RunOutcome& r) { return r.exit_code() != 0; });
+  const auto failing =
+      std::count_if(runs.begin(), runs.end(), [](const sim::RunOutcome& r) { return r.exit_code() != 0; });
   std::printf("%s: %zu seeds, %ld passed, %ld failed\n", label.c_str(), runs.size(),
               static_cast<long>(runs.size()) - failing, static_cast<long>(failing));
   list_failures(runs);
@@ -244,9 +244,9 @@ int cmd_sweep(int argc, char** argv) {
 }
 
 int cmd_suite(int argc, char** argv) {
-  const Args args = parse_args(argc, argv, 2,
-                               {"seeds", "jobs", "protocol", "variant", "store", "report", "cassandra", "shard", "recheck"},
-                               {"help"});
+  const Args args = parse_args(
+      argc, argv, 2, {"seeds", "jobs", "protocol", "variant", "store", "report", "cassandra", "shard", "recheck"},
+      {"help"});
   if (args.has("help")) {
     std::fputs(kSuiteHelp, stdout);
     return kExitOk;
@@ -265,11 +265,11 @@ int cmd_suite(int argc, char** argv) {
   const std::vector<Task> tasks = make_tasks(scenarios, first, last, options, shard.value_or(ShardSpec{}));
   const std::string label = "suite" + shard_suffix(shard);
   if (shard) {
-    std::printf("%s: the runs k (numbered from 0 scenario by scenario, seed by seed, over %zu scenarios x seeds "
-                "%llu..%llu) with k mod %llu = %llu, %zu of them\n",
-                label.c_str(), scenarios.size(), static_cast<unsigned long long>(first),
-                static_cast<unsigned long long>(last), static_cast<unsigned long long>(shard->count),
-                static_cast<unsigned long long>(shard->index), tasks.size());
+    std::printf(
+        "%s: the runs k (numbered from 0 scenario by scenario, seed by seed, over %zu scenarios x seeds "
+        "%llu..%llu) with k mod %llu = %llu, %zu of them\n",
+        label.c_str(), scenarios.size(), static_cast<unsigned long long>(first), static_cast<unsigned long long>(last),
+        static_cast<unsigned long long>(shard->count), static_cast<unsigned long long>(shard->index), tasks.size());
   }
   const int jobs = jobs_of(args);
   const auto runs = run_pool(tasks, jobs, label, argv[0]);
@@ -281,7 +281,7 @@ int cmd_suite(int argc, char** argv) {
   std::optional<reports::ShardPlan> plan;
   if (shard) plan = shard_plan("suite", scenarios, first, last, args, *shard);
   if (const std::string error = write_report_files(args.get("report", "build/report"), runs, names, shown_run(runs),
-                                              ReportExtras{plan, recheck});
+                                                   ReportExtras{plan, recheck});
       !error.empty()) {
     std::fprintf(stderr, "faultline: %s\n", error.c_str());
     return kExitUsage;

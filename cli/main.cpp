@@ -4,8 +4,8 @@
 #include <exception>
 #include <string>
 
-#include "rsm/store/store.hpp"
 #include "cli/cli.hpp"
+#include "rsm/store/store.hpp"
 
 #ifndef FL_VERSION
 #define FL_VERSION "dev"
@@ -13,7 +13,8 @@
 
 namespace {
 
-constexpr const char* kHelp = R"(faultline )" FL_VERSION R"( - deterministic simulation and fault injection for replicated state machines
+constexpr const char* kHelp =
+    R"(faultline )" FL_VERSION R"( - deterministic simulation and fault injection for replicated state machines
 
 usage: faultline COMMAND [options]
 

@@ -6,18 +6,18 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <csignal>
-#include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <functional>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
-#include "rsm/store/store.hpp"
 #include "cli/cli.hpp"
 #include "reports/json_report.hpp"
+#include "rsm/store/store.hpp"
 #include "sim/observe/trace.hpp"
 
 #ifndef FL_VERSION
@@ -104,8 +104,8 @@ void progress(const std::string& label, std::size_t done, std::size_t total, int
   static const bool tty = ::isatty(STDERR_FILENO) != 0;
   const bool milestone = done == total || (total >= 10 && done % (total / 10) == 0);
   if (!tty && !milestone) return;
-  std::fprintf(stderr, "%s[%s] %zu/%zu runs done, %d failing%s", tty ? "\r" : "", label.c_str(), done, total,
-               failing, tty && !final ? "" : "\n");
+  std::fprintf(stderr, "%s[%s] %zu/%zu runs done, %d failing%s", tty ? "\r" : "", label.c_str(), done, total, failing,
+               tty && !final ? "" : "\n");
   std::fflush(stderr);
 }
 

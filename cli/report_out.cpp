@@ -4,12 +4,12 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "cli/cli.hpp"
 #include "reports/html_report.hpp"
 #include "reports/json_report.hpp"
 #include "reports/junit.hpp"
 #include "reports/markdown.hpp"
 #include "reports/merge.hpp"
-#include "cli/cli.hpp"
 
 namespace fl::cli {
 
@@ -20,8 +20,9 @@ std::string verdict_table_text(const std::vector<sim::RunOutcome>& runs) {
 std::optional<reports::HtmlDetail> shown_run(const std::vector<sim::RunOutcome>& runs) {
   for (const sim::RunOutcome* run : reports::report_order(runs)) {
     if (!run->timeline) continue;
-    std::string note = run->exit_code() != 0 ? "The first failing run in the table, with the timeline it recorded."
-                                             : "Every run passed; this is the first one, with the timeline it recorded.";
+    std::string note = run->exit_code() != 0
+                           ? "The first failing run in the table, with the timeline it recorded."
+                           : "Every run passed; this is the first one, with the timeline it recorded.";
     return reports::HtmlDetail{*run, std::move(note), std::nullopt};
   }
   return std::nullopt;
@@ -37,8 +38,7 @@ std::string write_report_files(const std::string& dir, const std::vector<sim::Ru
                                                        reports::sweep_report_extras(extras.shard, extras.recheck));
   if (error.empty()) error = reports::write_text_file(dir + "/junit.xml", reports::junit_xml(inputs, names.suite));
   if (error.empty()) {
-    std::string summary =
-        reports::render_markdown(reports::tabulate(inputs), names.title, names.command_line);
+    std::string summary = reports::render_markdown(reports::tabulate(inputs), names.title, names.command_line);
     if (extras.recheck) summary += reports::recheck_markdown(*extras.recheck);
     error = reports::write_text_file(dir + "/summary.md", summary);
   }

@@ -11,7 +11,7 @@ namespace {
 
 using nlohmann::json;
 
-constexpr std::size_t kRunRowsMax = 5'000;     // rows of a sweep's table; report.json has them all
+constexpr std::size_t kRunRowsMax = 5'000;       // rows of a sweep's table; report.json has them all
 constexpr std::size_t kDetailCharsMax = 20'000;  // of one check's evidence
 constexpr std::size_t kReasonCharsMax = 240;     // of a sweep row's "why"
 
@@ -23,9 +23,12 @@ std::string clipped(std::string_view text, std::size_t max_chars) {
 
 std::string check_cell(const sim::CheckResult& c) {
   switch (c.verdict) {
-    case sim::Verdict::kPass: return "pass";
-    case sim::Verdict::kSkip: return "skip";
-    case sim::Verdict::kFail: return c.enforced ? "FAIL" : "fail (not expected to pass)";
+    case sim::Verdict::kPass:
+      return "pass";
+    case sim::Verdict::kSkip:
+      return "skip";
+    case sim::Verdict::kFail:
+      return c.enforced ? "FAIL" : "fail (not expected to pass)";
   }
   return "?";
 }
@@ -40,15 +43,18 @@ std::string reproduce_html(const sim::RunOutcome& run) {
 }
 
 std::string checks_table(const sim::RunOutcome& run) {
-  std::string out = "<table class=\"checks\"><thead><tr><th>check</th><th>verdict</th><th>severity</th>"
-                    "<th>enforced</th><th>evidence</th></tr></thead><tbody>\n";
+  std::string out =
+      "<table class=\"checks\"><thead><tr><th>check</th><th>verdict</th><th>severity</th>"
+      "<th>enforced</th><th>evidence</th></tr></thead><tbody>\n";
   for (const auto& c : run.checks) {
     const std::string cell = check_cell(c);
-    out += "<tr class=\"c-" + std::string(cell == "FAIL" ? "fail" : cell == "pass" ? "pass" : "other") + "\"><td>" +
-           html_escape(c.name) + "</td><td>" + html_escape(cell) + "</td><td>" +
-           (c.severity == sim::Severity::kSafety ? "safety" : "liveness") + "</td><td>" +
-           (c.enforced ? "yes" : "no") + "</td><td><pre>" + html_escape(clipped(c.detail, kDetailCharsMax)) +
-           "</pre></td></tr>\n";
+    out += "<tr class=\"c-" +
+           std::string(cell == "FAIL"   ? "fail"
+                       : cell == "pass" ? "pass"
+                                        : "other") +
+           "\"><td>" + html_escape(c.name) + "</td><td>" + html_escape(cell) + "</td><td>" +
+           (c.severity == sim::Severity::kSafety ? "safety" : "liveness") + "</td><td>" + (c.enforced ? "yes" : "no") +
+           "</td><td><pre>" + html_escape(clipped(c.detail, kDetailCharsMax)) + "</pre></td></tr>\n";
   }
   if (!run.crash.empty()) {
     out += "<tr class=\"c-fail\"><td>crash</td><td>FAIL</td><td></td><td></td><td><pre>" +
@@ -93,8 +99,9 @@ std::vector<std::string> check_names(const std::vector<const sim::RunOutcome*>& 
 std::string runs_table(const std::vector<sim::RunOutcome>& runs) {
   const auto order = report_order(runs);
   const auto names = check_names(order);
-  std::string out = "<table class=\"runs\" id=\"runs\"><thead><tr><th>verdict</th><th>scenario</th><th>protocol</th>"
-                    "<th>seed</th>";
+  std::string out =
+      "<table class=\"runs\" id=\"runs\"><thead><tr><th>verdict</th><th>scenario</th><th>protocol</th>"
+      "<th>seed</th>";
   for (const auto& n : names) out += "<th>" + html_escape(n) + "</th>";
   out += "<th>why</th><th>reproduce</th></tr></thead><tbody>\n";
   for (std::size_t i = 0; i < order.size() && i < kRunRowsMax; ++i) {
@@ -128,8 +135,8 @@ std::string summary_html(const std::vector<sim::RunOutcome>& runs) {
   if (runs.size() == 1) {
     const sim::RunOutcome& run = runs.front();
     return "<section id=\"summary\"><div class=\"verdict\">" + verdict_badge(run_verdict(run)) + " " +
-           html_escape(run.scenario_name) + " protocol=" + html_escape(run.protocol) + " store=" +
-           html_escape(run.store) + " seed=" + std::to_string(run.seed) + "</div>\n" + reproduce_html(run) +
+           html_escape(run.scenario_name) + " protocol=" + html_escape(run.protocol) +
+           " store=" + html_escape(run.store) + " seed=" + std::to_string(run.seed) + "</div>\n" + reproduce_html(run) +
            checks_table(run) + figures_html(run) + "</section>\n";
   }
   return "<section id=\"summary\"><div class=\"verdict\">" +
@@ -188,7 +195,7 @@ std::string fill(std::string_view page, const std::vector<std::pair<std::string_
 
 std::string page(const std::vector<sim::RunOutcome>& runs, const std::optional<HtmlDetail>& detail,
                  const std::string& title, const TimelineLimits& limits) {
-  const json data = !detail                ? json(nullptr)
+  const json data = !detail                 ? json(nullptr)
                     : detail->timeline_data ? *detail->timeline_data
                                             : timeline_json(detail->run, limits);
   std::string body = summary_html(runs);
@@ -224,12 +231,23 @@ std::string html_escape(std::string_view text) {
   out.reserve(text.size());
   for (char ch : valid_utf8(text)) {
     switch (ch) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += ch;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += ch;
     }
   }
   return out;

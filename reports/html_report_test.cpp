@@ -116,8 +116,7 @@ TEST(HtmlReport, a_run_of_over_100000_events_stays_under_20_mb) {
   const std::string page = html_report({d.run}, d, "long-soak");
   EXPECT_LT(page.size(), kHtmlBytesMax);
   std::printf("long-soak: %llu events, %zu messages, index.html %zu bytes\n",
-              static_cast<unsigned long long>(d.run.figures.events), d.run.timeline->messages().size(),
-              page.size());
+              static_cast<unsigned long long>(d.run.figures.events), d.run.timeline->messages().size(), page.size());
   const json data = page_data(page);
   EXPECT_EQ(data["messages"]["total"], d.run.timeline->messages().size());
   EXPECT_LE(data["messages"]["data"].size() / 5, TimelineLimits{}.messages_max);

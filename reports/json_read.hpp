@@ -17,7 +17,9 @@ namespace fl::reports::json_read {
 class FieldError : public std::runtime_error {
  public:
   FieldError(std::string field, const std::string& reason)
-      : std::runtime_error(field.empty() ? reason : reason.empty() ? field : field + ": " + reason),
+      : std::runtime_error(field.empty()    ? reason
+                           : reason.empty() ? field
+                                            : field + ": " + reason),
         field_(std::move(field)),
         reason_(reason) {}
   const std::string& field() const { return field_; }

@@ -19,16 +19,17 @@ using nlohmann::json;
 // report consumers compare strings.
 std::string check_verdict_name(sim::Verdict verdict) {
   switch (verdict) {
-    case sim::Verdict::kPass: return "pass";
-    case sim::Verdict::kFail: return "fail";
-    case sim::Verdict::kSkip: return "skip";
+    case sim::Verdict::kPass:
+      return "pass";
+    case sim::Verdict::kFail:
+      return "fail";
+    case sim::Verdict::kSkip:
+      return "skip";
   }
   return "unknown";
 }
 
-std::string severity_name(sim::Severity severity) {
-  return severity == sim::Severity::kSafety ? "safety" : "liveness";
-}
+std::string severity_name(sim::Severity severity) { return severity == sim::Severity::kSafety ? "safety" : "liveness"; }
 
 json check_json(const sim::CheckResult& check) {
   return {{"name", valid_utf8(check.name)},
@@ -39,11 +40,16 @@ json check_json(const sim::CheckResult& check) {
 }
 
 json figures_json(const sim::RunFigures& f) {
-  return {{"events", f.events},         {"delivered", f.delivered},
-          {"dropped", f.dropped},       {"applied", f.applied},
-          {"faults", f.faults},         {"leader_changes", f.leader_changes},
-          {"trace_lines", f.trace_lines}, {"committed", f.committed},
-          {"max_log_held", f.max_log_held}, {"simulated_us", f.simulated_us}};
+  return {{"events", f.events},
+          {"delivered", f.delivered},
+          {"dropped", f.dropped},
+          {"applied", f.applied},
+          {"faults", f.faults},
+          {"leader_changes", f.leader_changes},
+          {"trace_lines", f.trace_lines},
+          {"committed", f.committed},
+          {"max_log_held", f.max_log_held},
+          {"simulated_us", f.simulated_us}};
 }
 
 // Milliseconds are all a wall time is good for; NaN would print as null.
@@ -216,20 +222,29 @@ RunVerdict run_verdict(const sim::RunOutcome& run) {
   if (exit_code == kExitUnavailable) return RunVerdict::kStoreUnavailable;
   if (!run.crash.empty()) return RunVerdict::kCrashed;
   switch (exit_code) {
-    case 0: return RunVerdict::kPass;
-    case 1: return RunVerdict::kFailSafety;
-    case 2: return RunVerdict::kFailLiveness;
-    default: return RunVerdict::kCrashed;
+    case 0:
+      return RunVerdict::kPass;
+    case 1:
+      return RunVerdict::kFailSafety;
+    case 2:
+      return RunVerdict::kFailLiveness;
+    default:
+      return RunVerdict::kCrashed;
   }
 }
 
 std::string_view run_verdict_name(RunVerdict verdict) {
   switch (verdict) {
-    case RunVerdict::kPass: return "pass";
-    case RunVerdict::kFailSafety: return "fail-safety";
-    case RunVerdict::kFailLiveness: return "fail-liveness";
-    case RunVerdict::kCrashed: return "crashed";
-    case RunVerdict::kStoreUnavailable: return "store-unavailable";
+    case RunVerdict::kPass:
+      return "pass";
+    case RunVerdict::kFailSafety:
+      return "fail-safety";
+    case RunVerdict::kFailLiveness:
+      return "fail-liveness";
+    case RunVerdict::kCrashed:
+      return "crashed";
+    case RunVerdict::kStoreUnavailable:
+      return "store-unavailable";
   }
   return "unknown";
 }

@@ -77,17 +77,24 @@ TEST(JsonReport, passing_run_has_every_field_and_no_reproduce) {
   EXPECT_FALSE(r.contains("reproduce"));
   EXPECT_FALSE(r.contains("crash"));
   ASSERT_EQ(r["checks"].size(), 2u);
-  EXPECT_EQ(r["checks"][0],
-            (json{{"name", "converged"}, {"verdict", "pass"}, {"severity", "safety"}, {"enforced", true},
-                  {"detail", ""}}));
+  EXPECT_EQ(
+      r["checks"][0],
+      (json{{"name", "converged"}, {"verdict", "pass"}, {"severity", "safety"}, {"enforced", true}, {"detail", ""}}));
   EXPECT_EQ(r["checks"][1]["severity"], "liveness");
 }
 
 TEST(JsonReport, figures_are_named_fields) {
   const json f = run_report(passing_run())["figures"];
-  EXPECT_EQ(f, (json{{"events", 100},       {"delivered", 80},     {"dropped", 3},    {"applied", 40},
-                     {"faults", 2},         {"leader_changes", 1}, {"trace_lines", 150}, {"committed", 30},
-                     {"max_log_held", 12}, {"simulated_us", 15'000'000}}));
+  EXPECT_EQ(f, (json{{"events", 100},
+                     {"delivered", 80},
+                     {"dropped", 3},
+                     {"applied", 40},
+                     {"faults", 2},
+                     {"leader_changes", 1},
+                     {"trace_lines", 150},
+                     {"committed", 30},
+                     {"max_log_held", 12},
+                     {"simulated_us", 15'000'000}}));
 }
 
 TEST(JsonReport, safety_failure_carries_detail_and_reproduce) {
@@ -170,13 +177,13 @@ std::vector<std::pair<std::string, std::uint64_t>> order_of(const json& sweep) {
 }
 
 TEST(JsonReport, sweep_lists_failing_runs_first_then_by_scenario_and_seed) {
-  const std::vector<sim::RunOutcome> runs = {passing_run("zeta", 1), passing_run("alpha", 3),
-                                            safety_failure("zeta", 2), passing_run("alpha", 1),
-                                            crashed_run("beta", 9), safety_failure("beta", 4)};
+  const std::vector<sim::RunOutcome> runs = {passing_run("zeta", 1),    passing_run("alpha", 3),
+                                             safety_failure("zeta", 2), passing_run("alpha", 1),
+                                             crashed_run("beta", 9),    safety_failure("beta", 4)};
   const json sweep = sweep_report(runs);
   using Row = std::pair<std::string, std::uint64_t>;
-  EXPECT_EQ(order_of(sweep), (std::vector<Row>{{"beta", 4}, {"beta", 9}, {"zeta", 2},
-                                                {"alpha", 1}, {"alpha", 3}, {"zeta", 1}}));
+  EXPECT_EQ(order_of(sweep),
+            (std::vector<Row>{{"beta", 4}, {"beta", 9}, {"zeta", 2}, {"alpha", 1}, {"alpha", 3}, {"zeta", 1}}));
 }
 
 TEST(JsonReport, sweep_summary_counts_crashes_as_failures) {
@@ -190,7 +197,7 @@ TEST(JsonReport, sweep_summary_counts_crashes_as_failures) {
 
 TEST(JsonReport, sweep_order_does_not_depend_on_input_order) {
   std::vector<sim::RunOutcome> runs = {passing_run("a", 1), safety_failure("b", 2), crashed_run("a", 3),
-                                      passing_run("b", 1)};
+                                       passing_run("b", 1)};
   const std::string forward = sweep_report(runs).dump();
   std::reverse(runs.begin(), runs.end());
   EXPECT_EQ(sweep_report(runs).dump(), forward);

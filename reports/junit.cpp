@@ -17,15 +17,32 @@ void append_escaped_byte(std::string& out, unsigned char c, XmlContext context) 
   static constexpr char kHex[] = "0123456789ABCDEF";
   const bool attribute = context == XmlContext::kAttribute;
   switch (c) {
-    case '&': out += "&amp;"; return;
-    case '<': out += "&lt;"; return;
-    case '>': out += "&gt;"; return;  // also keeps "]]>" out of text
-    case '"': out += "&quot;"; return;
-    case '\'': out += "&apos;"; return;
-    case '\t': out += attribute ? "&#9;" : "\t"; return;
-    case '\n': out += attribute ? "&#10;" : "\n"; return;
-    case '\r': out += "&#13;"; return;  // parsers fold a literal CR into LF
-    default: break;
+    case '&':
+      out += "&amp;";
+      return;
+    case '<':
+      out += "&lt;";
+      return;
+    case '>':
+      out += "&gt;";
+      return;  // also keeps "]]>" out of text
+    case '"':
+      out += "&quot;";
+      return;
+    case '\'':
+      out += "&apos;";
+      return;
+    case '\t':
+      out += attribute ? "&#9;" : "\t";
+      return;
+    case '\n':
+      out += attribute ? "&#10;" : "\n";
+      return;
+    case '\r':
+      out += "&#13;";
+      return;  // parsers fold a literal CR into LF
+    default:
+      break;
   }
   if (c >= 0x20) {
     out.push_back(static_cast<char>(c));
@@ -38,8 +55,7 @@ void append_escaped_byte(std::string& out, unsigned char c, XmlContext context) 
 
 // U+FFFE and U+FFFF (EF BF BE, EF BF BF) are valid UTF-8 but not XML characters.
 bool is_xml_noncharacter(std::string_view utf8, std::size_t i) {
-  return utf8.substr(i, 2) == "\xEF\xBF" && i + 2 < utf8.size() &&
-         (utf8[i + 2] == '\xBE' || utf8[i + 2] == '\xBF');
+  return utf8.substr(i, 2) == "\xEF\xBF" && i + 2 < utf8.size() && (utf8[i + 2] == '\xBE' || utf8[i + 2] == '\xBF');
 }
 
 // Locale-independent fixed-point seconds with millisecond precision, as JUnit wants.
@@ -114,7 +130,8 @@ std::string error_xml(const sim::RunOutcome& run, RunVerdict verdict) {
 // Details that help find the run again but are not part of its name.
 std::string system_out_xml(const sim::RunOutcome& run) {
   return "      <system-out>" +
-         text("scenario: " + run.scenario_path + "\nstore: " + run.store + "\ntrace-hash: " + run.trace_hash_text() + "\n") +
+         text("scenario: " + run.scenario_path + "\nstore: " + run.store + "\ntrace-hash: " + run.trace_hash_text() +
+              "\n") +
          "</system-out>\n";
 }
 

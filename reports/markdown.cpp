@@ -60,8 +60,9 @@ SuiteTable tabulate(const std::vector<sim::RunOutcome>& runs) {
     }
   }
   for (auto& [key, row] : by_key) table.rows.push_back(std::move(row));
-  std::stable_sort(table.rows.begin(), table.rows.end(),
-                   [](const ScenarioRow& a, const ScenarioRow& b) { return (a.failed_runs > 0) > (b.failed_runs > 0); });
+  std::stable_sort(table.rows.begin(), table.rows.end(), [](const ScenarioRow& a, const ScenarioRow& b) {
+    return (a.failed_runs > 0) > (b.failed_runs > 0);
+  });
   return table;
 }
 
@@ -117,8 +118,8 @@ void render_failures(std::ostringstream& out, const SuiteTable& table) {
     for (const auto& f : row.failures) {
       if (listed == kFailuresListedMax) break;
       ++listed;
-      out << "- " << markdown_text(row.scenario) << ", protocol " << markdown_text(row.protocol) << ", seed "
-          << f.seed << ": " << markdown_text(f.what) << "; reproduce: " << markdown_code(f.reproduce) << "\n";
+      out << "- " << markdown_text(row.scenario) << ", protocol " << markdown_text(row.protocol) << ", seed " << f.seed
+          << ": " << markdown_text(f.what) << "; reproduce: " << markdown_code(f.reproduce) << "\n";
     }
   }
   if (total > listed) {

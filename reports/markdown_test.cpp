@@ -12,7 +12,8 @@
 namespace fl::reports {
 namespace {
 
-sim::RunOutcome run(const std::string& scenario, const std::string& protocol, std::uint64_t seed, bool converged = true) {
+sim::RunOutcome run(const std::string& scenario, const std::string& protocol, std::uint64_t seed,
+                    bool converged = true) {
   sim::RunOutcome r;
   r.scenario_name = scenario;
   r.protocol = protocol;
@@ -20,7 +21,8 @@ sim::RunOutcome run(const std::string& scenario, const std::string& protocol, st
   r.checks = {sim::CheckResult{"converged", converged ? sim::Verdict::kPass : sim::Verdict::kFail,
                                sim::Severity::kSafety, true, converged ? "" : "r0 and r1 differ"},
               sim::CheckResult{"log_bound", sim::Verdict::kPass, sim::Severity::kSafety, true, ""}};
-  r.reproduce = "faultline run scenarios/" + scenario + ".json --seed " + std::to_string(seed) + " --protocol " + protocol;
+  r.reproduce =
+      "faultline run scenarios/" + scenario + ".json --seed " + std::to_string(seed) + " --protocol " + protocol;
   return r;
 }
 
@@ -51,8 +53,10 @@ std::vector<std::string> table_rows(const std::string& markdown) {
 std::size_t unescaped_pipes(const std::string& line) {
   std::size_t n = 0;
   for (std::size_t i = 0; i < line.size(); ++i) {
-    if (line[i] == '\\') ++i;
-    else if (line[i] == '|') ++n;
+    if (line[i] == '\\')
+      ++i;
+    else if (line[i] == '|')
+      ++n;
   }
   return n;
 }
@@ -64,7 +68,8 @@ std::size_t count(const std::string& text, const std::string& part) {
 }
 
 TEST(SuiteTable, one_row_per_scenario_and_protocol_failing_first) {
-  const SuiteTable t = tabulate({run("a", "paxos", 1), run("a", "zk", 1), run("a", "zk", 2, false), run("b", "paxos", 1)});
+  const SuiteTable t =
+      tabulate({run("a", "paxos", 1), run("a", "zk", 1), run("a", "zk", 2, false), run("b", "paxos", 1)});
   ASSERT_EQ(t.rows.size(), 3u);
   EXPECT_EQ(t.rows[0].scenario, "a");
   EXPECT_EQ(t.rows[0].protocol, "zk");
@@ -92,14 +97,15 @@ TEST(SuiteTable, text_table_has_a_protocol_column) {
 }
 
 TEST(Summary, heading_names_the_command_and_counts) {
-  const std::string passing = render_markdown(tabulate({run("a", "paxos", 1), run("a", "paxos", 2)}), "faultline suite");
+  const std::string passing =
+      render_markdown(tabulate({run("a", "paxos", 1), run("a", "paxos", 2)}), "faultline suite");
   EXPECT_EQ(lines_of(passing)[0], "## faultline suite: all pass (1 scenario/protocol pair, 2 runs)");
   EXPECT_EQ(passing.find("### Failures"), std::string::npos) << "nothing to list";
   const std::string failing =
       render_markdown(tabulate({run("a", "paxos", 1), run("a", "zk", 2, false)}), "faultline sweep a");
   EXPECT_EQ(lines_of(failing)[0], "## faultline sweep a: 1 of 2 scenario/protocol pairs failing (1 of 2 runs)");
-  const std::string with_command =
-      render_markdown(tabulate({run("a", "paxos", 1)}), "faultline suite", "build/faultline suite scenarios --seeds 1..5");
+  const std::string with_command = render_markdown(tabulate({run("a", "paxos", 1)}), "faultline suite",
+                                                   "build/faultline suite scenarios --seeds 1..5");
   EXPECT_EQ(lines_of(with_command)[2], "Command: `build/faultline suite scenarios --seeds 1..5`");
   EXPECT_EQ(lines_of(with_command)[4], "| scenario | protocol | converged | log_bound | runs |");
 }

@@ -18,9 +18,7 @@ using namespace json_read;
 // Shards listed by name in a message about missing ones, at most.
 constexpr std::size_t kMissingListedMax = 20;
 
-std::string run_name(const sim::RunOutcome& run) {
-  return run.scenario_name + " seed " + std::to_string(run.seed);
-}
+std::string run_name(const sim::RunOutcome& run) { return run.scenario_name + " seed " + std::to_string(run.seed); }
 
 std::string seeds_text(const ShardPlan& plan) {
   return std::to_string(plan.first_seed) + ".." + std::to_string(plan.last_seed);
@@ -42,8 +40,9 @@ std::vector<sim::RunOutcome> read_runs(const json& report) {
 ShardReport read_fields(const std::string& file, const json& report) {
   if (!report.is_object()) throw FieldError("", "expected a JSON object");
   if (!report.contains("shard")) {
-    throw FieldError("shard", "missing: only the reports of `faultline sweep --shard` or `faultline suite --shard` "
-                              "can be merged");
+    throw FieldError("shard",
+                     "missing: only the reports of `faultline sweep --shard` or `faultline suite --shard` "
+                     "can be merged");
   }
   ShardReport shard;
   shard.file = file;
@@ -83,8 +82,8 @@ std::string slice_problem(const ShardReport& shard) {
     }
     const auto task = task_number(plan, run.scenario_path, run.seed);
     if (!task) {
-      return where + " is not part of the sharded " + plan.command + " (scenario " + run.scenario_path +
-             ", seeds " + seeds_text(plan) + ")";
+      return where + " is not part of the sharded " + plan.command + " (scenario " + run.scenario_path + ", seeds " +
+             seeds_text(plan) + ")";
     }
     if (!in_shard(*task, plan.index, plan.count)) {
       return where + " belongs to shard " + std::to_string(*task % plan.count) + "/" + std::to_string(plan.count) +
@@ -106,8 +105,8 @@ std::string slice_problem(const ShardReport& shard) {
 // when it can.
 std::string mismatch_with_first(const ShardReport& shard, const ShardReport& first, const ShardReport& versioned) {
   if (!shard.version.empty() && shard.version != versioned.version) {
-    return "written by faultline " + shard.version + ", but " + versioned.file + " by faultline " +
-           versioned.version + ": merge reports of one faultline version";
+    return "written by faultline " + shard.version + ", but " + versioned.file + " by faultline " + versioned.version +
+           ": merge reports of one faultline version";
   }
   if (const std::string diff = plan_difference(shard.plan, first.plan); !diff.empty()) {
     return "not a shard of the same command as " + first.file + ": " + diff;
@@ -233,10 +232,11 @@ std::variant<MergedReport, MergeError> merge_shards(const std::vector<ShardRepor
   merged.plan.count = 1;
   const auto [listed, missing] = missing_shards(seen, first.plan.count, kMissingListedMax);
   if (missing > 0 && !allow_missing) {
-    return MergeError{first.file, "shard " + missing_text(listed, missing, first.plan.count) +
-                                      " of this sharded " + first.plan.command +
+    return MergeError{first.file, "shard " + missing_text(listed, missing, first.plan.count) + " of this sharded " +
+                                      first.plan.command +
                                       " has no report among the inputs: give every shard's folder, or --partial "
-                                      "to merge an incomplete " + first.plan.command};
+                                      "to merge an incomplete " +
+                                      first.plan.command};
   }
   merged.missing_shards = listed;
   merged.missing_count = missing;
@@ -251,9 +251,9 @@ std::variant<MergedReport, MergeError> merge_shards(const std::vector<ShardRepor
   for (std::size_t k = 0; k < ordered.size(); ++k) {
     // Disjoint slices make this impossible; checked anyway, since it is the promise.
     if (k > 0 && ordered[k].first == ordered[k - 1].first) {
-      return MergeError{shards[ordered[k].second.first].file,
-                        run_name(*ordered[k].second.second) + " is also in " +
-                            shards[ordered[k - 1].second.first].file + ": their seeds overlap"};
+      return MergeError{shards[ordered[k].second.first].file, run_name(*ordered[k].second.second) + " is also in " +
+                                                                  shards[ordered[k - 1].second.first].file +
+                                                                  ": their seeds overlap"};
     }
     merged.runs.push_back(*ordered[k].second.second);
     merged.run_shard.push_back(ordered[k].second.first);

@@ -39,7 +39,7 @@ struct ShardReport {
 // The shards merged: what the unsharded command would have reported.
 struct MergedReport {
   ShardPlan plan;                             // the shards' common plan, with index 0 of count 1
-  std::vector<sim::RunOutcome> runs;           // in task order, as the unsharded command lists them
+  std::vector<sim::RunOutcome> runs;          // in task order, as the unsharded command lists them
   std::vector<std::size_t> run_shard;         // for each run, the index of the input it came from
   std::optional<RecheckOutcome> recheck;      // summed over shards, mismatches in task order
   std::vector<std::uint64_t> missing_shards;  // the first 20 shard indices without a report (when allowed)

@@ -33,8 +33,8 @@ sim::RunOutcome run_of(const PlannedScenario& scenario, std::uint64_t seed) {
   run.store = "sqlite";
   run.seed = seed;
   const bool fails = seed % 4 == 0;  // some failing runs, to exercise report order
-  run.checks = {{"converged", fails ? sim::Verdict::kFail : sim::Verdict::kPass, sim::Severity::kSafety, true,
-                 "detail", sim::CheckKind::kConverged}};
+  run.checks = {{"converged", fails ? sim::Verdict::kFail : sim::Verdict::kPass, sim::Severity::kSafety, true, "detail",
+                 sim::CheckKind::kConverged}};
   run.trace_hash = 0x0123456789abcdef;
   run.figures.committed = static_cast<std::int64_t>(seed);
   run.wall_s = 0.25;
@@ -145,8 +145,8 @@ TEST(Merge, run_reports_read_back_as_written) {
   run.crash = "aborted by signal 6 (Aborted)";
   run.crash_exit_code = 1;
   run.figures = {1, 2, 3, 4, 5, 6, 7, -8, 9, 10};
-  run.checks.push_back({"liveness", sim::Verdict::kSkip, sim::Severity::kLiveness, false, "undecided",
-                        sim::CheckKind::kLiveness});
+  run.checks.push_back(
+      {"liveness", sim::Verdict::kSkip, sim::Severity::kLiveness, false, "undecided", sim::CheckKind::kLiveness});
   const auto read = read_run_report(run_report(run));
   ASSERT_TRUE(std::holds_alternative<sim::RunOutcome>(read)) << std::get<std::string>(read);
   EXPECT_EQ(run_report(std::get<sim::RunOutcome>(read)), run_report(run));
@@ -183,8 +183,9 @@ TEST(Merge, malformed_input_names_the_file_and_the_field) {
   nlohmann::json report = shard_report_json(plan, 1);
   nlohmann::json unsharded = report;
   unsharded.erase("shard");
-  EXPECT_TRUE(contains(parse_error("x/report.json", unsharded.dump()), "x/report.json: shard: missing: only the "
-                                                                       "reports of `faultline sweep --shard`"));
+  EXPECT_TRUE(contains(parse_error("x/report.json", unsharded.dump()),
+                       "x/report.json: shard: missing: only the "
+                       "reports of `faultline sweep --shard`"));
   nlohmann::json bad_verdict = report;
   bad_verdict["runs"][1]["checks"][0]["verdict"] = "maybe";
   EXPECT_EQ(parse_error("x/report.json", bad_verdict.dump()),
@@ -274,8 +275,9 @@ TEST(Merge, a_missing_shard_is_refused_unless_partial) {
   const ShardPlan plan = plan_of({"s.json"}, 1, 6, 3);
   const ShardReport s0 = parsed("a/report.json", shard_report_json(plan, 0));
   const ShardReport s2 = parsed("c/report.json", shard_report_json(plan, 2));
-  EXPECT_TRUE(contains(merge_error({s0, s2}), "a/report.json: shard 1/3 of this sharded sweep has no report among "
-                                              "the inputs"));
+  EXPECT_TRUE(contains(merge_error({s0, s2}),
+                       "a/report.json: shard 1/3 of this sharded sweep has no report among "
+                       "the inputs"));
   auto result = merge_shards({s0, s2}, true);
   ASSERT_TRUE(std::holds_alternative<MergedReport>(result));
   const auto& merged = std::get<MergedReport>(result);

@@ -94,13 +94,13 @@ std::string trace_hash_in_output(std::string_view output) {
 std::optional<RecheckMismatch> compare_recheck(const sim::RunOutcome& first, std::string_view rerun_output) {
   const std::string second = trace_hash_in_output(rerun_output);
   if (!second.empty() && second == first.trace_hash_text()) return std::nullopt;
-  return RecheckMismatch{first.scenario_name, first.scenario_path, first.protocol, first.store,
-                         first.seed,          first.trace_hash_text(),    second,         first.reproduce};
+  return RecheckMismatch{first.scenario_name, first.scenario_path,     first.protocol, first.store,
+                         first.seed,          first.trace_hash_text(), second,         first.reproduce};
 }
 
 std::string recheck_mismatch_text(const RecheckMismatch& m) {
-  return "RECHECK MISMATCH " + run_name(m) + ": trace hash " + m.first_hash + " in the sweep, " +
-         second_hash_text(m) + " in a fresh process\n  reproduce: " + m.reproduce + "\n";
+  return "RECHECK MISMATCH " + run_name(m) + ": trace hash " + m.first_hash + " in the sweep, " + second_hash_text(m) +
+         " in a fresh process\n  reproduce: " + m.reproduce + "\n";
 }
 
 std::string recheck_summary_text(const RecheckOutcome& o) {

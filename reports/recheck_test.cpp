@@ -28,7 +28,8 @@ sim::RunOutcome first_run(const std::string& hash) {
 // What `faultline run` prints, shortened: the hash line comes last.
 std::string run_output(const std::string& hash) {
   return "seed: 7\nscenario: nemesis-soak (scenarios/13-nemesis-soak.json)\ncheck converged pass\n"
-         "verdict: PASS\ntrace-hash: " + hash + "\n";
+         "verdict: PASS\ntrace-hash: " +
+         hash + "\n";
 }
 
 TEST(Recheck, different_hashes_are_a_mismatch_naming_both_and_the_reproduce_command) {

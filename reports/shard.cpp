@@ -66,13 +66,12 @@ bool in_shard(std::uint64_t task, std::uint64_t index, std::uint64_t count) {
   return count != 0 && task % count == index;
 }
 
-std::optional<std::uint64_t> task_number(const ShardPlan& plan, const std::string& scenario_path,
-                                         std::uint64_t seed) {
+std::optional<std::uint64_t> task_number(const ShardPlan& plan, const std::string& scenario_path, std::uint64_t seed) {
   if (seed < plan.first_seed || seed > plan.last_seed) return std::nullopt;
   for (std::size_t i = 0; i < plan.scenarios.size(); ++i) {
     if (plan.scenarios[i].path != scenario_path) continue;
-    const Wide task = static_cast<Wide>(i) * (static_cast<Wide>(plan.last_seed - plan.first_seed) + 1) +
-                      (seed - plan.first_seed);
+    const Wide task =
+        static_cast<Wide>(i) * (static_cast<Wide>(plan.last_seed - plan.first_seed) + 1) + (seed - plan.first_seed);
     if (task > UINT64_MAX) return std::nullopt;  // beyond any sweep that could run
     return static_cast<std::uint64_t>(task);
   }
@@ -86,16 +85,15 @@ std::uint64_t shard_task_count(const ShardPlan& plan) {
   return count > UINT64_MAX ? UINT64_MAX : static_cast<std::uint64_t>(count);
 }
 
-std::string shard_name(const ShardPlan& plan) {
-  return std::to_string(plan.index) + "/" + std::to_string(plan.count);
-}
+std::string shard_name(const ShardPlan& plan) { return std::to_string(plan.index) + "/" + std::to_string(plan.count); }
 
 json shard_json(const ShardPlan& plan) {
   json scenarios = json::array();
   for (const auto& s : plan.scenarios) scenarios.push_back({{"path", s.path}, {"name", s.name}, {"digest", s.digest}});
-  return {{"command", plan.command},   {"scenarios", std::move(scenarios)}, {"first_seed", plan.first_seed},
-          {"last_seed", plan.last_seed}, {"protocol", plan.protocol},       {"store", plan.store},
-          {"index", plan.index},         {"count", plan.count}};
+  return {{"command", plan.command},       {"scenarios", std::move(scenarios)},
+          {"first_seed", plan.first_seed}, {"last_seed", plan.last_seed},
+          {"protocol", plan.protocol},     {"store", plan.store},
+          {"index", plan.index},           {"count", plan.count}};
 }
 
 std::variant<ShardPlan, std::string> read_shard_json(const json& value) {

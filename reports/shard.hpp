@@ -46,8 +46,7 @@ bool in_shard(std::uint64_t task, std::uint64_t index, std::uint64_t count);
 
 // The task number of `scenario_path` at `seed` in `plan`, or nullopt when the plan
 // has no such scenario or the seed lies outside its range.
-std::optional<std::uint64_t> task_number(const ShardPlan& plan, const std::string& scenario_path,
-                                         std::uint64_t seed);
+std::optional<std::uint64_t> task_number(const ShardPlan& plan, const std::string& scenario_path, std::uint64_t seed);
 
 // How many tasks the shard `plan.index` of `plan.count` holds.
 std::uint64_t shard_task_count(const ShardPlan& plan);

@@ -13,20 +13,28 @@ using nlohmann::json;
 
 std::string_view node_change_name(sim::NodeChange change) {
   switch (change) {
-    case sim::NodeChange::kCrash: return "crash";
-    case sim::NodeChange::kRestart: return "restart";
-    case sim::NodeChange::kPause: return "pause";
-    case sim::NodeChange::kResume: return "resume";
+    case sim::NodeChange::kCrash:
+      return "crash";
+    case sim::NodeChange::kRestart:
+      return "restart";
+    case sim::NodeChange::kPause:
+      return "pause";
+    case sim::NodeChange::kResume:
+      return "resume";
   }
   return "crash";
 }
 
 std::string_view network_fault_name(sim::NetworkFault fault) {
   switch (fault) {
-    case sim::NetworkFault::kPartition: return "partition";
-    case sim::NetworkFault::kCut: return "cut";
-    case sim::NetworkFault::kHeal: return "heal";
-    case sim::NetworkFault::kChange: return "change";
+    case sim::NetworkFault::kPartition:
+      return "partition";
+    case sim::NetworkFault::kCut:
+      return "cut";
+    case sim::NetworkFault::kHeal:
+      return "heal";
+    case sim::NetworkFault::kChange:
+      return "change";
   }
   return "change";
 }
@@ -61,7 +69,8 @@ json traffic_json(const sim::Timeline& t, const TimelineLimits& limits) {
   const Micros bucket_us = (span + static_cast<Micros>(buckets) - 1) / static_cast<Micros>(buckets);
   std::vector<std::vector<std::uint32_t>> counts(t.lanes().size(), std::vector<std::uint32_t>(buckets, 0));
   for (const auto& m : t.messages()) {
-    const auto b = std::min<std::size_t>(buckets - 1, static_cast<std::size_t>(std::max<Micros>(0, m.sent_us) / bucket_us));
+    const auto b =
+        std::min<std::size_t>(buckets - 1, static_cast<std::size_t>(std::max<Micros>(0, m.sent_us) / bucket_us));
     if (m.from < counts.size()) ++counts[m.from][b];
   }
   return {{"bucket_us", bucket_us}, {"sent", counts}};
@@ -94,9 +103,15 @@ std::string op_text(const sim::Operation& op, std::size_t max_chars) {
   if (const auto space = request.find(' '); space != std::string::npos) request = request.substr(space + 1);
   std::string text = request + " -> ";
   switch (op.outcome) {
-    case sim::Outcome::kOk: text += describe(op.response); break;
-    case sim::Outcome::kFail: text += "fail"; break;
-    case sim::Outcome::kUnknown: text += "no reply"; break;
+    case sim::Outcome::kOk:
+      text += describe(op.response);
+      break;
+    case sim::Outcome::kFail:
+      text += "fail";
+      break;
+    case sim::Outcome::kUnknown:
+      text += "no reply";
+      break;
   }
   if (text.size() > max_chars) text = text.substr(0, max_chars) + "...";
   return valid_utf8(text);
@@ -104,9 +119,12 @@ std::string op_text(const sim::Operation& op, std::size_t max_chars) {
 
 int outcome_code(sim::Outcome outcome) {
   switch (outcome) {
-    case sim::Outcome::kOk: return 0;
-    case sim::Outcome::kFail: return 1;
-    case sim::Outcome::kUnknown: return 2;
+    case sim::Outcome::kOk:
+      return 0;
+    case sim::Outcome::kFail:
+      return 1;
+    case sim::Outcome::kUnknown:
+      return 2;
   }
   return 2;
 }
@@ -187,18 +205,10 @@ json timeline_json(const sim::RunOutcome& r, const TimelineLimits& limits) {
   json network, cex;
   json nodes = faults_json(t, network);
   json ops = ops_and_cex_json(r, limits, cex);
-  return {{"end_us", t.end_us()},
-          {"max_log_size", t.max_log_size()},
-          {"lanes", std::move(lanes)},
-          {"kinds", t.kinds()},
-          {"messages", messages_json(t, limits)},
-          {"traffic", traffic_json(t, limits)},
-          {"nodes", std::move(nodes)},
-          {"network", std::move(network)},
-          {"leaders", std::move(leaders)},
-          {"log", std::move(log)},
-          {"zk_log", std::move(zk_log)},
-          {"ops", std::move(ops)},
+  return {{"end_us", t.end_us()},      {"max_log_size", t.max_log_size()},     {"lanes", std::move(lanes)},
+          {"kinds", t.kinds()},        {"messages", messages_json(t, limits)}, {"traffic", traffic_json(t, limits)},
+          {"nodes", std::move(nodes)}, {"network", std::move(network)},        {"leaders", std::move(leaders)},
+          {"log", std::move(log)},     {"zk_log", std::move(zk_log)},          {"ops", std::move(ops)},
           {"cex", std::move(cex)}};
 }
 

@@ -8,8 +8,8 @@
 #include <map>
 #include <string>
 
-#include "sim/setup/protocols.hpp"
 #include "sim/observe/trace_writer.hpp"
+#include "sim/setup/protocols.hpp"
 #include "sim/world.hpp"
 #include "tests/run_binary.hpp"
 

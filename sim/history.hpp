@@ -22,8 +22,8 @@ struct Operation {
   Micros invoke_us = 0;
   Micros complete_us = -1;  // -1 while pending and for kUnknown
   Outcome outcome = Outcome::kUnknown;
-  Response response;        // meaningful for kOk
-  int attempts = 0;         // sends, including retries
+  Response response;  // meaningful for kOk
+  int attempts = 0;   // sends, including retries
 };
 
 using History = std::vector<Operation>;

@@ -40,18 +40,18 @@ E enum_of(const json& j) {
 }
 
 json check_json(const CheckResult& c) {
-  return {c.name, static_cast<int>(c.verdict), static_cast<int>(c.severity), c.enforced, c.detail,
-          static_cast<int>(c.kind)};
+  return {c.name,   static_cast<int>(c.verdict), static_cast<int>(c.severity), c.enforced,
+          c.detail, static_cast<int>(c.kind)};
 }
 
 CheckResult check_of(const json& j) {
-  return {j.at(0).get<std::string>(), enum_of<Verdict>(j.at(1)), enum_of<Severity>(j.at(2)), j.at(3).get<bool>(),
-          j.at(4).get<std::string>(), enum_of<CheckKind>(j.at(5))};
+  return {j.at(0).get<std::string>(), enum_of<Verdict>(j.at(1)),  enum_of<Severity>(j.at(2)),
+          j.at(3).get<bool>(),        j.at(4).get<std::string>(), enum_of<CheckKind>(j.at(5))};
 }
 
 json figures_json(const RunFigures& f) {
-  return {f.events, f.delivered, f.dropped, f.applied, f.faults, f.leader_changes, f.trace_lines, f.committed,
-          f.max_log_held, f.simulated_us};
+  return {f.events,         f.delivered,   f.dropped,   f.applied,      f.faults,
+          f.leader_changes, f.trace_lines, f.committed, f.max_log_held, f.simulated_us};
 }
 
 RunFigures figures_of(const json& f) {
@@ -183,10 +183,17 @@ json timeline_json(const TimelineRecord& t) {
   for (const auto& l : t.leader_events) leaders.push_back({l.at_us, l.node, l.epoch ? json(*l.epoch) : json()});
   json logs = json::array();
   for (const auto& samples : t.log_samples) logs.push_back(samples_json(samples));
-  return {{"lanes", t.lanes},       {"replicas", t.replicas}, {"max_log_size", t.max_log_size},
-          {"end_us", t.end_us},     {"kinds", t.kinds},       {"messages", messages},
-          {"nodes", nodes},         {"network", network},     {"leaders", leaders},
-          {"log", logs},            {"zk_log", samples_json(t.zk_log_samples)}};
+  return {{"lanes", t.lanes},
+          {"replicas", t.replicas},
+          {"max_log_size", t.max_log_size},
+          {"end_us", t.end_us},
+          {"kinds", t.kinds},
+          {"messages", messages},
+          {"nodes", nodes},
+          {"network", network},
+          {"leaders", leaders},
+          {"log", logs},
+          {"zk_log", samples_json(t.zk_log_samples)}};
 }
 
 TimelineRecord timeline_of(const json& j) {

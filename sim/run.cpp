@@ -3,11 +3,11 @@
 #include "rsm/app/replicable.hpp"
 #include "rsm/core/assert.hpp"
 #include "sim/invariants/invariant.hpp"
-#include "sim/setup/protocol_names.hpp"
-#include "sim/setup/protocols.hpp"
 #include "sim/observe/run_stats.hpp"
 #include "sim/observe/trace.hpp"
 #include "sim/observe/trace_writer.hpp"
+#include "sim/setup/protocol_names.hpp"
+#include "sim/setup/protocols.hpp"
 #include "sim/world.hpp"
 
 namespace fl::sim {
@@ -76,7 +76,8 @@ InvariantContext invariant_context(const Scenario& scenario) {
 
 RunOutcome run_scenario(const Scenario& original, const RunOptions& options) {
   const Scenario scenario = effective_scenario(original, options);
-  return run_scenario_with(scenario, options, make_replica_factory(scenario.cluster, options));  // may throw BadRunOption
+  return run_scenario_with(scenario, options,
+                           make_replica_factory(scenario.cluster, options));  // may throw BadRunOption
 }
 
 RunOutcome run_scenario_with(const Scenario& original, const RunOptions& options, ReplicaFactory factory) {
@@ -96,7 +97,8 @@ RunOutcome run_scenario_with(const Scenario& original, const RunOptions& options
   for (const auto& invariant : invariants) world.subscribe(invariant.get());
   std::shared_ptr<Timeline> timeline;
   if (options.record_timeline) {
-    timeline = std::make_shared<Timeline>(lane_names(world.endpoints()), world.replicas(), scenario.cluster.max_log_size);
+    timeline =
+        std::make_shared<Timeline>(lane_names(world.endpoints()), world.replicas(), scenario.cluster.max_log_size);
     world.subscribe(timeline.get());
   }
   world.run();

@@ -8,10 +8,10 @@
 
 #include "sim/checks/checks.hpp"
 #include "sim/history.hpp"
+#include "sim/observe/timeline.hpp"
 #include "sim/outcome.hpp"
 #include "sim/run_options.hpp"
 #include "sim/scenario/scenario.hpp"
-#include "sim/observe/timeline.hpp"
 #include "sim/world.hpp"
 
 namespace fl::sim {

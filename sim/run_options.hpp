@@ -25,13 +25,13 @@ class BadRunOption : public std::runtime_error {
 
 struct RunOptions {
   std::uint64_t seed = 1;
-  std::string protocol;    // overrides the scenario's when not empty
+  std::string protocol;  // overrides the scenario's when not empty
   // A planted bug of the (effective) protocol, e.g. "skip-adoption" (see
   // `faultline variants`); empty runs the protocol as it is.
   std::string variant;
-  std::string store;       // overrides the scenario's when not empty
-  std::string trace_path;  // writes every trace line there when not empty
-  std::string cassandra;   // HOST:PORT of the server for the cassandra store
+  std::string store;                  // overrides the scenario's when not empty
+  std::string trace_path;             // writes every trace line there when not empty
+  std::string cassandra;              // HOST:PORT of the server for the cassandra store
   std::string cassandra_replication;  // keyspace replication map (CQL); empty: one copy
   // A Cassandra connection to reuse across runs, for tests and benchmarks that run
   // many in one process. The run then takes the session's endpoint and replication,

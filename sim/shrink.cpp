@@ -157,8 +157,8 @@ const Knob kKnobs[] = {
      [](Scenario& s, std::int64_t v) { s.duration_us = v; }, one_time_unit, kTimeUnit},
     {"clients", [](const Scenario& s) -> std::int64_t { return s.workload.clients; },
      [](Scenario& s, std::int64_t v) { s.workload.clients = static_cast<int>(v); }, one, 1},
-    {"requests", requests_start,
-     [](Scenario& s, std::int64_t v) { s.workload.requests_max = static_cast<int>(v); }, one, 1},
+    {"requests", requests_start, [](Scenario& s, std::int64_t v) { s.workload.requests_max = static_cast<int>(v); },
+     one, 1},
     {"keys", [](const Scenario& s) -> std::int64_t { return s.workload.keys; },
      [](Scenario& s, std::int64_t v) { s.workload.keys = static_cast<int>(v); }, one, 1},
     {"quiesce", [](const Scenario& s) -> std::int64_t { return s.quiesce_us; },
@@ -443,10 +443,10 @@ std::string describe_shrink(const ShrinkResult& r) {
 
 std::string describe_size(const ScenarioSize& s) {
   const std::string nemesis = "nemesis (" + std::to_string(s.nemesis_faults) + " faults), ";
-  return std::string(s.nemesis ? nemesis : "") + std::to_string(s.faults) + " faults, " +
-         std::to_string(s.clients) + " clients, " + requests_text(s.requests_max) + " requests, " +
-         std::to_string(s.keys) + " keys, " + std::to_string(s.replicas) + " replicas, duration " +
-         format_duration(s.duration_us) + ", quiesce " + format_duration(s.quiesce_us);
+  return std::string(s.nemesis ? nemesis : "") + std::to_string(s.faults) + " faults, " + std::to_string(s.clients) +
+         " clients, " + requests_text(s.requests_max) + " requests, " + std::to_string(s.keys) + " keys, " +
+         std::to_string(s.replicas) + " replicas, duration " + format_duration(s.duration_us) + ", quiesce " +
+         format_duration(s.quiesce_us);
 }
 
 }  // namespace fl::sim

@@ -48,7 +48,7 @@ using RunCandidates = std::function<std::vector<CandidateRun>(const std::vector<
 struct ScenarioSize {
   bool nemesis = false;
   std::size_t nemesis_faults = 0;  // what the nemesis expands to with the run's seed
-  std::size_t faults = 0;  // scheduled faults (a rolling element counts its crashes and restarts)
+  std::size_t faults = 0;          // scheduled faults (a rolling element counts its crashes and restarts)
   int clients = 0;
   int requests_max = 0;  // 0 = unlimited
   int keys = 0;
@@ -102,9 +102,9 @@ struct ShrinkResult {
   ScenarioSize before, after;
   NemesisFate nemesis = NemesisFate::kNone;
   std::size_t nemesis_faults = 0;  // the faults it was replaced by (kReplaced)
-  int runs = 0;     // candidate runs made
-  int cached = 0;   // candidates met again, answered from memory
-  int invalid = 0;  // distinct candidates the parser rejects (e.g. a fault naming a removed replica)
+  int runs = 0;                    // candidate runs made
+  int cached = 0;                  // candidates met again, answered from memory
+  int invalid = 0;                 // distinct candidates the parser rejects (e.g. a fault naming a removed replica)
   bool budget_exhausted = false;
 };
 

@@ -11,8 +11,7 @@ namespace fl::sim {
 namespace {
 
 NetworkParams params_from(const NetworkSpec& spec) {
-  return NetworkParams{spec.latency_us, spec.jitter_us, spec.loss, spec.duplicate, spec.reorder,
-                       spec.reorder_delay_us};
+  return NetworkParams{spec.latency_us, spec.jitter_us, spec.loss, spec.duplicate, spec.reorder, spec.reorder_delay_us};
 }
 
 std::vector<NodeId> resolve_targets(const std::vector<std::string>& names) {
@@ -48,8 +47,8 @@ World::World(const Scenario& scenario, std::uint64_t seed, ReplicaFactory factor
     streams_.accept_on(*zk);
   }
   if (scenario.nemesis) {
-    nemesis_.emplace(expand_nemesis(*scenario.nemesis, scenario.cluster.replicas, has_zk(scenario),
-                                    scenario.duration_us, seed));
+    nemesis_.emplace(
+        expand_nemesis(*scenario.nemesis, scenario.cluster.replicas, has_zk(scenario), scenario.duration_us, seed));
   }
 }
 
@@ -142,8 +141,8 @@ void World::send_peer(NodeId from, NodeId to, const MessagePtr& message) {
 
 void World::publish_sent(NodeId from, NodeId to, const Message& message, const Fate& fate) {
   const std::array<Micros, 2> arrivals = fate.arrivals(now());
-  publish(ev::Sent{from, to, message, std::span(arrivals).first(static_cast<std::size_t>(fate.copies)),
-                   fate.drop_reason});
+  publish(
+      ev::Sent{from, to, message, std::span(arrivals).first(static_cast<std::size_t>(fate.copies)), fate.drop_reason});
 }
 
 // A ZooKeeper session runs over TCP (sim/net/stream.hpp): the stream link decides

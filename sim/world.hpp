@@ -17,12 +17,12 @@
 #include <vector>
 
 #include "rsm/core/replica.hpp"
+#include "sim/events.hpp"
 #include "sim/kernel/disk.hpp"
 #include "sim/kernel/event_queue.hpp"
-#include "sim/events.hpp"
-#include "sim/scenario/nemesis.hpp"
 #include "sim/net/network.hpp"
 #include "sim/net/stream.hpp"
+#include "sim/scenario/nemesis.hpp"
 #include "sim/scenario/scenario.hpp"
 #include "sim/workload.hpp"
 #include "sim/zookeeper/endpoint.hpp"
@@ -72,20 +72,47 @@ class World {
     std::map<std::uint32_t, std::uint64_t> timer_generation;
     bool paused = false;
   };
-  struct DeliverPeer { NodeId from, to; MessagePtr message; };
-  struct DeliverRequest { ClientId client; NodeId to; Request request; };
-  struct DeliverReply { NodeId from; ClientReply reply; };
-  struct TimerFire { NodeId node; std::uint64_t incarnation; std::uint32_t timer; std::uint64_t generation; };
-  struct ClientWake { ClientId client; };
-  struct ClientTimeout { ClientId client; RequestId id; int attempt; };
-  struct FaultFire { std::size_t index; };
-  struct NemesisTick { bool last; };
+  struct DeliverPeer {
+    NodeId from, to;
+    MessagePtr message;
+  };
+  struct DeliverRequest {
+    ClientId client;
+    NodeId to;
+    Request request;
+  };
+  struct DeliverReply {
+    NodeId from;
+    ClientReply reply;
+  };
+  struct TimerFire {
+    NodeId node;
+    std::uint64_t incarnation;
+    std::uint32_t timer;
+    std::uint64_t generation;
+  };
+  struct ClientWake {
+    ClientId client;
+  };
+  struct ClientTimeout {
+    ClientId client;
+    RequestId id;
+    int attempt;
+  };
+  struct FaultFire {
+    std::size_t index;
+  };
+  struct NemesisTick {
+    bool last;
+  };
   struct StopIssuing {};
   // The server's end of a broken connection learns of it (the client's end is told
   // by a DeliverPeer of the reset).
-  struct ServerNotice { Connection connection; };
-  using Event = std::variant<DeliverPeer, DeliverRequest, DeliverReply, TimerFire, ClientWake, ClientTimeout,
-                             FaultFire, NemesisTick, StopIssuing, ServerNotice>;
+  struct ServerNotice {
+    Connection connection;
+  };
+  using Event = std::variant<DeliverPeer, DeliverRequest, DeliverReply, TimerFire, ClientWake, ClientTimeout, FaultFire,
+                             NemesisTick, StopIssuing, ServerNotice>;
 
   void dispatch(Event& event);
   void handle(DeliverPeer& e);
@@ -135,8 +162,8 @@ class World {
   ReplicaFactory factory_;
   Endpoints endpoints_;  // before everything sized by it
   EventQueue<Event> queue_;
-  Broadcast facts_;  // the subscribers; before zk_, which publishes to it
-  std::vector<Node> nodes_;  // every server address (Endpoints::servers)
+  Broadcast facts_;                       // the subscribers; before zk_, which publishes to it
+  std::vector<Node> nodes_;               // every server address (Endpoints::servers)
   std::optional<zkserver::Endpoint> zk_;  // the ZooKeeper server's process, if the run has one
   Network network_;
   StreamLinks streams_;

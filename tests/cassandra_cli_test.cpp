@@ -4,11 +4,10 @@
 // crashed run (a signal, with the safety exit code). No server is needed: the
 // endpoint is a loopback port nothing listens on.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
-#include <unistd.h>
-
 #include <cstdlib>
 #include <fstream>
 #include <optional>
@@ -49,8 +48,9 @@ TEST(CassandraCli, sweep_with_an_unreachable_server_exits_69_naming_the_endpoint
 TEST(CassandraCli, suite_with_an_unreachable_server_exits_69) {
   const std::string endpoint = closed_endpoint();
   const std::string report = ::testing::TempDir() + "unavailable-suite";
-  const Ran r = faultline("suite " + scenario("01-one-request.json") + " " + scenario("02-few-requests-one-replica.json") +
-                          " --seeds 1..2 --jobs 2 --store cassandra --cassandra " + endpoint + " --report " + report);
+  const Ran r =
+      faultline("suite " + scenario("01-one-request.json") + " " + scenario("02-few-requests-one-replica.json") +
+                " --seeds 1..2 --jobs 2 --store cassandra --cassandra " + endpoint + " --report " + report);
   EXPECT_EQ(r.code, 69) << r.out;
   EXPECT_EQ(count(r.out, "store unavailable: cassandra at " + endpoint), 4u) << r.out;
   EXPECT_EQ(r.out.find("signal"), std::string::npos) << r.out;
@@ -58,7 +58,8 @@ TEST(CassandraCli, suite_with_an_unreachable_server_exits_69) {
 
 TEST(CassandraCli, run_with_an_unreachable_server_exits_69_naming_the_endpoint) {
   const std::string endpoint = closed_endpoint();
-  const Ran r = faultline("run " + scenario("01-one-request.json") + " --seed 1 --store cassandra --cassandra " + endpoint);
+  const Ran r =
+      faultline("run " + scenario("01-one-request.json") + " --seed 1 --store cassandra --cassandra " + endpoint);
   EXPECT_EQ(r.code, 69) << r.out;
   EXPECT_NE(r.out.find("store failed: cassandra at " + endpoint + ": connect"), std::string::npos) << r.out;
 }
@@ -118,8 +119,8 @@ TEST(CassandraCli, an_explicit_endpoint_beats_the_record_and_a_dead_record_is_ig
     const ScopedEnv server("FL_CASSANDRA", given);
     const Ran r = faultline("run " + scenario("01-one-request.json") + " --seed 1 --store cassandra");
     EXPECT_NE(r.out.find("cassandra: " + given + "\n"), std::string::npos) << r.out;
-    const Ran flag = faultline("run " + scenario("01-one-request.json") + " --seed 1 --store cassandra --cassandra " +
-                               recorded);
+    const Ran flag =
+        faultline("run " + scenario("01-one-request.json") + " --seed 1 --store cassandra --cassandra " + recorded);
     EXPECT_NE(flag.out.find("cassandra: " + recorded + "\n"), std::string::npos) << flag.out;
   }
   // No process has pid 2^31-1 (above any pid_max): the record is stale.
@@ -130,7 +131,8 @@ TEST(CassandraCli, an_explicit_endpoint_beats_the_record_and_a_dead_record_is_ig
 }
 
 TEST(CassandraCli, malformed_endpoint_is_bad_usage_in_a_sweep_too) {
-  const Ran r = faultline("sweep " + scenario("01-one-request.json") + " --seeds 1..2 --store cassandra --cassandra nohostport");
+  const Ran r =
+      faultline("sweep " + scenario("01-one-request.json") + " --seeds 1..2 --store cassandra --cassandra nohostport");
   EXPECT_EQ(r.code, 64) << r.out;
   EXPECT_NE(r.out.find("nohostport"), std::string::npos) << r.out;
 }

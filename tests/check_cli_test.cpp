@@ -2,8 +2,6 @@
 // linearizable, 1 not, 2 unknown, 64 bad input as FILE:LINE: reason), and a run's
 // history saved with `faultline run --history` checking as the run did.
 #include <gtest/gtest.h>
-
-#include "tests/run_binary.hpp"
 #include <sys/wait.h>
 
 #include <array>
@@ -11,6 +9,8 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+
+#include "tests/run_binary.hpp"
 
 namespace {
 
@@ -79,8 +79,8 @@ TEST(CheckCli, malformed_history_exits_64_with_file_line_and_reason) {
   EXPECT_EQ(r.code, 64) << r.out;
   EXPECT_NE(r.out.find(path + ":6: unbalanced '{' opened on line 5"), std::string::npos) << r.out;
 
-  const std::string json = write_temp("cli-orphan.history",
-                                      "{\"process\":0,\"type\":\"ok\",\"f\":\"read\",\"value\":1}\n");
+  const std::string json =
+      write_temp("cli-orphan.history", "{\"process\":0,\"type\":\"ok\",\"f\":\"read\",\"value\":1}\n");
   const Ran orphan = faultline("check " + json + " --model cas-register --format json");
   EXPECT_EQ(orphan.code, 64) << orphan.out;
   EXPECT_NE(orphan.out.find(json + ":1: :ok with no matching :invoke"), std::string::npos) << orphan.out;

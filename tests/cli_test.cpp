@@ -1,7 +1,6 @@
 // The faultline command as a user meets it: help, exit codes, error messages for
 // bad input, and the shape of a run's output (seed first, trace hash last).
 #include <gtest/gtest.h>
-
 #include <sys/wait.h>
 
 #include <array>

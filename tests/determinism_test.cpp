@@ -59,7 +59,8 @@ INSTANTIATE_TEST_SUITE_P(Scenarios, SameSeedSameHash,
                                            "20-zk-fast-leader-restart.json"),
                          [](const auto& param_info) {
                            std::string name = param_info.param.substr(0, param_info.param.find('.'));
-                           for (char& c : name) if (c == '-') c = '_';
+                           for (char& c : name)
+                             if (c == '-') c = '_';
                            return "s" + name;
                          });
 

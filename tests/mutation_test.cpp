@@ -10,9 +10,9 @@
 #include "rsm/app/grade_app.hpp"
 #include "rsm/paxos/replica.hpp"
 #include "rsm/store/sqlite_store.hpp"
-#include "sim/setup/protocols.hpp"
 #include "sim/run.hpp"
 #include "sim/scenario/scenario.hpp"
+#include "sim/setup/protocols.hpp"
 #include "tests/run_binary.hpp"
 
 namespace fl::sim {

@@ -96,7 +96,8 @@ TEST(PaxosVariants, collecting_past_the_checkpoint_trips_the_leaders_own_asserti
   // The leader erases the proposal it still has in flight; when the quorum forms it
   // cannot find it and the always-on assertion aborts the run (a sweep lists the seed).
   const std::string scenario = std::string(FL_SOURCE_DIR) + "/scenarios/15-log-pressure.json";
-  const auto ran = fl::testing::faultline("run " + scenario + " --seed 2 --protocol paxos --variant collect-past-checkpoint");
+  const auto ran =
+      fl::testing::faultline("run " + scenario + " --seed 2 --protocol paxos --variant collect-past-checkpoint");
   EXPECT_EQ(ran.code, 128 + 6) << ran.out;  // SIGABRT
   EXPECT_NE(ran.out.find("leader lost its own proposal"), std::string::npos) << ran.out;
   EXPECT_EQ(fl::testing::faultline("run " + scenario + " --seed 2 --protocol paxos").code, 0);

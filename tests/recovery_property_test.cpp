@@ -7,7 +7,6 @@
 #include <rapidcheck/gtest.h>
 
 #include <nlohmann/json.hpp>
-
 #include <optional>
 #include <string>
 #include <tuple>
@@ -16,9 +15,9 @@
 #include "rsm/app/grade_app.hpp"
 #include "rsm/paxos/replica.hpp"
 #include "rsm/store/sqlite_store.hpp"
-#include "sim/setup/protocols.hpp"
 #include "sim/run.hpp"
 #include "sim/scenario/scenario.hpp"
+#include "sim/setup/protocols.hpp"
 
 namespace fl::sim {
 namespace {
@@ -56,18 +55,30 @@ constexpr int kZkKinds = 12;
 FaultAction action_of(const RawFault& f) {
   const auto [t, kind, a, b] = f;
   switch (kind) {
-    case 0: return Crash{node(a)};
-    case 1: return Restart{node(a)};
-    case 2: return Partition{{node(a), {"*"}}};
-    case 3: return Cut{node(a), node(b)};
-    case 4: return KillAll{};
-    case 5: return RestartAll{};
-    case 7: return Partition{{node(a), {"zk"}}};
-    case 8: return Pause{node(a)};
-    case 9: return Resume{{"*"}};
-    case 10: return Crash{{"zk"}};
-    case 11: return Restart{{"zk"}};
-    default: return Heal{};
+    case 0:
+      return Crash{node(a)};
+    case 1:
+      return Restart{node(a)};
+    case 2:
+      return Partition{{node(a), {"*"}}};
+    case 3:
+      return Cut{node(a), node(b)};
+    case 4:
+      return KillAll{};
+    case 5:
+      return RestartAll{};
+    case 7:
+      return Partition{{node(a), {"zk"}}};
+    case 8:
+      return Pause{node(a)};
+    case 9:
+      return Resume{{"*"}};
+    case 10:
+      return Crash{{"zk"}};
+    case 11:
+      return Restart{{"zk"}};
+    default:
+      return Heal{};
   }
 }
 
@@ -76,18 +87,29 @@ FaultAction action_of(const RawFault& f) {
 std::string scenario_file(const std::vector<RawFault>& raw, const std::string& protocol = "paxos",
                           const std::optional<Dead>& dead = std::nullopt) {
   nlohmann::json faults = nlohmann::json::array();
-  if (dead) faults.push_back({{"at", std::to_string(dead->at * 100) + "ms"}, {"crash", "r" + std::to_string(dead->replica)}});
+  if (dead)
+    faults.push_back({{"at", std::to_string(dead->at * 100) + "ms"}, {"crash", "r" + std::to_string(dead->replica)}});
   for (const RawFault& fault : raw) {
     if (revives(fault, dead)) continue;
     const auto [t, kind, a, b] = fault;
     nlohmann::json f{{"at", std::to_string(t * 100) + "ms"}};
     const std::string r = "r" + std::to_string(a);
     switch (kind) {
-      case 0: f["crash"] = r; break;
-      case 1: f["restart"] = r; break;
-      case 2: f["partition"] = {{r}, {"*"}}; break;
-      case 3: f["cut"] = {{"from", {r}}, {"to", {"r" + std::to_string(b)}}}; break;
-      case 4: f["kill_all"] = true; break;
+      case 0:
+        f["crash"] = r;
+        break;
+      case 1:
+        f["restart"] = r;
+        break;
+      case 2:
+        f["partition"] = {{r}, {"*"}};
+        break;
+      case 3:
+        f["cut"] = {{"from", {r}}, {"to", {"r" + std::to_string(b)}}};
+        break;
+      case 4:
+        f["kill_all"] = true;
+        break;
       case 5:
         if (dead) {
           f["restart"] = survivors(dead);
@@ -95,12 +117,24 @@ std::string scenario_file(const std::vector<RawFault>& raw, const std::string& p
           f["restart_all"] = true;
         }
         break;
-      case 7: f["partition"] = {{r}, {"zk"}}; break;
-      case 8: f["pause"] = r; break;
-      case 9: f["resume"] = "*"; break;
-      case 10: f["crash"] = "zk"; break;
-      case 11: f["restart"] = "zk"; break;
-      default: f["heal"] = true; break;
+      case 7:
+        f["partition"] = {{r}, {"zk"}};
+        break;
+      case 8:
+        f["pause"] = r;
+        break;
+      case 9:
+        f["resume"] = "*";
+        break;
+      case 10:
+        f["crash"] = "zk";
+        break;
+      case 11:
+        f["restart"] = "zk";
+        break;
+      default:
+        f["heal"] = true;
+        break;
     }
     faults.push_back(f);
   }
@@ -164,8 +198,8 @@ Scenario scenario_for(const std::vector<RawFault>& raw, const std::string& proto
 
 TEST(PaxosRecovery, the_printed_scenario_file_reproduces_the_schedule_exactly) {
   // The reproduction printed on failure must be the very run the property made.
-  const std::vector<RawFault> raw{{5, 0, 1, 0}, {20, 2, 0, 0}, {40, 6, 0, 0}, {45, 3, 2, 1}, {50, 4, 0, 0},
-                                  {60, 5, 0, 0}, {65, 1, 1, 0}};
+  const std::vector<RawFault> raw{{5, 0, 1, 0},  {20, 2, 0, 0}, {40, 6, 0, 0}, {45, 3, 2, 1},
+                                  {50, 4, 0, 0}, {60, 5, 0, 0}, {65, 1, 1, 0}};
   auto parsed = parse_scenario(scenario_file(raw), "printed");
   ASSERT_TRUE(std::holds_alternative<Scenario>(parsed)) << std::get<ScenarioError>(parsed).message();
   RunOptions options;
@@ -213,8 +247,8 @@ RC_GTEST_PROP(ZkRecovery, a_replica_down_for_good_amid_zookeeper_faults_keeps_ev
 }
 
 TEST(ZkRecovery, the_printed_scenario_file_reproduces_the_schedule_exactly) {
-  const std::vector<RawFault> raw{{5, 7, 0, 0}, {20, 8, 1, 0}, {30, 9, 0, 0}, {40, 10, 0, 0}, {45, 11, 0, 0},
-                                  {50, 0, 0, 0}, {55, 5, 0, 0}, {60, 1, 0, 0}};
+  const std::vector<RawFault> raw{{5, 7, 0, 0},   {20, 8, 1, 0}, {30, 9, 0, 0}, {40, 10, 0, 0},
+                                  {45, 11, 0, 0}, {50, 0, 0, 0}, {55, 5, 0, 0}, {60, 1, 0, 0}};
   for (const std::optional<Dead> dead : {std::optional<Dead>{}, std::optional<Dead>{Dead{0, 10}}}) {
     auto parsed = parse_scenario(scenario_file(raw, "zk", dead), "printed");
     ASSERT_TRUE(std::holds_alternative<Scenario>(parsed)) << std::get<ScenarioError>(parsed).message();
@@ -267,7 +301,8 @@ TEST(PaxosRecovery, shrinking_reduces_a_failing_schedule_for_a_broken_replica) {
   for (std::size_t i = 0; i < smallest.size(); ++i) {
     std::vector<RawFault> without = smallest;
     without.erase(without.begin() + static_cast<std::ptrdiff_t>(i));
-    EXPECT_FALSE(fails(without)) << "fault " << i << " of the shrunk schedule is not needed:\n" << scenario_file(smallest);
+    EXPECT_FALSE(fails(without)) << "fault " << i << " of the shrunk schedule is not needed:\n"
+                                 << scenario_file(smallest);
   }
 }
 

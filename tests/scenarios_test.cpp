@@ -54,7 +54,8 @@ TEST_P(ShippedScenario, keeps_protocol_settings_in_their_sections) {
 
 INSTANTIATE_TEST_SUITE_P(All, ShippedScenario, ::testing::ValuesIn(scenario_names()), [](const auto& param_info) {
   std::string name = param_info.param.substr(0, param_info.param.find('.'));
-  for (char& c : name) if (c == '-') c = '_';
+  for (char& c : name)
+    if (c == '-') c = '_';
   return "s" + name;
 });
 

@@ -104,7 +104,8 @@ TEST(ShardCli, a_sweep_in_three_shards_merges_into_the_unsharded_report) {
     const Ran shard = faultline(sweep + dir + "/s" + std::to_string(i) + " --shard " + std::to_string(i) + "/3");
     EXPECT_TRUE(shard.code == 0 || shard.code == 1) << shard.out;
     EXPECT_NE(shard.out.find("[nemesis-soak shard " + std::to_string(i) + "/3] 2/2 runs done"), std::string::npos)
-        << "the progress line names the shard\n" << shard.out;
+        << "the progress line names the shard\n"
+        << shard.out;
     shards += " " + dir + "/s" + std::to_string(i);
   }
   const Ran merged = faultline("report merge" + shards + " --out " + dir + "/merged");
@@ -169,12 +170,12 @@ TEST(ShardCli, the_shard_index_can_come_from_an_environment_variable) {
 
 TEST(ShardCli, a_bad_shard_is_a_usage_error) {
   const std::string sweep = "sweep " + scenario("01-one-request.json") + " --seeds 1..3 --shard ";
-  for (const auto& [shard, message] : std::vector<std::pair<std::string, std::string>>{
-           {"3/3", "I must be in 0..2 (shards are counted from 0"},
-           {"1/0", "N must be a positive integer"},
-           {"a/3", "I must be a non-negative integer or env:VAR"},
-           {"2", "expected I/N"},
-           {"env:/3", "env: needs a variable name"}}) {
+  for (const auto& [shard, message] :
+       std::vector<std::pair<std::string, std::string>>{{"3/3", "I must be in 0..2 (shards are counted from 0"},
+                                                        {"1/0", "N must be a positive integer"},
+                                                        {"a/3", "I must be a non-negative integer or env:VAR"},
+                                                        {"2", "expected I/N"},
+                                                        {"env:/3", "env: needs a variable name"}}) {
     const Ran r = faultline(sweep + shard);
     EXPECT_EQ(r.code, 64) << shard << "\n" << r.out;
     EXPECT_NE(r.out.find(message), std::string::npos) << shard << "\n" << r.out;
@@ -244,9 +245,9 @@ TEST(ShardCli, recheck_repeats_a_fraction_of_seeds_in_fresh_processes_and_counts
   std::string shards;
   for (int i = 0; i < 2; ++i) {
     const std::string out = dir + "/s" + std::to_string(i);
-    const Ran shard = faultline("sweep " + scenario("13-nemesis-soak.json") +
-                                " --seeds 1..10 --jobs 2 --recheck 0.01 --report " + out + " --shard " +
-                                std::to_string(i) + "/2");
+    const Ran shard =
+        faultline("sweep " + scenario("13-nemesis-soak.json") + " --seeds 1..10 --jobs 2 --recheck 0.01 --report " +
+                  out + " --shard " + std::to_string(i) + "/2");
     ASSERT_EQ(shard.code, 0) << shard.out;
     EXPECT_NE(shard.out.find("[nemesis-soak shard " + std::to_string(i) + "/2 recheck] 1/1 runs done"),
               std::string::npos)

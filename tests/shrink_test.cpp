@@ -10,10 +10,10 @@
 #include <fstream>
 #include <iostream>
 
-#include "sim/setup/protocol_names.hpp"
+#include "sim/observe/trace.hpp"
 #include "sim/run.hpp"
 #include "sim/scenario/write.hpp"
-#include "sim/observe/trace.hpp"
+#include "sim/setup/protocol_names.hpp"
 #include "tests/run_binary.hpp"
 
 namespace fl::sim {
@@ -179,8 +179,8 @@ TEST(ShrinkCli, writes_a_smaller_scenario_that_run_fails_again) {
 }
 
 TEST(ShrinkCli, a_passing_run_has_nothing_to_shrink) {
-  const Ran r = faultline("shrink " + scenario_path("01-one-request.json") + " --seed 1 --out " +
-                          ::testing::TempDir() + "never-written.json");
+  const Ran r = faultline("shrink " + scenario_path("01-one-request.json") + " --seed 1 --out " + ::testing::TempDir() +
+                          "never-written.json");
   EXPECT_EQ(r.code, 4) << r.out;
   EXPECT_NE(r.out.find("nothing to shrink"), std::string::npos) << r.out;
   const Ran check = faultline("shrink " + scenario_path("17-zk-leader-paused.json") +

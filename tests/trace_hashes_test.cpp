@@ -10,8 +10,8 @@
 #include <sstream>
 #include <string>
 
-#include "sim/run.hpp"
 #include "sim/observe/trace.hpp"
+#include "sim/run.hpp"
 #include "tests/run_binary.hpp"
 
 namespace fl::sim {

@@ -1,13 +1,12 @@
 // The replica-side ZooKeeper client (rsm/zookeeper/client.hpp) against the simulated
 // service, wired back to back through ZkNode with no network in between
 // (Programmer's Guide, "ZooKeeper Sessions", "ZooKeeper Watches").
-#include "rsm/zookeeper/client.hpp"
-
 #include <gtest/gtest.h>
 
 #include <optional>
 #include <vector>
 
+#include "rsm/zookeeper/client.hpp"
 #include "sim/zookeeper/node.hpp"
 
 namespace fl::sim::zkserver {

@@ -20,8 +20,8 @@ TEST(ZkCollect, no_collection_fails_on_an_entry_already_collected_under_log_pres
   int collections = 0;
   for (std::uint64_t seed : {1u, 2u, 3u}) {
     // One file per seed and process: ctest runs tests in parallel.
-    const std::string path = ::testing::TempDir() + "zk-collect-" + std::to_string(::getpid()) + "-" +
-                             std::to_string(seed) + ".txt";
+    const std::string path =
+        ::testing::TempDir() + "zk-collect-" + std::to_string(::getpid()) + "-" + std::to_string(seed) + ".txt";
     RunOptions options;
     options.seed = seed;
     options.protocol = "zk";

@@ -14,9 +14,9 @@
 #include <vector>
 
 #include "rsm/app/grade_app.hpp"
-#include "rsm/store/sqlite_store.hpp"
 #include "rsm/coordinated/layout.hpp"
 #include "rsm/coordinated/replica.hpp"
+#include "rsm/store/sqlite_store.hpp"
 #include "sim/zookeeper/node.hpp"
 
 namespace fl::sim {
@@ -55,7 +55,8 @@ class Cluster {
   }
 
   void boot(int id, const DiskImage& disk = {}) {
-    replicas_[id] = std::make_unique<ZkReplica>(config(id), std::make_unique<GradeApp>(std::make_unique<SqliteStore>()));
+    replicas_[id] =
+        std::make_unique<ZkReplica>(config(id), std::make_unique<GradeApp>(std::make_unique<SqliteStore>()));
     Output out;
     replicas_[id]->start(disk, now_, out);
     take(NodeId(static_cast<std::uint32_t>(id)), out);
@@ -183,8 +184,10 @@ class Cluster {
 
   void take(NodeId from, Output& out) {
     for (const DiskWrite& w : out.writes) {
-      if (w.value) disks_[from.value][w.key] = *w.value;
-      else disks_[from.value].erase(w.key);
+      if (w.value)
+        disks_[from.value][w.key] = *w.value;
+      else
+        disks_[from.value].erase(w.key);
     }
     for (auto& [to, message] : out.messages) {
       wire_.push_back({from, to, message});
@@ -305,7 +308,8 @@ TEST(ZkReplica, a_leader_fenced_by_a_newer_epoch_steps_down) {
   c.settle();
   ASSERT_TRUE(c.r(0).is_leader());
   // Someone else moves /epoch on (as a new leader would): r0's next write must fail.
-  ASSERT_EQ(c.zk_call(wire::SetData{std::string(coordinated::kEpochPath), "9", wire::kAnyVersion}).code, wire::Code::kOk);
+  ASSERT_EQ(c.zk_call(wire::SetData{std::string(coordinated::kEpochPath), "9", wire::kAnyVersion}).code,
+            wire::Code::kOk);
   const std::size_t logged = c.tree().find(coordinated::kLogPath)->children.size();
   c.request(0, append(1, 1, 5, 50));
   c.settle();
@@ -410,7 +414,8 @@ TEST(ZkReplica, the_log_in_zookeeper_stays_within_max_log_size) {
     c.settle();
     std::int64_t held = 0;
     for (const std::string& child : c.tree().find(coordinated::kLogPath)->children) {
-      held += coordinated::entry_size(c.tree().find(std::string(coordinated::kLogPath) + "/" + child)->data).value_or(0);
+      held +=
+          coordinated::entry_size(c.tree().find(std::string(coordinated::kLogPath) + "/" + child)->data).value_or(0);
     }
     most = std::max(most, held);
   }

@@ -3,9 +3,8 @@
 #include <charconv>
 #include <initializer_list>
 #include <limits>
-#include <utility>
-
 #include <nlohmann/json.hpp>
+#include <utility>
 
 #include "rsm/core/assert.hpp"
 
@@ -82,8 +81,7 @@ void put_clients(std::string& out, const std::map<ClientId, DedupEntry>& dedup) 
   out += "],\"rows\":";
 }
 
-std::string checkpoint_text(const std::vector<Row>& rows,
-                            const std::map<ClientId, DedupEntry>& dedup) {
+std::string checkpoint_text(const std::vector<Row>& rows, const std::map<ClientId, DedupEntry>& dedup) {
   std::string out;
   put_clients(out, dedup);
   put_rows(out, rows);
@@ -128,8 +126,8 @@ std::optional<Int> read_int(const json& j, const std::string& where, std::string
 
 // True if `j` is an object with exactly `fields`: a checkpoint from another format
 // version should fail loudly rather than restore half its state.
-bool has_exactly(const json& j, std::initializer_list<const char*> fields,
-                 const std::string& where, std::string& error) {
+bool has_exactly(const json& j, std::initializer_list<const char*> fields, const std::string& where,
+                 std::string& error) {
   bool ok = j.is_object() && j.size() == fields.size();
   for (const char* field : fields) ok = ok && j.contains(field);
   if (!ok) {
@@ -139,8 +137,7 @@ bool has_exactly(const json& j, std::initializer_list<const char*> fields,
   return ok;
 }
 
-std::optional<std::vector<std::int32_t>> read_events(const json& j, const std::string& where,
-                                                     std::string& error) {
+std::optional<std::vector<std::int32_t>> read_events(const json& j, const std::string& where, std::string& error) {
   if (!j.is_array()) {
     error = where + ": not an array";
     return std::nullopt;
@@ -167,8 +164,7 @@ std::optional<Row> read_row(const json& j, const std::string& where, std::string
   return Row{*key, std::move(*events)};
 }
 
-std::optional<std::vector<Row>> read_rows(const json& j, const std::string& where,
-                                          std::string& error) {
+std::optional<std::vector<Row>> read_rows(const json& j, const std::string& where, std::string& error) {
   if (!j.is_array()) {
     error = where + ": not an array";
     return std::nullopt;
@@ -188,8 +184,7 @@ std::optional<std::vector<Row>> read_rows(const json& j, const std::string& wher
   return rows;
 }
 
-std::optional<Response> read_response(const json& j, const std::string& where,
-                                      std::string& error) {
+std::optional<Response> read_response(const json& j, const std::string& where, std::string& error) {
   if (!has_exactly(j, {"status", "events", "rows"}, where, error)) return std::nullopt;
   const json& status = j["status"];
   auto parsed = status.is_string() ? status_from_name(status.get<std::string>()) : std::nullopt;
@@ -277,9 +272,7 @@ std::uint64_t dedup_term(ClientId client, RequestId id) {
 
 }  // namespace
 
-GradeApp::GradeApp(std::unique_ptr<Store> store) : store_(std::move(store)) {
-  FL_ASSERT(store_ != nullptr);
-}
+GradeApp::GradeApp(std::unique_ptr<Store> store) : store_(std::move(store)) { FL_ASSERT(store_ != nullptr); }
 
 Response GradeApp::execute(const Request& request) {
   const bool read_only = request.op == OpKind::kRead || request.op == OpKind::kReadAll;
@@ -290,8 +283,7 @@ Response GradeApp::execute(const Request& request) {
   }
   Response response = apply(request);
   note_dedup(request.client, found != dedup_.end() ? std::optional(found->second.last_id) : std::nullopt, request.id);
-  dedup_.insert_or_assign(request.client,
-                          DedupEntry{request.id, read_only ? status_only(response.status) : response});
+  dedup_.insert_or_assign(request.client, DedupEntry{request.id, read_only ? status_only(response.status) : response});
   return response;
 }
 

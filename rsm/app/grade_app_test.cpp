@@ -1,12 +1,12 @@
 #include "rsm/app/grade_app.hpp"
 
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 #include <rapidcheck/gtest.h>
 
 #include <cstdint>
 #include <limits>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -20,12 +20,9 @@ using Events = std::vector<std::int32_t>;
 constexpr auto kMin = std::numeric_limits<std::int32_t>::min();
 constexpr auto kMax = std::numeric_limits<std::int32_t>::max();
 
-std::unique_ptr<GradeApp> make_app() {
-  return std::make_unique<GradeApp>(std::make_unique<SqliteStore>());
-}
+std::unique_ptr<GradeApp> make_app() { return std::make_unique<GradeApp>(std::make_unique<SqliteStore>()); }
 
-Request req(std::uint32_t client, std::uint64_t id, OpKind op, std::int32_t key = 0,
-            std::int32_t value = 0) {
+Request req(std::uint32_t client, std::uint64_t id, OpKind op, std::int32_t key = 0, std::int32_t value = 0) {
   return Request{ClientId{client}, RequestId{id}, op, key, value};
 }
 
@@ -35,12 +32,8 @@ Request insert(std::uint32_t client, std::uint64_t id, std::int32_t key) {
 Request append(std::uint32_t client, std::uint64_t id, std::int32_t key, std::int32_t value) {
   return req(client, id, OpKind::kAppend, key, value);
 }
-Request read(std::uint32_t client, std::uint64_t id, std::int32_t key) {
-  return req(client, id, OpKind::kRead, key);
-}
-Request read_all(std::uint32_t client, std::uint64_t id) {
-  return req(client, id, OpKind::kReadAll);
-}
+Request read(std::uint32_t client, std::uint64_t id, std::int32_t key) { return req(client, id, OpKind::kRead, key); }
+Request read_all(std::uint32_t client, std::uint64_t id) { return req(client, id, OpKind::kReadAll); }
 
 Response with_status(Status status) {
   Response r;
@@ -162,10 +155,9 @@ TEST(GradeAppCheckpoint, checkpoint_is_compact_and_sorted) {
   auto app = make_app();
   app->execute(append(2, 1, 5, -1));
   app->execute(insert(1, 3, -5));
-  EXPECT_EQ(app->checkpoint(),
-            R"({"clients":[{"client":1,"id":3,"response":{"events":[],"rows":[],"status":"ok"}},)"
-            R"({"client":2,"id":1,"response":{"events":[],"rows":[],"status":"ok"}}],)"
-            R"("rows":[[-5,[]],[5,[-1]]]})");
+  EXPECT_EQ(app->checkpoint(), R"({"clients":[{"client":1,"id":3,"response":{"events":[],"rows":[],"status":"ok"}},)"
+                               R"({"client":2,"id":1,"response":{"events":[],"rows":[],"status":"ok"}}],)"
+                               R"("rows":[[-5,[]],[5,[-1]]]})");
 }
 
 TEST(GradeAppCheckpoint, empty_checkpoint_is_that_of_a_fresh_app) {
@@ -225,22 +217,22 @@ TEST(GradeAppCheckpoint, restore_rejects_text_that_is_not_a_checkpoint) {
       "null",
       "[]",
       "{}",
-      R"({"rows":[]})",                                // missing clients
-      R"({"clients":[]})",                             // missing rows
-      R"({"clients":[],"rows":[],"extra":1})",         // unknown field
-      R"({"clients":{},"rows":[]})",                   // clients not an array
-      R"({"clients":[],"rows":{}})",                   // rows not an array
-      R"({"clients":[],"rows":[[1]]})",                // row not a pair
-      R"({"clients":[],"rows":[[1,[],3]]})",           // row not a pair
-      R"({"clients":[],"rows":[["1",[]]]})",           // key a string
-      R"({"clients":[],"rows":[[1.5,[]]]})",           // key a float
-      R"({"clients":[],"rows":[[2147483648,[]]]})",    // key beyond int32
-      R"({"clients":[],"rows":[[-2147483649,[]]]})",   // key below int32
-      R"({"clients":[],"rows":[[1,[1,2.5]]]})",        // event a float
-      R"({"clients":[],"rows":[[1,[4294967296]]]})",   // event beyond int32
-      R"({"clients":[],"rows":[[1,null]]})",           // events null
-      R"({"clients":[],"rows":[[1,[]],[1,[]]]})",      // repeated key
-      R"({"clients":[],"rows":[[2,[]],[1,[]]]})",      // keys out of order
+      R"({"rows":[]})",                                  // missing clients
+      R"({"clients":[]})",                               // missing rows
+      R"({"clients":[],"rows":[],"extra":1})",           // unknown field
+      R"({"clients":{},"rows":[]})",                     // clients not an array
+      R"({"clients":[],"rows":{}})",                     // rows not an array
+      R"({"clients":[],"rows":[[1]]})",                  // row not a pair
+      R"({"clients":[],"rows":[[1,[],3]]})",             // row not a pair
+      R"({"clients":[],"rows":[["1",[]]]})",             // key a string
+      R"({"clients":[],"rows":[[1.5,[]]]})",             // key a float
+      R"({"clients":[],"rows":[[2147483648,[]]]})",      // key beyond int32
+      R"({"clients":[],"rows":[[-2147483649,[]]]})",     // key below int32
+      R"({"clients":[],"rows":[[1,[1,2.5]]]})",          // event a float
+      R"({"clients":[],"rows":[[1,[4294967296]]]})",     // event beyond int32
+      R"({"clients":[],"rows":[[1,null]]})",             // events null
+      R"({"clients":[],"rows":[[1,[]],[1,[]]]})",        // repeated key
+      R"({"clients":[],"rows":[[2,[]],[1,[]]]})",        // keys out of order
       R"({"clients":[{"client":1,"id":1}],"rows":[]})",  // no response
       R"({"clients":[{"client":-1,"id":1,"response":{"events":[],"rows":[],"status":"ok"}}],"rows":[]})",
       R"({"clients":[{"client":1,"id":-1,"response":{"events":[],"rows":[],"status":"ok"}}],"rows":[]})",
@@ -249,7 +241,7 @@ TEST(GradeAppCheckpoint, restore_rejects_text_that_is_not_a_checkpoint) {
       R"({"clients":[{"client":1,"id":1,"response":{"events":[],"rows":[[1]],"status":"ok"}}],"rows":[]})",
       R"({"clients":[{"client":1,"id":1,"response":{"events":[],"rows":[],"status":"ok"}},)"
       R"({"client":1,"id":2,"response":{"events":[],"rows":[],"status":"ok"}}],"rows":[]})",  // repeated client
-      std::string(R"({"clients":[],"rows":[],"\xff":1})"),  // invalid UTF-8
+      std::string(R"({"clients":[],"rows":[],"\xff":1})"),                                    // invalid UTF-8
       deep_nesting,
   };
   auto app = make_app();
@@ -276,15 +268,13 @@ TEST(GradeAppCheckpoint, restore_error_names_the_bad_field) {
 // A random request over few clients, ids and keys, so that retries, stale ids and
 // key collisions all happen often.
 rc::Gen<Request> small_request() {
-  return rc::gen::apply(
-      [](std::uint32_t client, std::uint64_t id, int op, std::int32_t key, std::int32_t value) {
-        return req(client, id, static_cast<OpKind>(op), key, value);
-      },
-      rc::gen::inRange<std::uint32_t>(0, 4), rc::gen::inRange<std::uint64_t>(0, 12),
-      rc::gen::inRange(0, 4),
-      rc::gen::weightedOneOf<std::int32_t>(
-          {{4, rc::gen::inRange<std::int32_t>(-3, 4)}, {1, rc::gen::arbitrary<std::int32_t>()}}),
-      rc::gen::arbitrary<std::int32_t>());
+  return rc::gen::apply([](std::uint32_t client, std::uint64_t id, int op, std::int32_t key,
+                           std::int32_t value) { return req(client, id, static_cast<OpKind>(op), key, value); },
+                        rc::gen::inRange<std::uint32_t>(0, 4), rc::gen::inRange<std::uint64_t>(0, 12),
+                        rc::gen::inRange(0, 4),
+                        rc::gen::weightedOneOf<std::int32_t>(
+                            {{4, rc::gen::inRange<std::int32_t>(-3, 4)}, {1, rc::gen::arbitrary<std::int32_t>()}}),
+                        rc::gen::arbitrary<std::int32_t>());
 }
 
 RC_GTEST_PROP(GradeAppProperty, restore_of_checkpoint_is_identity, ()) {

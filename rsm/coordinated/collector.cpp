@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <vector>
 
-#include "rsm/core/assert.hpp"
 #include "rsm/coordinated/layout.hpp"
+#include "rsm/core/assert.hpp"
 
 namespace fl::coordinated {
 
@@ -102,8 +102,8 @@ void Collector::finish(const Epoch& epoch, Zk& zk) {
   }
   std::vector<Op> ops;
   if (zk.config.mutation != ZkMutation::kNoFence) ops.push_back(Check{std::string(kEpochPath), epoch.version});
-  ops.push_back(SetData{std::string(kSnapshotPath), encode_snapshot({applied, upto, app_.checkpoint()}),
-                        view_.snapshot_version});
+  ops.push_back(
+      SetData{std::string(kSnapshotPath), encode_snapshot({applied, upto, app_.checkpoint()}), view_.snapshot_version});
   for (const std::string& name : doomed) ops.push_back(Delete{std::string(kLogPath) + "/" + name, kAnyVersion});
   zk.call(zk.client().multi(std::move(ops), zk.now, zk.out), Collect{applied, upto, std::move(doomed)});
 }

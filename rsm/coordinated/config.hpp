@@ -3,21 +3,21 @@
 
 #include <cstdint>
 
-#include "rsm/core/types.hpp"
 #include "rsm/coordinated/variants.hpp"
+#include "rsm/core/types.hpp"
 
 namespace fl::coordinated {
 
 struct ReplicaConfig {
   NodeId self;
-  NodeId zookeeper;                       // the ZooKeeper server's address
+  NodeId zookeeper;  // the ZooKeeper server's address
   int replicas = 3;
   std::int64_t max_log_size = 400;         // requests in /log (or held by a replica), at most
   std::int64_t checkpoint_interval = 100;  // applied requests between checkpoints
   int batch_size_max = 16;                 // requests per /log entry
   int pipeline_max = 8;                    // ordering writes in flight
   Micros session_timeout_us = 600 * kMillis;
-  Micros tick_us = 50 * kMillis;           // retries, batching
+  Micros tick_us = 50 * kMillis;  // retries, batching
   // A forwarded request not applied by then goes to the leader through /pending.
   Micros forward_timeout_us = 200 * kMillis;
   ZkMutation mutation = ZkMutation::kNone;

@@ -6,9 +6,9 @@
 #include <optional>
 #include <string>
 
-#include "rsm/core/replica.hpp"
 #include "rsm/coordinated/config.hpp"
 #include "rsm/coordinated/ops.hpp"
+#include "rsm/core/replica.hpp"
 #include "rsm/zookeeper/client.hpp"
 
 namespace fl::coordinated {

@@ -4,8 +4,8 @@
 #include <type_traits>
 #include <vector>
 
-#include "rsm/core/assert.hpp"
 #include "rsm/coordinated/layout.hpp"
+#include "rsm/core/assert.hpp"
 
 namespace fl::coordinated {
 namespace {

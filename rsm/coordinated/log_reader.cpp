@@ -133,8 +133,7 @@ void LogReader::restore_if_behind(const SnapshotRead& p, const Snapshot& snapsho
   FL_ASSERT(!error, "the /snapshot state does not restore");
   zk.note("restored /snapshot through " + snapshot.through);
   zk.out.restored.emplace_back(
-      zk.out.applied.size(),
-      Restored{position(snapshot.through), RestoreSource::kPeerCheckpoint, app_.state_digest()});
+      zk.out.applied.size(), Restored{position(snapshot.through), RestoreSource::kPeerCheckpoint, app_.state_digest()});
   applied_ = zk.config.mutation == ZkMutation::kResumeAtCollected ? snapshot.collected : snapshot.through;
   requested_ = std::max(requested_, applied_);
   if (zk.config.mutation == ZkMutation::kSnapshotSkipsOne) {

@@ -17,8 +17,8 @@ struct LogView {
   // Entries in /log as last listed, plus those applied or created since: requests
   // each, -1 if not read yet.
   std::map<std::string, std::int64_t> entry_sizes;
-  std::string snapshot_through;  // /snapshot's `through`, as last known
-  std::string collected;         // /snapshot's `collected`, as last known
+  std::string snapshot_through;                                          // /snapshot's `through`, as last known
+  std::string collected;                                                 // /snapshot's `collected`, as last known
   fl::zookeeper::Version snapshot_version = fl::zookeeper::kAnyVersion;  // as last read
   // Requests in ordering writes lost with the connection: they may be in /log, and
   // count as if they were until a listing sent after the loss shows what is there.

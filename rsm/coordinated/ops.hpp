@@ -18,7 +18,9 @@ struct Setup {};          // create a persistent top-level node; already there i
 struct Register {};       // create /members/<self>
 struct OldMember {};      // read a /members/<self> that a previous session may have left
 struct DropOldMember {};  // remove that node; gone already is fine
-struct Ack { std::string position; };  // setData(/members/<self>)
+struct Ack {
+  std::string position;
+};  // setData(/members/<self>)
 using SessionOp = std::variant<Setup, Register, OldMember, DropOldMember, Ack>;
 
 // ---- the election (election.cpp) ----
@@ -62,10 +64,16 @@ struct Order {
   std::vector<Request> batch;
   std::vector<std::string> pending;
 };
-struct PendingChildren {};                  // getChildren(/pending, watch)
-struct PendingData { std::string name; };   // get(/pending/<name>)
-struct CollectMembers { std::uint64_t round; };  // getChildren(/members)
-struct CollectAck { std::uint64_t round; };      // get(/members/<id>)
+struct PendingChildren {};  // getChildren(/pending, watch)
+struct PendingData {
+  std::string name;
+};  // get(/pending/<name>)
+struct CollectMembers {
+  std::uint64_t round;
+};  // getChildren(/members)
+struct CollectAck {
+  std::uint64_t round;
+};  // get(/members/<id>)
 // The snapshot and garbage-collection multi: /snapshot through `through`, entries
 // up to `collected` deleted (`deleted`, as listed).
 struct Collect {

@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <utility>
 
-#include "rsm/core/assert.hpp"
 #include "rsm/coordinated/layout.hpp"
+#include "rsm/core/assert.hpp"
 
 namespace fl::coordinated {
 namespace {

@@ -142,7 +142,8 @@ void ZkReplica::on_session(const SessionChange& s, Zk& zk) {
     case SessionState::kExpired:
       if (config_.mutation != ZkMutation::kLeadPastExpiry) step_down("session expired", zk);
       return;  // the tick opens a new session
-    case SessionState::kClosed: return;
+    case SessionState::kClosed:
+      return;
   }
 }
 
@@ -212,8 +213,8 @@ void ZkReplica::on_ordered(const Order& p, const Reply& r, Zk& zk) {
 void ZkReplica::on_collected(const Collect& p, const Reply& r, Zk& zk) {
   if (orderer_) orderer_->collector().on_collected();
   if (r.code != Code::kOk) {
-    const bool fenced = config_.mutation != ZkMutation::kNoFence && !r.results.empty() &&
-                        r.results.front().code == Code::kBadVersion;
+    const bool fenced =
+        config_.mutation != ZkMutation::kNoFence && !r.results.empty() && r.results.front().code == Code::kBadVersion;
     if (fenced) return step_down("fenced: /epoch moved on", zk);
     zk.note(std::string("collect failed: ") + code_name(r.code));
     reader_.read(zk);  // our view of /snapshot or /log was stale: refresh it

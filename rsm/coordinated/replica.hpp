@@ -44,7 +44,6 @@
 #include <string>
 
 #include "rsm/app/replicable.hpp"
-#include "rsm/core/replica.hpp"
 #include "rsm/coordinated/config.hpp"
 #include "rsm/coordinated/context.hpp"
 #include "rsm/coordinated/election.hpp"
@@ -55,6 +54,7 @@
 #include "rsm/coordinated/orderer.hpp"
 #include "rsm/coordinated/session.hpp"
 #include "rsm/coordinated/variants.hpp"
+#include "rsm/core/replica.hpp"
 
 namespace fl::coordinated {
 

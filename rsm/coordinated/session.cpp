@@ -3,8 +3,8 @@
 #include <string_view>
 #include <utility>
 
-#include "rsm/core/assert.hpp"
 #include "rsm/coordinated/layout.hpp"
+#include "rsm/core/assert.hpp"
 
 namespace fl::coordinated {
 
@@ -74,9 +74,9 @@ void Session::on_connected(Zk& zk) {
 }
 
 void Session::create_member(Zk& zk) {
-  zk.call(zk.client().create(member_path(zk.config.self), zk.host.checkpointed(), CreateMode::kEphemeral, zk.now,
-                             zk.out),
-          Register{});
+  zk.call(
+      zk.client().create(member_path(zk.config.self), zk.host.checkpointed(), CreateMode::kEphemeral, zk.now, zk.out),
+      Register{});
 }
 
 void Session::on_reply(const SessionOp& op, const Reply& r, Zk& zk) {

@@ -1,8 +1,9 @@
 #include "rsm/core/assert.hpp"
-#include "rsm/core/types.hpp"
 
 #include <cstdio>
 #include <cstdlib>
+
+#include "rsm/core/types.hpp"
 
 namespace fl {
 namespace {

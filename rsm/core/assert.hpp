@@ -17,9 +17,9 @@ void set_panic_context(std::string context);
 }  // namespace fl
 
 // FL_ASSERT(cond) or FL_ASSERT(cond, "detail " + std::to_string(x)). Never compiled out.
-#define FL_ASSERT(cond, ...)                                              \
-  do {                                                                    \
-    if (!(cond)) [[unlikely]] {                                           \
+#define FL_ASSERT(cond, ...)                                            \
+  do {                                                                  \
+    if (!(cond)) [[unlikely]] {                                         \
       ::fl::panic(__FILE__, __LINE__, #cond, std::string{__VA_ARGS__}); \
-    }                                                                     \
+    }                                                                   \
   } while (false)

@@ -11,8 +11,7 @@
 namespace fl {
 namespace {
 
-Request make_request(std::uint32_t client, std::uint64_t id, OpKind op, std::int32_t key = 0,
-                     std::int32_t value = 0) {
+Request make_request(std::uint32_t client, std::uint64_t id, OpKind op, std::int32_t key = 0, std::int32_t value = 0) {
   return Request{ClientId{client}, RequestId{id}, op, key, value};
 }
 
@@ -21,9 +20,8 @@ rc::Gen<Request> arbitrary_request() {
       [](std::uint32_t client, std::uint64_t id, int op, std::int32_t key, std::int32_t value) {
         return make_request(client, id, static_cast<OpKind>(op), key, value);
       },
-      rc::gen::arbitrary<std::uint32_t>(), rc::gen::arbitrary<std::uint64_t>(),
-      rc::gen::inRange(0, 4), rc::gen::arbitrary<std::int32_t>(),
-      rc::gen::arbitrary<std::int32_t>());
+      rc::gen::arbitrary<std::uint32_t>(), rc::gen::arbitrary<std::uint64_t>(), rc::gen::inRange(0, 4),
+      rc::gen::arbitrary<std::int32_t>(), rc::gen::arbitrary<std::int32_t>());
 }
 
 TEST(RequestNames, op_names_round_trip) {
@@ -109,8 +107,8 @@ TEST(RequestDecode, decodes_consecutive_requests_and_advances_past_each) {
 TEST(RequestDecode, extreme_values_round_trip) {
   constexpr auto kMin = std::numeric_limits<std::int32_t>::min();
   constexpr auto kMax = std::numeric_limits<std::int32_t>::max();
-  Request r = make_request(std::numeric_limits<std::uint32_t>::max(),
-                           std::numeric_limits<std::uint64_t>::max(), OpKind::kAppend, kMin, kMax);
+  Request r = make_request(std::numeric_limits<std::uint32_t>::max(), std::numeric_limits<std::uint64_t>::max(),
+                           OpKind::kAppend, kMin, kMax);
   std::string buf;
   encode(r, buf);
   std::string_view in = buf;
@@ -121,24 +119,24 @@ TEST(RequestDecode, malformed_input_is_rejected_and_not_consumed) {
   const char* cases[] = {
       "",
       ";",
-      "3,17,1,-2,1042",           // missing ';'
-      "3,17,1,-2,1042,",          // wrong terminator
-      "3,17,1,-2;",               // too few fields
-      "3,17,1,-2,1042,5;",        // too many fields
-      "3,17,4,0,0;",              // op out of range
-      "3,17,256,0,0;",            // op overflows its byte
-      "-3,17,1,0,0;",             // negative client
-      "4294967296,17,1,0,0;",     // client overflows uint32
+      "3,17,1,-2,1042",                 // missing ';'
+      "3,17,1,-2,1042,",                // wrong terminator
+      "3,17,1,-2;",                     // too few fields
+      "3,17,1,-2,1042,5;",              // too many fields
+      "3,17,4,0,0;",                    // op out of range
+      "3,17,256,0,0;",                  // op overflows its byte
+      "-3,17,1,0,0;",                   // negative client
+      "4294967296,17,1,0,0;",           // client overflows uint32
       "3,18446744073709551616,1,0,0;",  // id overflows uint64
-      "3,17,1,2147483648,0;",     // key overflows int32
-      "3,17,1,0,-2147483649;",    // value underflows int32
-      "3,17,1,a,0;",              // non-digit
-      " 3,17,1,0,0;",             // whitespace
-      "+3,17,1,0,0;",             // explicit plus
-      "3,,1,0,0;",                // empty field
-      "3;17,1,0,0;",              // separator in the wrong place
-      "3,17,1,0x10,0;",           // hex
-      "3,17,1,1.5,0;",            // fraction
+      "3,17,1,2147483648,0;",           // key overflows int32
+      "3,17,1,0,-2147483649;",          // value underflows int32
+      "3,17,1,a,0;",                    // non-digit
+      " 3,17,1,0,0;",                   // whitespace
+      "+3,17,1,0,0;",                   // explicit plus
+      "3,,1,0,0;",                      // empty field
+      "3;17,1,0,0;",                    // separator in the wrong place
+      "3,17,1,0x10,0;",                 // hex
+      "3,17,1,1.5,0;",                  // fraction
   };
   for (const char* text : cases) {
     std::string_view in = text;

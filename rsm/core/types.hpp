@@ -40,7 +40,5 @@ std::string replica_name(NodeId id);
 
 template <class Tag, class Rep>
 struct std::hash<fl::Tagged<Tag, Rep>> {
-  std::size_t operator()(const fl::Tagged<Tag, Rep>& t) const noexcept {
-    return std::hash<Rep>{}(t.value);
-  }
+  std::size_t operator()(const fl::Tagged<Tag, Rep>& t) const noexcept { return std::hash<Rep>{}(t.value); }
 };

@@ -25,7 +25,7 @@ struct Entry {
 struct Recovered {
   Ballot promised;
   Slot checkpoint_slot{0};
-  std::string checkpoint;  // empty: no checkpoint taken yet (start from the empty state)
+  std::string checkpoint;             // empty: no checkpoint taken yet (start from the empty state)
   std::map<std::int64_t, Entry> log;  // slots above checkpoint_slot only
 };
 

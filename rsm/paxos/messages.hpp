@@ -83,7 +83,11 @@ struct Prepare final : PaxosMessage {
 // the report is complete only below it.
 struct Promise final : PaxosMessage {
   Promise(Ballot b, Slot ckpt, std::vector<SlotReport> e, Slot truncated = Slot(kUnlimited))
-      : PaxosMessage(Kind::kPromise), ballot(b), checkpoint_slot(ckpt), entries(std::move(e)), truncated_at(truncated) {}
+      : PaxosMessage(Kind::kPromise),
+        ballot(b),
+        checkpoint_slot(ckpt),
+        entries(std::move(e)),
+        truncated_at(truncated) {}
   std::string describe() const override;
   Ballot ballot;
   Slot checkpoint_slot;

@@ -24,8 +24,7 @@ SlotReport report_of(std::int64_t slot, const Entry& entry) {
 
 }  // namespace
 
-PaxosReplica::PaxosReplica(Config config, std::unique_ptr<Replicable> app)
-    : config_(config), app_(std::move(app)) {
+PaxosReplica::PaxosReplica(Config config, std::unique_ptr<Replicable> app) : config_(config), app_(std::move(app)) {
   FL_ASSERT(config_.replicas >= 1 && config_.replicas <= 64, "bitmasks hold at most 64 replicas");
   FL_ASSERT(config_.checkpoint_interval < config_.max_log_size, "the log must have room beyond a checkpoint");
   FL_ASSERT(app_ != nullptr);
@@ -100,17 +99,28 @@ void PaxosReplica::on_message(NodeId from, const Message& message, Micros now, O
 void PaxosReplica::dispatch(NodeId from, const Message& message, Micros now, Output& out) {
   const auto& m = static_cast<const PaxosMessage&>(message);
   switch (m.kind()) {
-    case Kind::kPrepare: return on_prepare(from, static_cast<const Prepare&>(m), now, out);
-    case Kind::kPromise: return on_promise(from, static_cast<const Promise&>(m), now, out);
-    case Kind::kNack: return on_nack(static_cast<const Nack&>(m), now);
-    case Kind::kAccept: return on_accept(from, static_cast<const Accept&>(m), now, out);
-    case Kind::kAccepted: return on_accepted(from, static_cast<const Accepted&>(m), out);
-    case Kind::kDecide: return on_decide(static_cast<const Decide&>(m), now, out);
-    case Kind::kHeartbeat: return on_heartbeat(from, static_cast<const Heartbeat&>(m), now, out);
-    case Kind::kHeartbeatAck: return;  // on_message noted that the sender hears us
-    case Kind::kForward: return on_forward(static_cast<const Forward&>(m), out);
-    case Kind::kCatchupRequest: return on_catchup(from, static_cast<const CatchupRequest&>(m), out);
-    case Kind::kSnapshot: return on_snapshot(static_cast<const Snapshot&>(m), out);
+    case Kind::kPrepare:
+      return on_prepare(from, static_cast<const Prepare&>(m), now, out);
+    case Kind::kPromise:
+      return on_promise(from, static_cast<const Promise&>(m), now, out);
+    case Kind::kNack:
+      return on_nack(static_cast<const Nack&>(m), now);
+    case Kind::kAccept:
+      return on_accept(from, static_cast<const Accept&>(m), now, out);
+    case Kind::kAccepted:
+      return on_accepted(from, static_cast<const Accepted&>(m), out);
+    case Kind::kDecide:
+      return on_decide(static_cast<const Decide&>(m), now, out);
+    case Kind::kHeartbeat:
+      return on_heartbeat(from, static_cast<const Heartbeat&>(m), now, out);
+    case Kind::kHeartbeatAck:
+      return;  // on_message noted that the sender hears us
+    case Kind::kForward:
+      return on_forward(static_cast<const Forward&>(m), out);
+    case Kind::kCatchupRequest:
+      return on_catchup(from, static_cast<const CatchupRequest&>(m), out);
+    case Kind::kSnapshot:
+      return on_snapshot(static_cast<const Snapshot&>(m), out);
   }
   FL_ASSERT(false, "unknown paxos message kind");
 }
@@ -160,8 +170,7 @@ void PaxosReplica::on_client_request(const Request& request, Micros, Output& out
 }
 
 void PaxosReplica::take_request(const Request& request, Output& out) {
-  if (config_.mutation == Mutation::kLocalReads &&
-      (request.op == OpKind::kRead || request.op == OpKind::kReadAll)) {
+  if (config_.mutation == Mutation::kLocalReads && (request.op == OpKind::kRead || request.op == OpKind::kReadAll)) {
     out.replies.push_back(ClientReply{request.client, request.id, read_locally(request)});
     return;
   }
@@ -239,8 +248,8 @@ void PaxosReplica::on_prepare(NodeId from, const Prepare& m, Micros now, Output&
   highest_round_seen_ = std::max(highest_round_seen_, m.ballot.round);
   if (in_lease(from, now)) return;
   // Paxos Made Simple §2.3: promise only ballots at least as high as any promised.
-  const bool stale = config_.mutation == Mutation::kPromiseRoundOnly ? m.ballot.round < promised_.round
-                                                                     : m.ballot < promised_;
+  const bool stale =
+      config_.mutation == Mutation::kPromiseRoundOnly ? m.ballot.round < promised_.round : m.ballot < promised_;
   if (stale) {
     out.messages.emplace_back(from, make<Nack>(promised_));
     return;
@@ -267,7 +276,7 @@ void PaxosReplica::on_prepare(NodeId from, const Prepare& m, Micros now, Output&
 void PaxosReplica::on_promise(NodeId from, const Promise& m, Micros now, Output& out) {
   Phase1* round = current_round();
   if (!round || round->ballot != m.ballot) return;  // a promise for an abandoned round
-  if (round->promised_by & bit(from)) return;        // a duplicate
+  if (round->promised_by & bit(from)) return;       // a duplicate
   if (m.checkpoint_slot.value >= round->from) {
     // The acceptor has collected slots we never executed: we cannot learn their
     // values from promises. Catch up from its checkpoint first; someone else leads.
@@ -315,7 +324,7 @@ void PaxosReplica::adopt(Leader& l, const Phase1& round, Output& out) {
   // Below the cut every promiser reported all it had, so a slot nobody reported is
   // truly empty and gets a no-op; at and above it we know too little to propose.
   auto end = round.merged.lower_bound(round.cut);
-  const std::int64_t last = round.cut != kUnlimited ? round.cut - 1
+  const std::int64_t last = round.cut != kUnlimited       ? round.cut - 1
                             : end == round.merged.begin() ? first - 1
                                                           : std::prev(end)->first;
   std::int64_t cut = round.cut;
@@ -636,7 +645,8 @@ void PaxosReplica::maybe_checkpoint(Output& out) {
 void PaxosReplica::install(std::int64_t slot, const std::string& state, Output& out) {
   const auto error = app_->restore(state);
   FL_ASSERT(!error, "peer checkpoint does not restore: " + error.value_or(""));
-  out.restored.emplace_back(out.applied.size(), Restored{Slot(slot), RestoreSource::kPeerCheckpoint, app_->state_digest()});
+  out.restored.emplace_back(out.applied.size(),
+                            Restored{Slot(slot), RestoreSource::kPeerCheckpoint, app_->state_digest()});
   executed_ = checkpoint_slot_ = slot;
   checkpoint_ = state;
   executed_since_checkpoint_ = 0;

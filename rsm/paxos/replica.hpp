@@ -36,7 +36,7 @@ namespace fl::paxos {
 struct Config {
   NodeId self;
   int replicas = 3;
-  std::int64_t max_log_size = 400;        // requests held in memory or on disk, at most
+  std::int64_t max_log_size = 400;         // requests held in memory or on disk, at most
   std::int64_t checkpoint_interval = 100;  // executed requests between checkpoints
   int batch_size_max = 16;                 // requests per slot
   int pipeline_max = 8;                    // undecided slots the leader has in flight
@@ -191,7 +191,7 @@ class PaxosReplica final : public Replica {
   std::int64_t held_ = 0;              // requests in log_
   std::int64_t executed_ = 0;          // every slot <= executed_ is executed
   std::int64_t checkpoint_slot_ = 0;
-  std::string checkpoint_;             // the state at checkpoint_slot_, for lagging peers
+  std::string checkpoint_;  // the state at checkpoint_slot_, for lagging peers
   std::int64_t executed_since_checkpoint_ = 0;
   Micros heard_us_ = 0;                // last sign of life from the leader we follow
   std::vector<Micros> heard_from_us_;  // per replica: when a message from it last arrived

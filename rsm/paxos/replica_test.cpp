@@ -1,12 +1,13 @@
 // Handler-level tests of the Multi-Paxos replica, driven by hand-built messages
 // (no simulator): each test names the rule of "Paxos Made Simple" it pins down.
 #include "rsm/paxos/replica.hpp"
-#include "rsm/paxos/testing.hpp"
 
 #include <gtest/gtest.h>
 
 #include <deque>
 #include <nlohmann/json.hpp>
+
+#include "rsm/paxos/testing.hpp"
 
 namespace fl::paxos {
 namespace {
@@ -33,11 +34,13 @@ struct Node {
   LogApp& app() { return static_cast<LogApp&>(replica.app()); }
   void apply(const Output& out) {
     for (const auto& w : out.writes) {
-      if (w.value) disk[w.key] = *w.value; else disk.erase(w.key);
+      if (w.value)
+        disk[w.key] = *w.value;
+      else
+        disk.erase(w.key);
     }
   }
 };
-
 
 // A lossless cluster that delivers messages in FIFO order, for whole-protocol tests.
 struct Cluster {
@@ -66,7 +69,10 @@ struct Cluster {
     Node& node = *nodes[who];
     run(node, [&](Output& out) { node.replica.on_timer(kTickTimer, now, out); });
   }
-  struct InFlight { NodeId from, to; MessagePtr m; };
+  struct InFlight {
+    NodeId from, to;
+    MessagePtr m;
+  };
   std::vector<std::unique_ptr<Node>> nodes;
   std::deque<InFlight> queue;
   std::vector<ClientReply> replies;
@@ -145,12 +151,13 @@ TEST(PaxosCandidate, phase1_picks_highest_ballot_among_promises_and_fills_gaps) 
   const Ballot ballot = n.replica.promised();
   const Batch low{append(1, 1, 100)}, high{append(2, 1, 200)};
   out.clear();
-  n.replica.on_message(NodeId(1), Promise(ballot, Slot(0), {SlotReport{Slot(1), Ballot{1, NodeId(1)}, low, false}}),
-                       0, out);
+  n.replica.on_message(NodeId(1), Promise(ballot, Slot(0), {SlotReport{Slot(1), Ballot{1, NodeId(1)}, low, false}}), 0,
+                       out);
   EXPECT_TRUE(n.replica.is_candidate());
   n.replica.on_message(NodeId(2),
-                       Promise(ballot, Slot(0), {SlotReport{Slot(1), Ballot{2, NodeId(2)}, high, false},
-                                                 SlotReport{Slot(3), Ballot{1, NodeId(1)}, low, false}}),
+                       Promise(ballot, Slot(0),
+                               {SlotReport{Slot(1), Ballot{2, NodeId(2)}, high, false},
+                                SlotReport{Slot(3), Ballot{1, NodeId(1)}, low, false}}),
                        0, out);
   ASSERT_TRUE(n.replica.is_leader());
   std::map<std::int64_t, Batch> proposed;
@@ -269,8 +276,8 @@ TEST(PaxosAcceptor, promise_reports_within_the_budget_and_says_where_it_stopped)
   n.replica.start({}, 0, out);
   for (std::int64_t slot = 1; slot <= 3; ++slot) {
     const auto v = static_cast<std::int32_t>(slot);
-    n.replica.on_message(NodeId(0), Accept(Ballot{1, NodeId(0)}, Slot(slot), {append(1, 2 * slot, v), append(2, slot, v)}),
-                         0, out);
+    n.replica.on_message(
+        NodeId(0), Accept(Ballot{1, NodeId(0)}, Slot(slot), {append(1, 2 * slot, v), append(2, slot, v)}), 0, out);
   }
   out.clear();
   n.replica.on_message(NodeId(2), Prepare(Ballot{2, NodeId(2)}, Slot(1), 3), kSeconds, out);
@@ -287,10 +294,9 @@ TEST(PaxosCandidate, a_new_leader_reproposes_only_below_the_cut_and_continues_ph
   n.replica.on_timer(kTickTimer, 10 * kSeconds, out);
   const Ballot ballot = n.replica.promised();
   out.clear();
-  n.replica.on_message(NodeId(1),
-                       Promise(ballot, Slot(0), {SlotReport{Slot(1), Ballot{1, NodeId(1)}, {append(1, 1, 5)}, false}},
-                               Slot(2)),
-                       0, out);
+  n.replica.on_message(
+      NodeId(1),
+      Promise(ballot, Slot(0), {SlotReport{Slot(1), Ballot{1, NodeId(1)}, {append(1, 1, 5)}, false}}, Slot(2)), 0, out);
   ASSERT_TRUE(n.replica.is_leader());
   const auto accepts = sent<Accept>(out, Kind::kAccept);
   ASSERT_EQ(accepts.size(), 2u) << "slot 1 to both peers, nothing at or above the cut";
@@ -312,7 +318,8 @@ TEST(PaxosLeader, a_slot_learned_from_a_peer_finishes_its_own_proposal_without_h
   c.run(*c.nodes[0], [&](Output& out) { c.nodes[0]->replica.on_client_request(append(1, 1, 7), c.now, out); });
   // Before any Accepted arrives, a Decide for slot 1 with the same value comes in.
   Node& leader = *c.nodes[0];
-  c.run(leader, [&](Output& out) { leader.replica.on_message(NodeId(1), Decide(Slot(1), {append(1, 1, 7)}), c.now, out); });
+  c.run(leader,
+        [&](Output& out) { leader.replica.on_message(NodeId(1), Decide(Slot(1), {append(1, 1, 7)}), c.now, out); });
   EXPECT_EQ(leader.replica.executed(), Slot(1));
   c.deliver_all();  // the Accepted quorum for slot 1 now arrives: must not abort
   EXPECT_TRUE(leader.replica.is_leader());

@@ -34,12 +34,12 @@ enum class Mutation : std::uint8_t {
   kCheckpointSlotBehind,   // a checkpoint is recorded as covering executed - 1 (replays one slot)
   kRestartSkipsFirstSlot,  // a restart resumes execution at checkpoint_slot + 2
   // Catch-up ranges and snapshots.
-  kCatchupFromNext,   // catch-up sends the decisions after the requested slot, not from it
-  kSnapshotSlotLow,   // an installed peer checkpoint of slot s is taken as covering s - 1 only
+  kCatchupFromNext,  // catch-up sends the decisions after the requested slot, not from it
+  kSnapshotSlotLow,  // an installed peer checkpoint of slot s is taken as covering s - 1 only
   // Batching.
-  kBatchDropsLast,            // a full batch leaves out its last request (dropped from the queue all the same)
-  kRetransmitPendingBatch,    // a retransmitted Accept carries the queued requests, not the in-flight batch
-  kBatchOverlap,  // a full batch is cut from the queue one short: its last request is proposed twice
+  kBatchDropsLast,          // a full batch leaves out its last request (dropped from the queue all the same)
+  kRetransmitPendingBatch,  // a retransmitted Accept carries the queued requests, not the in-flight batch
+  kBatchOverlap,            // a full batch is cut from the queue one short: its last request is proposed twice
   // Replies.
   kStepDownForgetsClients,  // a leader that steps down forgets which clients await its replies
 };

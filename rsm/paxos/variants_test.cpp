@@ -42,7 +42,10 @@ struct Node {
     Output out;
     input(out);
     for (const auto& w : out.writes) {
-      if (w.value) disk[w.key] = *w.value; else disk.erase(w.key);
+      if (w.value)
+        disk[w.key] = *w.value;
+      else
+        disk.erase(w.key);
     }
     return out;
   }
@@ -57,7 +60,6 @@ struct Node {
   }
   Micros now = 0;
 };
-
 
 TEST(PaxosVariant, promise_unsynced_lets_the_promise_leave_before_it_is_durable) {
   for (Mutation m : {Mutation::kNone, Mutation::kPromiseUnsynced}) {

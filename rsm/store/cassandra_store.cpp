@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
-#include <random>
 #include <nlohmann/json.hpp>
+#include <random>
 
 namespace fl {
 namespace {
@@ -88,8 +88,8 @@ std::string replica_keyspace(const std::string& run, std::uint32_t replica) {
 
 CassandraStore::CassandraStore(std::shared_ptr<CassandraSession> session, std::string keyspace)
     : session_(std::move(session)), keyspace_(std::move(keyspace)), table_(keyspace_ + ".grade") {
-  session_->query("CREATE KEYSPACE IF NOT EXISTS " + keyspace_ + " WITH replication = " +
-                  session_->settings().replication);
+  session_->query("CREATE KEYSPACE IF NOT EXISTS " + keyspace_ +
+                  " WITH replication = " + session_->settings().replication);
   session_->remember_keyspace(keyspace_);
   // CREATE ... IF NOT EXISTS answers Schema_change when it created the table and
   // Void when the table was there: only an old table can hold rows.
@@ -106,8 +106,8 @@ bool CassandraStore::insert(std::int32_t key) {
 }
 
 void CassandraStore::append(std::int32_t key, std::int32_t value) {
-  session_->query("UPDATE " + table_ + " SET events = events + [" + std::to_string(value) + "] WHERE id = " +
-                  std::to_string(key));
+  session_->query("UPDATE " + table_ + " SET events = events + [" + std::to_string(value) +
+                  "] WHERE id = " + std::to_string(key));
 }
 
 std::optional<std::vector<std::int32_t>> CassandraStore::read(std::int32_t key) {
@@ -115,7 +115,8 @@ std::optional<std::vector<std::int32_t>> CassandraStore::read(std::int32_t key) 
       session_->query("SELECT JSON id, events FROM " + table_ + " WHERE id = " + std::to_string(key));
   const cql::Rows& rows = rows_of(result);
   if (rows.rows.empty()) return std::nullopt;
-  if (rows.rows.size() != 1 || rows.rows[0].size() != 1) throw cql::ProtocolError("cassandra: one row per key expected");
+  if (rows.rows.size() != 1 || rows.rows[0].size() != 1)
+    throw cql::ProtocolError("cassandra: one row per key expected");
   return row_of_json(rows.rows[0][0]).second;
 }
 

@@ -51,16 +51,14 @@ std::vector<std::int32_t> column_events(sqlite3_stmt* stmt, int col) {
 
 void SqliteStore::DbClose::operator()(sqlite3* db) const noexcept { sqlite3_close(db); }
 
-void SqliteStore::StmtFinalize::operator()(sqlite3_stmt* stmt) const noexcept {
-  sqlite3_finalize(stmt);
-}
+void SqliteStore::StmtFinalize::operator()(sqlite3_stmt* stmt) const noexcept { sqlite3_finalize(stmt); }
 
 SqliteStore::SqliteStore() {
   sqlite3* raw = nullptr;
   // NOMUTEX: a store is used by one run on one thread. PRIVATECACHE: ":memory:"
   // already gives each open its own database; this keeps it so under shared-cache builds.
-  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_MEMORY |
-              SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_PRIVATECACHE;
+  int flags =
+      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_MEMORY | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_PRIVATECACHE;
   int rc = sqlite3_open_v2(":memory:", &raw, flags, nullptr);
   db_.reset(raw);  // owned even on failure: a failed open still needs sqlite3_close
   if (rc != SQLITE_OK) fail("open");

@@ -156,9 +156,12 @@ RC_GTEST_PROP(SqliteStoreModel, matches_simple_map_model_on_random_operations, (
   MapModel model;
   const int steps = *rc::gen::inRange(0, 120);
   for (int step = 0; step < steps; ++step) {
-    const int kind = *rc::gen::weightedOneOf<int>({{3, rc::gen::just(0)}, {8, rc::gen::just(1)},
-                                                   {4, rc::gen::just(2)}, {2, rc::gen::just(3)},
-                                                   {1, rc::gen::just(4)}, {1, rc::gen::just(5)}});
+    const int kind = *rc::gen::weightedOneOf<int>({{3, rc::gen::just(0)},
+                                                   {8, rc::gen::just(1)},
+                                                   {4, rc::gen::just(2)},
+                                                   {2, rc::gen::just(3)},
+                                                   {1, rc::gen::just(4)},
+                                                   {1, rc::gen::just(5)}});
     const std::int32_t key = *key_gen();
     switch (kind) {
       case 0:
@@ -182,8 +185,7 @@ RC_GTEST_PROP(SqliteStoreModel, matches_simple_map_model_on_random_operations, (
         break;
       case 5: {
         // load requires an empty table, as restore uses it.
-        const auto rows = *rc::gen::container<std::map<std::int32_t, Events>>(
-            key_gen(), rc::gen::arbitrary<Events>());
+        const auto rows = *rc::gen::container<std::map<std::int32_t, Events>>(key_gen(), rc::gen::arbitrary<Events>());
         store.clear();
         store.load({rows.begin(), rows.end()});
         model.load(rows);

@@ -19,10 +19,14 @@ Reply failed(Code code) {
 
 const char* state_name(SessionState state) {
   switch (state) {
-    case SessionState::kConnecting: return "CONNECTING";
-    case SessionState::kConnected: return "CONNECTED";
-    case SessionState::kExpired: return "EXPIRED";
-    case SessionState::kClosed: return "CLOSED";
+    case SessionState::kConnecting:
+      return "CONNECTING";
+    case SessionState::kConnected:
+      return "CONNECTED";
+    case SessionState::kExpired:
+      return "EXPIRED";
+    case SessionState::kClosed:
+      return "CLOSED";
   }
   return "?";
 }
@@ -66,8 +70,11 @@ std::optional<Xid> Client::submit(CallKind kind, Body body, Micros now, Output& 
 }
 
 void Client::dispatch(Xid xid, CallKind kind, Body body, Micros now, Output& out) {
-  Pending p{xid, kind, kind == CallKind::kPing || kind == CallKind::kClose || kind == CallKind::kSetWatches,
-            WatchKind::kNone, {}};
+  Pending p{xid,
+            kind,
+            kind == CallKind::kPing || kind == CallKind::kClose || kind == CallKind::kSetWatches,
+            WatchKind::kNone,
+            {}};
   if (const auto* e = std::get_if<Exists>(&body); e && e->watch) {
     p.watch = WatchKind::kExistsOrData;
     p.path = e->path;
@@ -224,7 +231,8 @@ void Client::on_watch(const WatchMessage& watch, std::vector<ClientEvent>& event
 // sets a data watch on a node that is there and an exist watch on one that is not.
 void Client::register_watch(const Pending& call, Code code) {
   switch (call.watch) {
-    case WatchKind::kNone: return;
+    case WatchKind::kNone:
+      return;
     case WatchKind::kExistsOrData:
       if (code == Code::kOk) data_watches_.insert(call.path);
       if (code == Code::kNoNode) exist_watches_.insert(call.path);

@@ -22,9 +22,9 @@ namespace fl::zookeeper {
 
 // How the embedding replica configures its client.
 struct ClientConfig {
-  NodeId server;                   // the ZooKeeper node's address
+  NodeId server;                             // the ZooKeeper node's address
   Micros session_timeout_us = 1 * kSeconds;  // requested; the server may negotiate it
-  std::uint32_t timer = 0;         // the replica timer number the client may arm
+  std::uint32_t timer = 0;                   // the replica timer number the client may arm
   // The first connection's id; each reconnect uses the next one (+1, +2, ...), so the
   // embedder must leave room between the ids of its successive clients.
   ConnectionId connection;
@@ -40,7 +40,16 @@ const char* state_name(SessionState state);
 // Which call a completion answers. (Not fl::OpKind, the kind of a client's request
 // to the replicated database.)
 enum class CallKind : std::uint8_t {
-  kCreate, kDelete, kSetData, kExists, kGetData, kGetChildren, kMulti, kPing, kClose, kSetWatches
+  kCreate,
+  kDelete,
+  kSetData,
+  kExists,
+  kGetData,
+  kGetChildren,
+  kMulti,
+  kPing,
+  kClose,
+  kSetWatches
 };
 
 // The completion of one call (the C client's string/stat/data/strings completions in
@@ -164,8 +173,8 @@ class Client {
   Micros timeout_us_;
   std::int32_t next_xid_ = 1;
   ConnectionId connection_;
-  bool linked_ = false;              // the current connection carries the session
-  std::optional<Xid> connect_xid_;   // the outstanding ConnectRequest
+  bool linked_ = false;             // the current connection carries the session
+  std::optional<Xid> connect_xid_;  // the outstanding ConnectRequest
   Micros connect_sent_us_ = 0;
   Micros last_sent_us_ = 0;
   Micros last_heard_us_ = 0;

@@ -5,10 +5,14 @@ namespace {
 
 const char* mode_name(CreateMode mode) {
   switch (mode) {
-    case CreateMode::kPersistent: return "persistent";
-    case CreateMode::kEphemeral: return "ephemeral";
-    case CreateMode::kPersistentSequential: return "persistent-seq";
-    case CreateMode::kEphemeralSequential: return "ephemeral-seq";
+    case CreateMode::kPersistent:
+      return "persistent";
+    case CreateMode::kEphemeral:
+      return "ephemeral";
+    case CreateMode::kPersistentSequential:
+      return "persistent-seq";
+    case CreateMode::kEphemeralSequential:
+      return "ephemeral-seq";
   }
   return "?";
 }
@@ -31,40 +35,68 @@ std::string watch_flag(bool watch) { return watch ? " watch" : ""; }
 
 const char* code_name(Code code) {
   switch (code) {
-    case Code::kOk: return "ZOK";
-    case Code::kSystemError: return "ZSYSTEMERROR";
-    case Code::kRuntimeInconsistency: return "ZRUNTIMEINCONSISTENCY";
-    case Code::kDataInconsistency: return "ZDATAINCONSISTENCY";
-    case Code::kConnectionLoss: return "ZCONNECTIONLOSS";
-    case Code::kMarshallingError: return "ZMARSHALLINGERROR";
-    case Code::kUnimplemented: return "ZUNIMPLEMENTED";
-    case Code::kOperationTimeout: return "ZOPERATIONTIMEOUT";
-    case Code::kBadArguments: return "ZBADARGUMENTS";
-    case Code::kInvalidState: return "ZINVALIDSTATE";
-    case Code::kApiError: return "ZAPIERROR";
-    case Code::kNoNode: return "ZNONODE";
-    case Code::kNoAuth: return "ZNOAUTH";
-    case Code::kBadVersion: return "ZBADVERSION";
-    case Code::kNoChildrenForEphemerals: return "ZNOCHILDRENFOREPHEMERALS";
-    case Code::kNodeExists: return "ZNODEEXISTS";
-    case Code::kNotEmpty: return "ZNOTEMPTY";
-    case Code::kSessionExpired: return "ZSESSIONEXPIRED";
-    case Code::kInvalidCallback: return "ZINVALIDCALLBACK";
-    case Code::kInvalidAcl: return "ZINVALIDACL";
-    case Code::kAuthFailed: return "ZAUTHFAILED";
-    case Code::kClosing: return "ZCLOSING";
-    case Code::kNothing: return "ZNOTHING";
-    case Code::kSessionMoved: return "ZSESSIONMOVED";
+    case Code::kOk:
+      return "ZOK";
+    case Code::kSystemError:
+      return "ZSYSTEMERROR";
+    case Code::kRuntimeInconsistency:
+      return "ZRUNTIMEINCONSISTENCY";
+    case Code::kDataInconsistency:
+      return "ZDATAINCONSISTENCY";
+    case Code::kConnectionLoss:
+      return "ZCONNECTIONLOSS";
+    case Code::kMarshallingError:
+      return "ZMARSHALLINGERROR";
+    case Code::kUnimplemented:
+      return "ZUNIMPLEMENTED";
+    case Code::kOperationTimeout:
+      return "ZOPERATIONTIMEOUT";
+    case Code::kBadArguments:
+      return "ZBADARGUMENTS";
+    case Code::kInvalidState:
+      return "ZINVALIDSTATE";
+    case Code::kApiError:
+      return "ZAPIERROR";
+    case Code::kNoNode:
+      return "ZNONODE";
+    case Code::kNoAuth:
+      return "ZNOAUTH";
+    case Code::kBadVersion:
+      return "ZBADVERSION";
+    case Code::kNoChildrenForEphemerals:
+      return "ZNOCHILDRENFOREPHEMERALS";
+    case Code::kNodeExists:
+      return "ZNODEEXISTS";
+    case Code::kNotEmpty:
+      return "ZNOTEMPTY";
+    case Code::kSessionExpired:
+      return "ZSESSIONEXPIRED";
+    case Code::kInvalidCallback:
+      return "ZINVALIDCALLBACK";
+    case Code::kInvalidAcl:
+      return "ZINVALIDACL";
+    case Code::kAuthFailed:
+      return "ZAUTHFAILED";
+    case Code::kClosing:
+      return "ZCLOSING";
+    case Code::kNothing:
+      return "ZNOTHING";
+    case Code::kSessionMoved:
+      return "ZSESSIONMOVED";
   }
   return "Z?";
 }
 
 const char* event_name(EventType type) {
   switch (type) {
-    case EventType::kNodeCreated: return "NodeCreated";
-    case EventType::kNodeDeleted: return "NodeDeleted";
-    case EventType::kNodeDataChanged: return "NodeDataChanged";
-    case EventType::kNodeChildrenChanged: return "NodeChildrenChanged";
+    case EventType::kNodeCreated:
+      return "NodeCreated";
+    case EventType::kNodeDeleted:
+      return "NodeDeleted";
+    case EventType::kNodeDataChanged:
+      return "NodeDataChanged";
+    case EventType::kNodeChildrenChanged:
+      return "NodeChildrenChanged";
   }
   return "?";
 }
@@ -78,9 +110,8 @@ std::string describe(const Body& body) {
           return "reconnect s" + std::to_string(b.session.value) + " last_zxid=" + std::to_string(b.last_zxid.value);
         }
         if constexpr (std::is_same_v<T, SetWatches>) {
-          return "setWatches zxid=" + std::to_string(b.relative_zxid.value) + " data=" +
-                 std::to_string(b.data.size()) + " exist=" + std::to_string(b.exist.size()) + " child=" +
-                 std::to_string(b.child.size());
+          return "setWatches zxid=" + std::to_string(b.relative_zxid.value) + " data=" + std::to_string(b.data.size()) +
+                 " exist=" + std::to_string(b.exist.size()) + " child=" + std::to_string(b.child.size());
         }
         if constexpr (std::is_same_v<T, Ping>) return "ping";
         if constexpr (std::is_same_v<T, Close>) return "close";
@@ -100,12 +131,13 @@ std::string describe(const Body& body) {
 }
 
 std::string RequestMessage::describe() const {
-  return "zk-req s" + std::to_string(session.value) + " x" + std::to_string(xid.value) + " " + zookeeper::describe(body);
+  return "zk-req s" + std::to_string(session.value) + " x" + std::to_string(xid.value) + " " +
+         zookeeper::describe(body);
 }
 
 std::string ReplyMessage::describe() const {
-  std::string s = "zk-reply x" + std::to_string(xid.value) + " " + code_name(reply.code) + " zxid=" +
-                  std::to_string(reply.zxid.value);
+  std::string s = "zk-reply x" + std::to_string(xid.value) + " " + code_name(reply.code) +
+                  " zxid=" + std::to_string(reply.zxid.value);
   if (reply.session.value != 0) s += " s" + std::to_string(reply.session.value);
   if (!reply.path.empty()) s += " " + reply.path;
   return s;

@@ -105,23 +105,48 @@ struct Ping {};
 // Ends the session; its ephemerals go at once (zookeeper_close).
 struct Close {};
 // zoo_create.
-struct Create { std::string path; std::string data; CreateMode mode = CreateMode::kPersistent; };
+struct Create {
+  std::string path;
+  std::string data;
+  CreateMode mode = CreateMode::kPersistent;
+};
 // zoo_delete.
-struct Delete { std::string path; Version version = kAnyVersion; };
+struct Delete {
+  std::string path;
+  Version version = kAnyVersion;
+};
 // zoo_set.
-struct SetData { std::string path; std::string data; Version version = kAnyVersion; };
+struct SetData {
+  std::string path;
+  std::string data;
+  Version version = kAnyVersion;
+};
 // zoo_check, inside a multi only.
-struct Check { std::string path; Version version = kAnyVersion; };
+struct Check {
+  std::string path;
+  Version version = kAnyVersion;
+};
 // zoo_exists; `watch` sets a data watch even on a missing node.
-struct Exists { std::string path; bool watch = false; };
+struct Exists {
+  std::string path;
+  bool watch = false;
+};
 // zoo_get; `watch` sets a data watch if the node exists.
-struct GetData { std::string path; bool watch = false; };
+struct GetData {
+  std::string path;
+  bool watch = false;
+};
 // zoo_get_children2; `watch` sets a child watch if the node exists.
-struct GetChildren { std::string path; bool watch = false; };
+struct GetChildren {
+  std::string path;
+  bool watch = false;
+};
 // One operation of a multi.
 using Op = std::variant<Create, Delete, SetData, Check>;
 // zoo_multi: all ops or none.
-struct Multi { std::vector<Op> ops; };
+struct Multi {
+  std::vector<Op> ops;
+};
 // Re-registers, on a new connection, the watches the client still holds (the server
 // dropped them with the old connection). The server fires at once each watch whose
 // node changed after `relative_zxid`, the last zxid the client saw, and sets the rest
@@ -135,8 +160,8 @@ struct SetWatches {
 };
 
 // Every request body.
-using Body = std::variant<Connect, Ping, Close, Create, Delete, SetData, Exists, GetData, GetChildren, Multi,
-                          SetWatches>;
+using Body =
+    std::variant<Connect, Ping, Close, Create, Delete, SetData, Exists, GetData, GetChildren, Multi, SetWatches>;
 
 // One op's outcome (zoo_op_result_t). `path` is the created path (with its sequence
 // suffix) for a create; `stat` is the node's stat after a create or setData. In a
@@ -156,11 +181,11 @@ struct Reply {
   // As in ZooKeeper's ReplyHeader: the request's own transaction for a write (also
   // when it failed), the last committed one for a read.
   Zxid zxid;
-  SessionId session;      // Connect: the new session; otherwise the requester
-  Micros timeout_us = 0;  // Connect: the negotiated timeout
-  std::string path;       // Create: the created path, with any sequence suffix
-  std::string data;       // GetData
-  std::optional<Stat> stat;  // Create, SetData, Exists, GetData, GetChildren
+  SessionId session;                  // Connect: the new session; otherwise the requester
+  Micros timeout_us = 0;              // Connect: the negotiated timeout
+  std::string path;                   // Create: the created path, with any sequence suffix
+  std::string data;                   // GetData
+  std::optional<Stat> stat;           // Create, SetData, Exists, GetData, GetChildren
   std::vector<std::string> children;  // GetChildren, sorted
   std::vector<OpResult> results;      // Multi: one per op
   friend bool operator==(const Reply&, const Reply&) = default;

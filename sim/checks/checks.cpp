@@ -1,11 +1,11 @@
 #include "sim/checks/checks.hpp"
 
-#include "sim/lin/check.hpp"
-
 #include <algorithm>
 #include <map>
 #include <set>
 #include <unordered_map>
+
+#include "sim/lin/check.hpp"
 
 namespace fl::sim {
 namespace {
@@ -45,9 +45,7 @@ bool lags_behind(const std::vector<Row>& behind, const std::vector<Row>& ahead) 
 
 // True if one table is a strict lag of the other. Both replicas apply one log, so one
 // must be behind on every key: ahead on one key and behind on another is divergence.
-bool lag_only(const std::vector<Row>& a, const std::vector<Row>& b) {
-  return lags_behind(a, b) || lags_behind(b, a);
-}
+bool lag_only(const std::vector<Row>& a, const std::vector<Row>& b) { return lags_behind(a, b) || lags_behind(b, a); }
 
 std::string first_difference(const std::vector<Row>& a, const std::vector<Row>& b) {
   std::map<std::int32_t, std::vector<std::int32_t>> ma(a.begin(), a.end()), mb(b.begin(), b.end());
@@ -79,7 +77,8 @@ std::optional<std::string> order_violation(const std::vector<const Operation*>& 
   for (const Operation* op : acked) {
     // Only those this table holds: one still missing from a lagging replica has no place.
     const auto it = where.find(op->request.value);
-    if (it != where.end() && it->second.first == op->request.key) by_key[op->request.key].emplace_back(it->second.second, op);
+    if (it != where.end() && it->second.first == op->request.key)
+      by_key[op->request.key].emplace_back(it->second.second, op);
   }
   for (auto& [key, ops] : by_key) {
     std::sort(ops.begin(), ops.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
@@ -171,8 +170,9 @@ CheckResult check_durable(const RunFacts& facts) {
   for (std::size_t t = 0; t < tables.size(); ++t) {
     for (const Operation* op : acked) {
       if (holds(where[t], *op)) continue;
-      const std::string missing = "acknowledged " + describe(op->request) + " (completed t=" +
-                                  std::to_string(op->complete_us) + ") is missing from " + replica_name(tables[t].id);
+      const std::string missing = "acknowledged " + describe(op->request) +
+                                  " (completed t=" + std::to_string(op->complete_us) + ") is missing from " +
+                                  replica_name(tables[t].id);
       std::optional<std::size_t> ahead;
       for (std::size_t u = 0; u < tables.size() && !ahead; ++u) {
         if (u != t && holds(where[u], *op) && lags_behind(tables[t].rows, tables[u].rows)) ahead = u;
@@ -247,8 +247,7 @@ CheckResult check_liveness(const RunFacts& facts, Progress progress, Micros boun
     }
     r.verdict = Verdict::kFail;
     r.detail = describe(op.request) + " invoked t=" + std::to_string(op.invoke_us) +
-               (op.outcome == Outcome::kOk ? " completed t=" + std::to_string(op.complete_us)
-                                           : " never completed") +
+               (op.outcome == Outcome::kOk ? " completed t=" + std::to_string(op.complete_us) : " never completed") +
                ", bound " + format_duration(bound_us) + " from t=" + std::to_string(start);
     return r;
   }

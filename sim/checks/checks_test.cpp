@@ -70,8 +70,8 @@ TEST(Checks, converged_without_live_replicas_is_skipped) {
 
 TEST(Checks, converged_lagging_prefix_is_liveness_failure) {
   const History h;
-  const CheckResult r =
-      check_converged(facts_of(h, {table(0, {{1, {10, 11, 12}}}), table(1, {{1, {10, 11, 12}}}), table(2, {{1, {10}}})}));
+  const CheckResult r = check_converged(
+      facts_of(h, {table(0, {{1, {10, 11, 12}}}), table(1, {{1, {10, 11, 12}}}), table(2, {{1, {10}}})}));
   EXPECT_EQ(r.verdict, Verdict::kFail);
   EXPECT_EQ(r.severity, Severity::kLiveness);
   EXPECT_TRUE(contains(r.detail, "r2")) << r.detail;
@@ -220,7 +220,8 @@ TEST(Checks, durable_unknown_outcome_append_present_is_fine) {
 }
 
 TEST(Checks, durable_ignores_reads_and_inserts) {
-  const History h = {op(OpKind::kInsert, 3, 0, 0, 10), op(OpKind::kRead, 3, 0, 20, 30), op(OpKind::kReadAll, 0, 0, 40, 50)};
+  const History h = {op(OpKind::kInsert, 3, 0, 0, 10), op(OpKind::kRead, 3, 0, 20, 30),
+                     op(OpKind::kReadAll, 0, 0, 40, 50)};
   EXPECT_EQ(check_durable(facts_of(h, {table(0, {})})).verdict, Verdict::kPass);
 }
 
@@ -392,15 +393,15 @@ TEST(Checks, liveness_after_heal_no_verdict_when_heal_is_too_late) {
 TEST(Checks, run_checks_reports_every_check_in_order) {
   const History h = {append(1, 10, 0, 100)};
   RunFacts f = facts_of(h, {table(0, {{1, {10}}}), table(1, {{1, {10}}})});
-  f.invariants.push_back(CheckResult{"slot_agreement", Verdict::kPass, Severity::kSafety, true, "judged during the run"});
+  f.invariants.push_back(
+      CheckResult{"slot_agreement", Verdict::kPass, Severity::kSafety, true, "judged during the run"});
   const Scenario scenario;
   const std::vector<CheckResult> results = run_checks(f, scenario);
   std::vector<std::string> names;
   for (const CheckResult& r : results) names.push_back(r.name);
   // The invariants judged during the run come first, as they were given.
-  EXPECT_EQ(names,
-            (std::vector<std::string>{"slot_agreement", "linearizable", "converged", "durable", "exactly_once",
-                                      "log_bound", "liveness"}));
+  EXPECT_EQ(names, (std::vector<std::string>{"slot_agreement", "linearizable", "converged", "durable", "exactly_once",
+                                             "log_bound", "liveness"}));
   for (const CheckResult& r : results) {
     EXPECT_EQ(r.verdict, Verdict::kPass) << r.name << ": " << r.detail;
     EXPECT_TRUE(r.enforced) << r.name;

@@ -193,8 +193,8 @@ class AcceptedAnswered final : public Invariant {
     const NodeId node(std::get<0>(t));
     const auto passed = passed_.find(node.value);
     const std::uint64_t after = (passed == passed_.end() ? 0 : passed->second) - u.passed_before;
-    std::string evidence = replica_name(node) + " accepted " + describe(u.request) + " at t=" +
-                           std::to_string(u.accepted_us) +
+    std::string evidence = replica_name(node) + " accepted " + describe(u.request) +
+                           " at t=" + std::to_string(u.accepted_us) +
                            " and never forwarded it, wrote it to ZooKeeper or answered it without executing it; it "
                            "stayed up, passed on " +
                            std::to_string(after) + " requests after it and held none at the end";
@@ -211,7 +211,8 @@ class AcceptedAnswered final : public Invariant {
 
   std::string pass_detail() const override {
     if (!judge_passing_on_) return std::to_string(judged()) + " accepted requests answered, none executed unanswered";
-    return std::to_string(judged()) + " answers and passings-on of accepted requests judged, none executed "
+    return std::to_string(judged()) +
+           " answers and passings-on of accepted requests judged, none executed "
            "unanswered or dropped";
   }
 

@@ -1,12 +1,12 @@
 // dedup_only_retries: a request is ordered at more than one log position only if it
 // entered the system more than once (a client retry, or the network duplicating
-// it) or a replica passed it on more than once (a forward re-sent or duplicated). The app's dedup table makes a second execution harmless to clients, so a
-// protocol that re-proposes or replays requests on its own passes every client-side
+// it) or a replica passed it on more than once (a forward re-sent or duplicated). The app's dedup table makes a second
+// execution harmless to clients, so a protocol that re-proposes or replays requests on its own passes every client-side
 // check; this finds it.
 #include <map>
 
-#include "rsm/paxos/messages.hpp"
 #include "rsm/coordinated/replica.hpp"
+#include "rsm/paxos/messages.hpp"
 #include "sim/invariants/invariant.hpp"
 
 namespace fl::sim {

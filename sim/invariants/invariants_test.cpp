@@ -9,9 +9,9 @@
 
 #include "rsm/app/replicable.hpp"
 #include "rsm/app/testing.hpp"
-#include "rsm/paxos/messages.hpp"
 #include "rsm/coordinated/layout.hpp"
 #include "rsm/coordinated/replica.hpp"
+#include "rsm/paxos/messages.hpp"
 #include "sim/invariants/invariant.hpp"
 #include "sim/zookeeper/node.hpp"
 
@@ -117,8 +117,8 @@ TEST(StateAgreement, a_restored_checkpoint_must_hold_the_state_after_its_slot) {
   restored(*inv, 0, kR0, 0, 100);
   executed(*inv, 10, kR0, 1, 0, append(1, 1, 5), 111);
   executed(*inv, 11, kR0, 3, 0, append(1, 2, 6), 333);  // slot 2 was a no-op
-  restored(*inv, 12, kR1, 2, 111);                       // the state after 2 is the one after 1.0
-  restored(*inv, 13, kR1, 0, 100);                       // and the empty state is the empty state
+  restored(*inv, 12, kR1, 2, 111);                      // the state after 2 is the one after 1.0
+  restored(*inv, 13, kR1, 0, 100);                      // and the empty state is the empty state
   EXPECT_FALSE(inv->violation());
   restored(*inv, 14, kR1, 3, 111);  // a checkpoint labelled 3 that lacks 3.0
   ASSERT_TRUE(inv->violation());
@@ -199,8 +199,9 @@ class ZkStream {
   std::string order(NodeId leader, int requests) {
     fl::coordinated::LogEntry entry{1, leader, {}};
     for (int i = 0; i < requests; ++i) entry.requests.push_back(append(9, i + 1, i));
-    return write(leader, fl::zookeeper::Create{std::string(fl::coordinated::kLogEntryPrefix), fl::coordinated::encode_entry(entry),
-                                        fl::zookeeper::CreateMode::kPersistentSequential})
+    return write(leader, fl::zookeeper::Create{std::string(fl::coordinated::kLogEntryPrefix),
+                                               fl::coordinated::encode_entry(entry),
+                                               fl::zookeeper::CreateMode::kPersistentSequential})
         .path;
   }
 
@@ -209,20 +210,22 @@ class ZkStream {
     fl::zookeeper::Multi multi;
     const std::string last = doomed.back().substr(fl::coordinated::kLogPath.size() + 1);
     multi.ops.push_back(fl::zookeeper::SetData{std::string(fl::coordinated::kSnapshotPath),
-                                        fl::coordinated::encode_snapshot({last, last, "{}"}), fl::zookeeper::kAnyVersion});
+                                               fl::coordinated::encode_snapshot({last, last, "{}"}),
+                                               fl::zookeeper::kAnyVersion});
     for (const std::string& path : doomed) multi.ops.push_back(fl::zookeeper::Delete{path, fl::zookeeper::kAnyVersion});
     write(leader, std::move(multi));
   }
 
   void join(NodeId member, const std::string& acked) {
-    write(member, fl::zookeeper::Create{fl::coordinated::member_path(member), acked, fl::zookeeper::CreateMode::kEphemeral});
+    write(member,
+          fl::zookeeper::Create{fl::coordinated::member_path(member), acked, fl::zookeeper::CreateMode::kEphemeral});
   }
 
  private:
   fl::zookeeper::Reply send(NodeId from, fl::zookeeper::Body body, fl::zookeeper::SessionId session) {
     now_ += kMillis;
-    const fl::zookeeper::RequestMessage request(fl::zookeeper::ConnectionId(from.value + 1), session, fl::zookeeper::Xid(++xid_),
-                                         std::move(body));
+    const fl::zookeeper::RequestMessage request(fl::zookeeper::ConnectionId(from.value + 1), session,
+                                                fl::zookeeper::Xid(++xid_), std::move(body));
     const zkserver::NodeOutput out = server_.on_message(from, request, now_);
     for (const auto& [to, message] : out.sends) {
       const auto* reply = dynamic_cast<const fl::zookeeper::ReplyMessage*>(message.get());
@@ -334,8 +337,10 @@ void step_ends(Invariant& inv, Micros now, NodeId node, std::int64_t held = 0) {
 fl::zookeeper::RequestMessage ordering_write(NodeId leader, std::vector<Request> requests) {
   const std::string entry = fl::coordinated::encode_entry(fl::coordinated::LogEntry{1, leader, std::move(requests)});
   fl::zookeeper::Multi multi;
-  multi.ops.push_back(fl::zookeeper::Create{std::string(fl::coordinated::kLogEntryPrefix), entry, fl::zookeeper::CreateMode::kPersistentSequential});
-  return fl::zookeeper::RequestMessage(fl::zookeeper::ConnectionId(1), fl::zookeeper::SessionId(1), fl::zookeeper::Xid(1), std::move(multi));
+  multi.ops.push_back(fl::zookeeper::Create{std::string(fl::coordinated::kLogEntryPrefix), entry,
+                                            fl::zookeeper::CreateMode::kPersistentSequential});
+  return fl::zookeeper::RequestMessage(fl::zookeeper::ConnectionId(1), fl::zookeeper::SessionId(1),
+                                       fl::zookeeper::Xid(1), std::move(multi));
 }
 
 TEST(AcceptedAnswered, a_replica_answers_what_it_accepted_and_executes_unless_it_crashed_or_the_client_moved_on) {
@@ -398,7 +403,7 @@ TEST(AcceptedAnswered, zk_requests_passed_on_held_or_refused_for_room_pass) {
 TEST(AcceptedAnswered, a_zk_request_dropped_fails_though_a_retry_got_it_ordered_and_answered) {
   auto inv = make_accepted_answered(true, 400);
   const Request r = append(4, 2, 11);
-  arrives(*inv, 5, kR2, r);  // r2 takes it and passes it on nowhere
+  arrives(*inv, 5, kR2, r);    // r2 takes it and passes it on nowhere
   arrives(*inv, 600, kR0, r);  // the client's retry, which r0 orders
   const fl::zookeeper::RequestMessage write = ordering_write(kR0, {r});
   inv->on_event(601, ev::Sent{kR0, NodeId(3), write, kOneArrival, ""});

@@ -9,8 +9,7 @@ namespace {
 
 class SlotAgreement final : public Invariant {
  public:
-  SlotAgreement()
-      : Invariant("slot_agreement", "no two replicas apply different requests at the same log position") {}
+  SlotAgreement() : Invariant("slot_agreement", "no two replicas apply different requests at the same log position") {}
 
   void on_event(Micros now, const RunEvent& event) override {
     const auto* e = std::get_if<ev::Executed>(&event);

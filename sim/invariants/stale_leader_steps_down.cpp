@@ -97,10 +97,10 @@ class StaleLeaderStepsDown final : public Invariant {
 
   Micros timeout_us_;
   std::int32_t epoch_version_ = -1;
-  std::map<std::int64_t, NodeId> session_of_;       // ZooKeeper session -> the replica that used it
+  std::map<std::int64_t, NodeId> session_of_;               // ZooKeeper session -> the replica that used it
   std::map<std::int64_t, std::uint64_t> epoch_of_session_;  // session -> the /epoch version it claimed
-  std::map<std::uint32_t, std::uint64_t> leading_;  // replica -> the epoch it believes it leads
-  std::map<std::uint32_t, Stale> stale_;            // replicas that must step down, and by when
+  std::map<std::uint32_t, std::uint64_t> leading_;          // replica -> the epoch it believes it leads
+  std::map<std::uint32_t, Stale> stale_;                    // replicas that must step down, and by when
 };
 
 }  // namespace

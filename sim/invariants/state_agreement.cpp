@@ -64,9 +64,8 @@ class StateAgreement final : public Invariant {
     const char* source = r.source == RestoreSource::kOwnCheckpoint ? "its own checkpoint" : "a peer's checkpoint";
     fail(now, {node, expected->second},
          replica_name(node) + " restored " + source + " of slot " + std::to_string(r.slot.value) +
-             " with state digest " + hex(r.state_digest) + " but the state after slot " +
-             std::to_string(r.slot.value) + " was " + hex(expected->first) + " (as " +
-             replica_name(expected->second) + " reached it)");
+             " with state digest " + hex(r.state_digest) + " but the state after slot " + std::to_string(r.slot.value) +
+             " was " + hex(expected->first) + " (as " + replica_name(expected->second) + " reached it)");
   }
 
   std::string pass_detail() const override {

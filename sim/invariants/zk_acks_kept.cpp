@@ -34,9 +34,9 @@ class AcksKept final : public Invariant {
       const auto it = acked_.find(r->node.value);
       if (it == acked_.end() || r->restored.slot.value >= it->second.first) return;
       fail(now, {r->node},
-           replica_name(r->node) + " restarted from its checkpoint of slot " +
-               std::to_string(r->restored.slot.value) + " but had acknowledged slot " +
-               std::to_string(it->second.first) + " to ZooKeeper at t=" + std::to_string(it->second.second));
+           replica_name(r->node) + " restarted from its checkpoint of slot " + std::to_string(r->restored.slot.value) +
+               " but had acknowledged slot " + std::to_string(it->second.first) +
+               " to ZooKeeper at t=" + std::to_string(it->second.second));
     }
   }
 

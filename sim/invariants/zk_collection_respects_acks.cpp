@@ -153,9 +153,9 @@ class CollectionRespectsAcks final : public Invariant {
   std::int64_t batch_size_max_;
   std::int64_t in_doubt_max_;
   std::map<std::uint32_t, std::map<std::uint32_t, AckRead>> acks_read_;  // collector -> member -> its latest read
-  std::map<std::uint32_t, std::set<std::int64_t>> known_;  // replica -> /log entries whose size it knows
-  std::map<std::int64_t, std::int64_t> sizes_;             // /log entry -> requests, before the current request
-  std::int64_t collected_ = -1;                            // the newest entry given up by a committed collection
+  std::map<std::uint32_t, std::set<std::int64_t>> known_;                // replica -> /log entries whose size it knows
+  std::map<std::int64_t, std::int64_t> sizes_;  // /log entry -> requests, before the current request
+  std::int64_t collected_ = -1;                 // the newest entry given up by a committed collection
 };
 
 }  // namespace

@@ -34,7 +34,8 @@ class LowestIdLeads final : public Invariant {
   void on(Micros now, const ev::ZkHandled& e) {
     if (e.reply == nullptr || e.reply->reply.code != fl::zookeeper::Code::kOk) return;
     const CallId call{e.from.value, e.request.connection.value, e.request.xid.value};
-    if (const auto* list = std::get_if<fl::zookeeper::GetChildren>(&e.request.body); list && list->path == fl::coordinated::kMembersPath) {
+    if (const auto* list = std::get_if<fl::zookeeper::GetChildren>(&e.request.body);
+        list && list->path == fl::coordinated::kMembersPath) {
       listing_zxid_[call] = e.tree.last_zxid().value;
       return;
     }

@@ -29,7 +29,8 @@ class RestoreOnlyWhenBehind final : public Invariant {
     zkserver::for_each_write(e.request, [&](const auto& w) {
       if constexpr (std::is_same_v<std::decay_t<decltype(w)>, fl::zookeeper::Delete>) {
         if (!w.path.starts_with(fl::coordinated::kLogEntryPrefix)) return;
-        if (const auto seq = fl::coordinated::log_seq(w.path.substr(fl::coordinated::kLogPath.size() + 1))) collected_.insert(*seq);
+        if (const auto seq = fl::coordinated::log_seq(w.path.substr(fl::coordinated::kLogPath.size() + 1)))
+          collected_.insert(*seq);
       }
     });
   }

@@ -27,9 +27,7 @@ struct Endpoints {
   bool is_zookeeper(NodeId id) const { return zk && id.value == static_cast<std::uint32_t>(replicas); }
   // Replicas and ZooKeeper: the endpoints that partitions and cuts can separate.
   int servers() const { return replicas + (zk ? 1 : 0); }
-  NodeId client_address(ClientId client) const {
-    return NodeId(static_cast<std::uint32_t>(servers()) + client.value);
-  }
+  NodeId client_address(ClientId client) const { return NodeId(static_cast<std::uint32_t>(servers()) + client.value); }
   // Every endpoint, clients included.
   int count() const { return servers() + clients; }
   // "r1", "zk" or "c0": how traces and pictures name an endpoint.

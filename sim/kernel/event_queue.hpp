@@ -2,8 +2,8 @@
 // events at the same microsecond always run in the order they were scheduled.
 #pragma once
 
-#include <cstdint>
 #include <algorithm>
+#include <cstdint>
 #include <utility>
 #include <vector>
 

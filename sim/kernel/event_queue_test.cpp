@@ -90,8 +90,7 @@ struct ModelEvent {
   int id;
 };
 
-RC_GTEST_PROP(EventQueue, matches_stably_sorted_vector_model,
-              (const std::vector<std::pair<bool, std::uint8_t>>& ops)) {
+RC_GTEST_PROP(EventQueue, matches_stably_sorted_vector_model, (const std::vector<std::pair<bool, std::uint8_t>>& ops)) {
   EventQueue<int> q;
   std::vector<ModelEvent> model;
   Micros model_now = 0;

@@ -29,8 +29,7 @@ class LoweCache {
   // The reservation is capped at kReserveBytes of sets: with a million ops a set is
   // 125 KB, and reserving one per op up front would ask for 125 GB before the memory
   // budget is ever consulted.
-  explicit LoweCache(std::size_t words_per_set, std::size_t expected = 512)
-      : words_(words_per_set) {
+  explicit LoweCache(std::size_t words_per_set, std::size_t expected = 512) : words_(words_per_set) {
     const std::size_t set_bytes = std::max<std::size_t>(1, words_per_set * sizeof(std::uint64_t));
     expected = std::min(expected, std::max<std::size_t>(512, kReserveBytes / set_bytes));
     slots_.assign(std::bit_ceil(std::max<std::size_t>(16, expected * 2)), 0);

@@ -24,10 +24,14 @@ CheckResult result(Verdict verdict, std::string detail) {
 
 std::string_view exhausted_what(Exhausted why) {
   switch (why) {
-    case Exhausted::kSteps: return "step budget";
-    case Exhausted::kMemory: return "memory budget";
-    case Exhausted::kStopped: return "time budget";
-    case Exhausted::kNone: break;
+    case Exhausted::kSteps:
+      return "step budget";
+    case Exhausted::kMemory:
+      return "memory budget";
+    case Exhausted::kStopped:
+      return "time budget";
+    case Exhausted::kNone:
+      break;
   }
   return "budget";
 }
@@ -39,8 +43,8 @@ std::string violation_text(const lin::PartitionedResult<std::int32_t>& r) {
 
 }  // namespace
 
-CheckResult check_linearizable(const History& history, std::uint64_t step_budget,
-                               std::function<bool()> stop_requested, unsigned jobs) {
+CheckResult check_linearizable(const History& history, std::uint64_t step_budget, std::function<bool()> stop_requested,
+                               unsigned jobs) {
   return judge_linearizable(history, step_budget, std::move(stop_requested), jobs).result;
 }
 
@@ -57,8 +61,10 @@ LinearizableJudgement judge_linearizable(const History& history, std::uint64_t s
       return {result(Verdict::kPass,
                      std::to_string(parts.keys.size()) + " keys, " + std::to_string(r.steps) + " search steps"),
               std::nullopt};
-    case Linearizable::kNo: return {result(Verdict::kFail, violation_text(r)), lin::counterexample_of(parts, r)};
-    case Linearizable::kUnknown: break;
+    case Linearizable::kNo:
+      return {result(Verdict::kFail, violation_text(r)), lin::counterexample_of(parts, r)};
+    case Linearizable::kUnknown:
+      break;
   }
   return {result(Verdict::kSkip, "unknown: " + std::string(exhausted_what(r.exhausted)) + " exhausted on key " +
                                      std::to_string(*r.key)),

@@ -106,8 +106,9 @@ TEST(CheckLinearizable, stale_read_after_completed_append_fails_with_explanation
   ASSERT_EQ(r.verdict, Verdict::kFail);
   EXPECT_TRUE(contains(r.detail, "not linearizable on key 3 (3 operations on this key")) << r.detail;
   EXPECT_TRUE(contains(r.detail, "longest linearizable prefix found: 2 of 3 operations")) << r.detail;
-  EXPECT_TRUE(contains(r.detail, "c2#1 read(3) -> ok [1] (t=1.200s..1.350s) cannot be placed: "
-                                 "after c1#2 append(3,5) -> ok the list is [1,5]"))
+  EXPECT_TRUE(contains(r.detail,
+                       "c2#1 read(3) -> ok [1] (t=1.200s..1.350s) cannot be placed: "
+                       "after c1#2 append(3,5) -> ok the list is [1,5]"))
       << r.detail;
 }
 

@@ -24,7 +24,7 @@ struct OpRef {
 
 struct Counterexample {
   std::int32_t key = 0;
-  std::vector<OpRef> prefix;       // in linearization order
+  std::vector<OpRef> prefix;  // in linearization order
   // The ops the counterexample text lists after the prefix, in its order: those that
   // may come next but cannot, then those that must wait for an op not yet placed.
   std::vector<OpRef> unplaceable;

@@ -34,7 +34,8 @@ std::set<std::string> frontier_names(const std::string& text) {
   const auto then = text.find("\nthen ");
   if (then == std::string::npos) return names;
   const std::regex line("\n  (c[0-9]+#[0-9]+) ");
-  for (std::sregex_iterator it(text.begin() + static_cast<std::ptrdiff_t>(then), text.end(), line), end; it != end; ++it) {
+  for (std::sregex_iterator it(text.begin() + static_cast<std::ptrdiff_t>(then), text.end(), line), end; it != end;
+       ++it) {
     names.insert((*it)[1]);
   }
   return names;

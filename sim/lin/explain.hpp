@@ -31,7 +31,7 @@ std::string format_interval(const Interval& interval);
 // no implied order holds back. Those it does hold back are listed apart, each with
 // one op it waits for.
 struct Frontier {
-  std::vector<std::size_t> candidates;  // by call time, then index
+  std::vector<std::size_t> candidates;                         // by call time, then index
   std::vector<std::pair<std::size_t, std::size_t>> held_back;  // (op, an op it must follow)
   std::optional<std::size_t> bound_by;
 };
@@ -77,9 +77,9 @@ std::string why_not(const M& model, const typename M::State& state, const OpOf<M
   if (model.step(state, op.input, op.output)) {
     return name + " could be placed here, but no order of the remaining operations works after it";
   }
-  const std::string when = last == nullptr ? "initially" : "after c" + std::to_string(last->client) + "#" +
-                                                               std::to_string(last->id) + " " +
-                                                               model.describe(last->input, last->output);
+  const std::string when = last == nullptr ? "initially"
+                                           : "after c" + std::to_string(last->client) + "#" + std::to_string(last->id) +
+                                                 " " + model.describe(last->input, last->output);
   std::string text = name + " cannot be placed: " + when + " " + model.describe_state(state);
   if constexpr (requires { model.describe_mismatch(state, op.input, op.output); }) {
     const std::string mismatch = model.describe_mismatch(state, op.input, op.output);

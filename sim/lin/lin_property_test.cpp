@@ -20,8 +20,8 @@
 #include "sim/lin/explain.hpp"
 #include "sim/lin/models/grade_model.hpp"
 #include "sim/lin/models/kv_model.hpp"
-#include "sim/lin/partition.hpp"
 #include "sim/lin/models/register_model.hpp"
+#include "sim/lin/partition.hpp"
 #include "sim/lin/search.hpp"
 
 namespace fl::sim::lin {
@@ -112,11 +112,14 @@ struct GradeTable {
         if (it != rows.end()) return Response{Status::kExists, {}, {}};
         rows[r.key];
         return Response{};
-      case OpKind::kAppend: rows[r.key].push_back(r.value); return Response{};
+      case OpKind::kAppend:
+        rows[r.key].push_back(r.value);
+        return Response{};
       case OpKind::kRead:
         if (it == rows.end()) return Response{Status::kNotFound, {}, {}};
         return Response{Status::kOk, it->second, {}};
-      case OpKind::kReadAll: return Response{Status::kOk, {}, {rows.begin(), rows.end()}};
+      case OpKind::kReadAll:
+        return Response{Status::kOk, {}, {rows.begin(), rows.end()}};
     }
     return Response{};
   }
@@ -456,10 +459,13 @@ struct GradeKey {
 // Statuses fit the op most of the time, so that many histories are linearizable.
 GradeOutput random_grade_output(const GradeInput& in) {
   switch (in.op) {
-    case OpKind::kInsert: return GradeOutput{uniform(0, 3) == 0 ? Status::kExists : Status::kOk, {}};
-    case OpKind::kAppend: return GradeOutput{uniform(0, 10) == 0 ? Status::kExists : Status::kOk, {}};
+    case OpKind::kInsert:
+      return GradeOutput{uniform(0, 3) == 0 ? Status::kExists : Status::kOk, {}};
+    case OpKind::kAppend:
+      return GradeOutput{uniform(0, 10) == 0 ? Status::kExists : Status::kOk, {}};
     case OpKind::kRead:
-    case OpKind::kReadAll: break;
+    case OpKind::kReadAll:
+      break;
   }
   if (uniform(0, 4) == 0) return GradeOutput{Status::kNotFound, {}};
   std::vector<std::int32_t> events(uniform<std::size_t>(0, 3));
@@ -495,9 +501,9 @@ RC_GTEST_PROP(LinProperty, grade_implied_order_holds_in_the_real_execution_order
 }
 
 RC_GTEST_PROP(LinProperty, kv_key_search_agrees_with_brute_force, ()) {
-  const auto inputs = rc::gen::construct<KvInput>(rc::gen::element(KvOp::kGet, KvOp::kPut, KvOp::kAppend),
-                                                   rc::gen::just(std::string("k")),
-                                                   rc::gen::element<std::string>("a", "b"));
+  const auto inputs =
+      rc::gen::construct<KvInput>(rc::gen::element(KvOp::kGet, KvOp::kPut, KvOp::kAppend),
+                                  rc::gen::just(std::string("k")), rc::gen::element<std::string>("a", "b"));
   const auto output_for = [](const KvInput&) {
     return KvOutput{*rc::gen::element<std::string>("", "a", "b", "ab", "ba")};
   };

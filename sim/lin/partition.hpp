@@ -56,7 +56,6 @@ std::vector<const std::pair<const Key, Ops>*> search_order(const std::map<Key, O
   return order;
 }
 
-
 template <class M, class Key>
 using Part = std::pair<const Key, std::vector<OpOf<M>>>;
 
@@ -99,7 +98,8 @@ SearchResult search_part(const M& model, const Part<M, Key>& part, Budget& budge
       return search(model, ops, budget, implied_order_of(model, ops));
     }
     Budget plain;
-    plain.steps_left = std::min(plain_attempt_steps(ops.size()), budget.steps_left + (budget.pool ? budget.pool->load() : 0));
+    plain.steps_left =
+        std::min(plain_attempt_steps(ops.size()), budget.steps_left + (budget.pool ? budget.pool->load() : 0));
     plain.cache_bytes_max = budget.cache_bytes_max;
     SearchResult r = search(model, ops, plain);
     if (!charge(budget, r.steps)) {
@@ -120,8 +120,7 @@ SearchResult search_part(const M& model, const Part<M, Key>& part, Budget& budge
 // illegal part does, and so does an undecided one unless it ran out of memory only
 // (another part may still prove a violation).
 inline bool decides(const SearchResult& r) {
-  return r.verdict == Linearizable::kNo ||
-         (r.verdict == Linearizable::kUnknown && r.exhausted != Exhausted::kMemory);
+  return r.verdict == Linearizable::kNo || (r.verdict == Linearizable::kUnknown && r.exhausted != Exhausted::kMemory);
 }
 
 // Folds one part's result into `out`; true when the walk ends there.
@@ -150,8 +149,8 @@ bool fold(const M& model, const Part<M, Key>& part, SearchResult r, PartitionedR
 // before it runs to its end, so the verdict and the key reported are those of the
 // sequential walk whenever the step budget suffices.
 template <Model M, class Key>
-PartitionedResult<Key> check_in_parallel(const M& model, const std::vector<const Part<M, Key>*>& order,
-                                         Budget& budget, unsigned jobs) {
+PartitionedResult<Key> check_in_parallel(const M& model, const std::vector<const Part<M, Key>*>& order, Budget& budget,
+                                         unsigned jobs) {
   std::atomic<std::uint64_t> pool(budget.steps_left);
   std::atomic<std::size_t> next(0);
   std::atomic<std::size_t> decided_at(order.size());  // lowest index of a deciding part
@@ -198,7 +197,8 @@ PartitionedResult<Key> check_partitions(const M& model, const std::map<Key, std:
                                         Budget& budget, unsigned jobs = 1) {
   const auto order = detail::search_order(parts);
   if (jobs > 1 && order.size() > 1) {
-    return detail::check_in_parallel(model, order, budget, static_cast<unsigned>(std::min<std::size_t>(jobs, order.size())));
+    return detail::check_in_parallel(model, order, budget,
+                                     static_cast<unsigned>(std::min<std::size_t>(jobs, order.size())));
   }
   PartitionedResult<Key> out;
   for (const auto* part : order) {

@@ -13,8 +13,8 @@
 #include "sim/lin/cache.hpp"
 #include "sim/lin/explain.hpp"
 #include "sim/lin/models/kv_model.hpp"
-#include "sim/lin/partition.hpp"
 #include "sim/lin/models/register_model.hpp"
+#include "sim/lin/partition.hpp"
 
 namespace fl::sim::lin {
 namespace {
@@ -101,9 +101,9 @@ TEST(LinRegister, two_concurrent_cas_from_same_value_cannot_both_succeed) {
 }
 
 TEST(LinRegister, cas_chain_linearizes_in_the_only_possible_order) {
-  EXPECT_EQ(verdict({cas(3, 0, 50, 2, 3, true), cas(2, 0, 50, 1, 2, true), cas(1, 0, 50, 0, 1, true),
-                     read(4, 60, 70, 3)}),
-            Linearizable::kYes);
+  EXPECT_EQ(
+      verdict({cas(3, 0, 50, 2, 3, true), cas(2, 0, 50, 1, 2, true), cas(1, 0, 50, 0, 1, true), read(4, 60, 70, 3)}),
+      Linearizable::kYes);
 }
 
 // ---- register: indeterminate ops ----
@@ -270,8 +270,8 @@ TEST(LinKv, get_missing_a_completed_append_is_not_linearizable) {
 
 TEST(LinKv, violation_is_reported_on_the_illegal_key_only) {
   const std::vector<KvLinOp> ops = {
-      kv(1, 0, 10, KvOp::kPut, "good", "1"), kv(1, 20, 30, KvOp::kGet, "good", "", "1"),
-      kv(2, 0, 10, KvOp::kPut, "bad", "1"),  kv(2, 20, 30, KvOp::kPut, "bad", "2"),
+      kv(1, 0, 10, KvOp::kPut, "good", "1"),     kv(1, 20, 30, KvOp::kGet, "good", "", "1"),
+      kv(2, 0, 10, KvOp::kPut, "bad", "1"),      kv(2, 20, 30, KvOp::kPut, "bad", "2"),
       kv(3, 40, 50, KvOp::kGet, "bad", "", "1"),
   };
   const auto r = check_kv(ops);

@@ -5,10 +5,7 @@
 namespace fl::sim {
 
 Network::Network(int servers, NetworkParams params, Rng rng)
-    : servers_(servers),
-      params_(params),
-      rng_(rng),
-      blocked_(static_cast<std::size_t>(servers * servers), false) {}
+    : servers_(servers), params_(params), rng_(rng), blocked_(static_cast<std::size_t>(servers * servers), false) {}
 
 void Network::block(NodeId from, NodeId to) {
   FL_ASSERT(from.value < static_cast<std::uint32_t>(servers_));

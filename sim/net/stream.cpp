@@ -7,9 +7,7 @@
 namespace fl::sim {
 
 StreamLinks::StreamLinks(int servers)
-    : size_(static_cast<std::size_t>(servers)),
-      servers_(size_, false),
-      last_delivery_(size_ * size_, 0) {}
+    : size_(static_cast<std::size_t>(servers)), servers_(size_, false), last_delivery_(size_ * size_, 0) {}
 
 void StreamLinks::accept_on(NodeId server) {
   FL_ASSERT(server.value < size_);

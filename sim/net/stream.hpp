@@ -49,9 +49,7 @@ class StreamLinks {
   void accept_on(NodeId server);
   // True if messages between `a` and `b` travel on connections rather than as
   // datagrams. Cheap: asked for every message sent.
-  bool is_stream(NodeId a, NodeId b) const {
-    return any_server_ && (server_at(a) || server_at(b));
-  }
+  bool is_stream(NodeId a, NodeId b) const { return any_server_ && (server_at(a) || server_at(b)); }
   // The connection `id` between `from` and `to` (either may be the server).
   Connection connection(NodeId from, NodeId to, std::uint64_t id) const {
     return server_at(to) ? Connection{from, to, id} : Connection{to, from, id};

@@ -124,8 +124,7 @@ TEST(StreamLinks, open_connections_lists_an_ends_unbroken_connections_in_order) 
   }
   ASSERT_TRUE(rig.links.break_connection(Connection{kR0, kZk, 1}, 0).has_value());
   EXPECT_EQ(rig.links.open_connections(kR0), (std::vector<Connection>{{kR0, kZk, 2}}));
-  EXPECT_EQ(rig.links.open_connections(kZk),
-            (std::vector<Connection>{{kR0, kZk, 2}, {kR1, kZk, 1}, {kR1, kZk, 2}}));
+  EXPECT_EQ(rig.links.open_connections(kZk), (std::vector<Connection>{{kR0, kZk, 2}, {kR1, kZk, 1}, {kR1, kZk, 2}}));
 }
 
 // Property: under random partitions, heals and breaks, what each connection delivers
@@ -137,8 +136,15 @@ TEST(StreamLinks, every_connection_delivers_a_prefix_of_what_was_sent) {
     StreamLinks links(3);
     links.accept_on(kZk);
     Rng dice(seed * 31);
-    struct Direction { int sent = 0; int delivered = 0; Micros last_arrival = 0; };
-    struct State { Direction up, down; std::optional<BreakNotice> notice; };
+    struct Direction {
+      int sent = 0;
+      int delivered = 0;
+      Micros last_arrival = 0;
+    };
+    struct State {
+      Direction up, down;
+      std::optional<BreakNotice> notice;
+    };
     std::map<Connection, State> states;
     for (Micros now = 0; now < 200'000; now += 100) {
       const NodeId client = dice.bernoulli(0.5) ? kR0 : kR1;

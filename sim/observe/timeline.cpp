@@ -66,14 +66,14 @@ void Timeline::on_event(Micros now, const RunEvent& event) {
         } else if constexpr (std::is_same_v<E, ev::Stepped>) {
           replica(now, e.node, e.log_held, e.replica.leader_epoch());
         } else if constexpr (std::is_same_v<E, ev::ZkHandled>) {
-          if (const auto held = zkserver::log_held_after(e.request, e.reply, e.tree)) add_sample(rec_.zk_log_samples, now, *held);
+          if (const auto held = zkserver::log_held_after(e.request, e.reply, e.tree))
+            add_sample(rec_.zk_log_samples, now, *held);
         }
       },
       event);
 }
 
-void Timeline::message(Micros now, NodeId from, NodeId to, std::string_view kind,
-                       std::span<const Micros> arrivals_us) {
+void Timeline::message(Micros now, NodeId from, NodeId to, std::string_view kind, std::span<const Micros> arrivals_us) {
   const std::uint32_t k = kind_index(kind);
   if (arrivals_us.empty()) rec_.messages.push_back({now, -1, from.value, to.value, k});
   for (Micros at : arrivals_us) rec_.messages.push_back({now, at, from.value, to.value, k});
@@ -99,7 +99,6 @@ void Timeline::network(Micros now, const ev::NetworkChanged& e) {
   }
   rec_.network_events.push_back(std::move(event));
 }
-
 
 void Timeline::replica(Micros now, NodeId id, std::int64_t log_held, std::optional<std::uint64_t> leader_epoch) {
   FL_ASSERT(id.value < rec_.log_samples.size());

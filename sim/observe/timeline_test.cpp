@@ -4,7 +4,6 @@
 #include "sim/observe/timeline.hpp"
 
 #include <gtest/gtest.h>
-
 #include <unistd.h>
 
 #include <cstdio>
@@ -61,7 +60,8 @@ INSTANTIATE_TEST_SUITE_P(Scenarios, TimelineDeterminism,
                                            "17-zk-leader-paused.json", "19-zk-zookeeper-restart.json"),
                          [](const auto& param_info) {
                            std::string name = param_info.param.substr(0, param_info.param.find('.'));
-                           for (char& c : name) if (c == '-') c = '_';
+                           for (char& c : name)
+                             if (c == '-') c = '_';
                            return "s" + name;
                          });
 
@@ -105,8 +105,10 @@ TEST_P(TimelineAgreesWithTrace, faults_and_messages_match_the_trace) {
   for (const auto& m : t.messages()) {
     const std::string& kind = t.kinds()[m.kind];
     if (kind == "request" || kind == "reply") continue;
-    if (m.arrive_us < 0) ++recorded_drops;
-    else if (m.arrive_us <= t.end_us()) ++recorded_arrivals;  // later ones never arrive
+    if (m.arrive_us < 0)
+      ++recorded_drops;
+    else if (m.arrive_us <= t.end_us())
+      ++recorded_arrivals;  // later ones never arrive
   }
   EXPECT_EQ(recorded_drops, peer_drops_at_send);
   EXPECT_EQ(recorded_arrivals, arrivals);
@@ -119,7 +121,8 @@ INSTANTIATE_TEST_SUITE_P(Scenarios, TimelineAgreesWithTrace,
                                            "17-zk-leader-paused.json", "19-zk-zookeeper-restart.json"),
                          [](const auto& param_info) {
                            std::string name = param_info.param.substr(0, param_info.param.find('.'));
-                           for (char& c : name) if (c == '-') c = '_';
+                           for (char& c : name)
+                             if (c == '-') c = '_';
                            return "s" + name;
                          });
 

@@ -45,9 +45,7 @@ TEST(Trace, hash_differs_when_a_line_differs) {
   EXPECT_NE(hash_of({{0, "a"}, {5, "b"}}), hash_of({{0, "a"}, {5, "c"}}));
 }
 
-TEST(Trace, hash_differs_when_time_differs) {
-  EXPECT_NE(hash_of({{0, "a"}, {5, "b"}}), hash_of({{0, "a"}, {6, "b"}}));
-}
+TEST(Trace, hash_differs_when_time_differs) { EXPECT_NE(hash_of({{0, "a"}, {5, "b"}}), hash_of({{0, "a"}, {6, "b"}})); }
 
 TEST(Trace, hash_differs_when_order_changes) {
   EXPECT_NE(hash_of({{5, "a"}, {5, "b"}}), hash_of({{5, "b"}, {5, "a"}}));

@@ -9,10 +9,14 @@ std::string origin_of(std::string_view origin) { return " (" + std::string(origi
 
 std::string_view fault_name(ev::NetworkFault fault) {
   switch (fault) {
-    case ev::NetworkFault::kPartition: return "partition";
-    case ev::NetworkFault::kCut: return "cut";
-    case ev::NetworkFault::kHeal: return "heal";
-    case ev::NetworkFault::kChange: return "network";
+    case ev::NetworkFault::kPartition:
+      return "partition";
+    case ev::NetworkFault::kCut:
+      return "cut";
+    case ev::NetworkFault::kHeal:
+      return "heal";
+    case ev::NetworkFault::kChange:
+      return "network";
   }
   return "?";
 }
@@ -57,8 +61,8 @@ void TraceWriter::on(Micros now, const ev::NetworkChanged& e) {
 template <>
 void TraceWriter::on(Micros now, const ev::Sent& e) {
   if (e.copies() > 0) return;
-  trace_.line(now, "drop " + endpoints_.name(e.from) + "->" + endpoints_.name(e.to) + " " +
-                       std::string(e.drop_reason) + " " + e.message.describe());
+  trace_.line(now, "drop " + endpoints_.name(e.from) + "->" + endpoints_.name(e.to) + " " + std::string(e.drop_reason) +
+                       " " + e.message.describe());
 }
 template <>
 void TraceWriter::on(Micros now, const ev::Undelivered& e) {
@@ -87,13 +91,13 @@ void TraceWriter::on(Micros now, const ev::ZkExpired& e) {
 }
 template <>
 void TraceWriter::on(Micros now, const ev::Called& e) {
-  trace_.line(now, "call c" + std::to_string(e.client.value) + " " + describe(e.request) + " -> " +
-                       replica_name(e.to) + " try " + std::to_string(e.attempt));
+  trace_.line(now, "call c" + std::to_string(e.client.value) + " " + describe(e.request) + " -> " + replica_name(e.to) +
+                       " try " + std::to_string(e.attempt));
 }
 template <>
 void TraceWriter::on(Micros now, const ev::RequestArrived& e) {
-  trace_.line(now, "deliver c" + std::to_string(e.client.value) + "->" + replica_name(e.to) + " " +
-                       describe(e.request));
+  trace_.line(now,
+              "deliver c" + std::to_string(e.client.value) + "->" + replica_name(e.to) + " " + describe(e.request));
 }
 template <>
 void TraceWriter::on(Micros now, const ev::ReplyDelivered& e) {

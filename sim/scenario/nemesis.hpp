@@ -76,7 +76,6 @@ class Nemesis {
 };
 
 // The swarm half of expand_nemesis (sim/scenario/nemesis_swarm.cpp), for a spec with swarm set.
-std::vector<TimedFault> expand_swarm(const NemesisSpec& spec, int replicas, bool has_zk, Micros stop_us,
-                                     Rng rng);
+std::vector<TimedFault> expand_swarm(const NemesisSpec& spec, int replicas, bool has_zk, Micros stop_us, Rng rng);
 
 }  // namespace fl::sim

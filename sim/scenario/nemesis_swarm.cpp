@@ -59,13 +59,18 @@ bool hostable(SwarmKind kind, const NemesisSpec& spec, int replicas, bool has_zk
   if (std::find(spec.kinds.begin(), spec.kinds.end(), kind) == spec.kinds.end()) return false;
   switch (kind) {
     case SwarmKind::kCrash:
-    case SwarmKind::kLagging: return spec.crashed_max >= 1;
+    case SwarmKind::kLagging:
+      return spec.crashed_max >= 1;
     case SwarmKind::kPartition:
-    case SwarmKind::kCut: return replicas >= 2;
-    case SwarmKind::kBridge: return replicas >= 3;
+    case SwarmKind::kCut:
+      return replicas >= 2;
+    case SwarmKind::kBridge:
+      return replicas >= 3;
     case SwarmKind::kZkCrash:
-    case SwarmKind::kZkCut: return has_zk;
-    default: return true;
+    case SwarmKind::kZkCut:
+      return has_zk;
+    default:
+      return true;
   }
 }
 
@@ -75,14 +80,14 @@ std::string name(int replica) { return "r" + std::to_string(replica); }
 struct ActiveFault {
   SwarmKind kind;
   Micros end_us = 0;
-  NodeSet down{};             // replicas it crashed, by name
-  bool down_now = false;      // whether `down` is crashed right now (lagging restarts in between)
-  bool leader_down = false;   // it crashed "leader", whichever replica that was
-  NodeSet paused{};           // the replica it paused, by name
-  bool leader_paused = false;  // it paused "leader"
+  NodeSet down{};                        // replicas it crashed, by name
+  bool down_now = false;                 // whether `down` is crashed right now (lagging restarts in between)
+  bool leader_down = false;              // it crashed "leader", whichever replica that was
+  NodeSet paused{};                      // the replica it paused, by name
+  bool leader_paused = false;            // it paused "leader"
   std::optional<FaultAction> network{};  // its partition or cut, by name, applied again after heals
-  bool network_exclusive = false;      // its partition or cut names "leader": nothing may overlap it
-  std::optional<FaultAction> undo{};   // kill_all, burst, zk_crash: what ends it
+  bool network_exclusive = false;        // its partition or cut names "leader": nothing may overlap it
+  std::optional<FaultAction> undo{};     // kill_all, burst, zk_crash: what ends it
   std::vector<std::pair<Micros, FaultAction>> steps{};  // lagging: restart, then crash again
 };
 
@@ -240,21 +245,26 @@ void SwarmPlanner::start(SwarmKind kind, Micros t) {
     return;  // kill_all restarts every replica: it overlaps no other node fault
   }
   switch (kind) {
-    case SwarmKind::kCrash: return start_crash(t, rng);
-    case SwarmKind::kPause: return start_pause(t, rng);
-    case SwarmKind::kLagging: return start_lagging(t, rng);
+    case SwarmKind::kCrash:
+      return start_crash(t, rng);
+    case SwarmKind::kPause:
+      return start_pause(t, rng);
+    case SwarmKind::kLagging:
+      return start_lagging(t, rng);
     case SwarmKind::kKillAll:
       if (node_faults) return;
       emit(t, KillAll{});
       active_.push_back(ActiveFault{.kind = kind, .end_us = t + length(kind), .undo = RestartAll{}});
       return;
-    case SwarmKind::kBurst: return start_burst(t, rng);
+    case SwarmKind::kBurst:
+      return start_burst(t, rng);
     case SwarmKind::kZkCrash:
       if (active(kind)) return;
       emit(t, Crash{{"zk"}});
       active_.push_back(ActiveFault{.kind = kind, .end_us = t + length(kind), .undo = Restart{{"zk"}}});
       return;
-    default: return start_network(kind, t, rng);
+    default:
+      return start_network(kind, t, rng);
   }
 }
 
@@ -445,8 +455,7 @@ std::string describe_swarm(const NemesisSpec& spec, int replicas, bool has_zk, s
   char share[32];
   std::snprintf(share, sizeof share, "%.0f%%", c.leader_share * 100.0);
   return "swarm:" + (on.empty() ? std::string(" nothing") : on) +
-         "; off:" + (off.empty() ? std::string(" none") : off) +
-         "; aimed at the leader: " + share;
+         "; off:" + (off.empty() ? std::string(" none") : off) + "; aimed at the leader: " + share;
 }
 
 }  // namespace fl::sim

@@ -2,6 +2,8 @@
 // tick-driven nemesis gave, and the swarm mode keeps its promises (undone by the stop,
 // crashed_max respected, "leader" faults undone without a name, zk faults in zk runs
 // only, overlapping faults, every kind on for some seeds and off for others).
+#include "sim/scenario/nemesis.hpp"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -10,7 +12,6 @@
 #include <optional>
 #include <set>
 
-#include "sim/scenario/nemesis.hpp"
 #include "tests/run_binary.hpp"
 
 namespace fl::sim {
@@ -229,9 +230,12 @@ class ScheduleModel {
       EXPECT_FALSE(killed_) << "a replica crash during a kill_all";
     }
     for (const auto& n : a.nodes) {
-      if (n == "leader") ++leader_crashed_;
-      else if (n == "zk") zk_down_ = true;
-      else EXPECT_TRUE(crashed_.insert(n).second) << n << " crashed twice";
+      if (n == "leader")
+        ++leader_crashed_;
+      else if (n == "zk")
+        zk_down_ = true;
+      else
+        EXPECT_TRUE(crashed_.insert(n).second) << n << " crashed twice";
     }
   }
   void on(const Restart& a) {
@@ -240,16 +244,21 @@ class ScheduleModel {
     const bool complement = std::any_of(a.nodes.begin(), a.nodes.end(),
                                         [&](const std::string& n) { return n != "zk" && !crashed_.contains(n); });
     for (const auto& n : a.nodes) {
-      if (n == "zk") zk_down_ = false;
-      else if (complement) EXPECT_FALSE(crashed_.contains(n)) << "restarting " << n << ", held by another fault";
-      else crashed_.erase(n);
+      if (n == "zk")
+        zk_down_ = false;
+      else if (complement)
+        EXPECT_FALSE(crashed_.contains(n)) << "restarting " << n << ", held by another fault";
+      else
+        crashed_.erase(n);
     }
     if (complement) leader_crashed_ = 0;
   }
   void on(const Pause& a) {
     EXPECT_FALSE(pause_active()) << "two pauses at once";
-    if (names_any(a.nodes, "leader")) ++leader_paused_;
-    else paused_.insert(a.nodes.begin(), a.nodes.end());
+    if (names_any(a.nodes, "leader"))
+      ++leader_paused_;
+    else
+      paused_.insert(a.nodes.begin(), a.nodes.end());
   }
   void on(const Resume& a) {
     if (a.nodes.size() == static_cast<std::size_t>(replicas_)) leader_paused_ = 0;
@@ -451,7 +460,7 @@ TEST(SwarmScenario, knobs_are_read_with_their_defaults) {
   auto parsed = parse_scenario(R"({"name": "n", "network": {"loss": 0.02},
       "nemesis": {"swarm": true, "kinds": ["crash", "kill_all"], "gap_min": "500ms", "gap_max": "2s",
                   "fault_min": "10ms", "fault_max": "1s", "stop": "8s"}})",
-                          "s.json");
+                               "s.json");
   ASSERT_TRUE(std::holds_alternative<Scenario>(parsed)) << std::get<ScenarioError>(parsed).message();
   const NemesisSpec& n = *std::get<Scenario>(parsed).nemesis;
   EXPECT_TRUE(n.swarm);

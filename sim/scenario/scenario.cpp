@@ -8,11 +8,10 @@
 #include <cstdio>
 #include <limits>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <string_view>
 #include <system_error>
-
-#include <nlohmann/json.hpp>
 
 #include "rsm/core/assert.hpp"
 #include "sim/setup/protocol_names.hpp"
@@ -107,9 +106,7 @@ std::string child(const std::string& path, std::string_view key) {
 }
 
 // The JSON path of an element of the array at `path`.
-std::string element(const std::string& path, std::size_t index) {
-  return path + "[" + std::to_string(index) + "]";
-}
+std::string element(const std::string& path, std::size_t index) { return path + "[" + std::to_string(index) + "]"; }
 
 std::string in_quotes(std::string_view text) { return "\"" + std::string(text) + "\""; }
 
@@ -145,15 +142,15 @@ std::string unknown_field_reason(std::string_view key, const std::vector<std::st
 // ---------------------------------------------------------------------------
 // Typed values
 
-std::optional<std::int64_t> read_integer(const json& node, const std::string& path, std::int64_t min,
-                                         std::int64_t max, Errors& errors) {
+std::optional<std::int64_t> read_integer(const json& node, const std::string& path, std::int64_t min, std::int64_t max,
+                                         Errors& errors) {
   if (!node.is_number_integer()) return errors.reject(path, "expected an integer");
   // nlohmann stores non-negative integers unsigned; compare before narrowing.
   const bool too_big = node.is_number_unsigned() && node.get<std::uint64_t>() > static_cast<std::uint64_t>(max);
   const std::int64_t value = too_big ? max : node.get<std::int64_t>();
   if (!too_big && value >= min && value <= max) return value;
   const std::string range = max == kInt64Max ? "at least " + std::to_string(min)
-                                              : "between " + std::to_string(min) + " and " + std::to_string(max);
+                                             : "between " + std::to_string(min) + " and " + std::to_string(max);
   return errors.reject(path, "must be " + range + ", got " + node.dump());
 }
 
@@ -280,8 +277,7 @@ bool is_replica_name(std::string_view name, int replicas) {
   return index && *index < replicas;
 }
 
-bool check_node_name(const std::string& name, const std::string& path, int replicas, Names names,
-                     Errors& errors) {
+bool check_node_name(const std::string& name, const std::string& path, int replicas, Names names, Errors& errors) {
   // "zk" names the simulated ZooKeeper node of a "zk"-protocol run (nothing otherwise).
   const bool symbolic = name == "leader" || name == "*" || name == "zk";
   if (is_replica_name(name, replicas) || (symbolic && names == Names::kSymbolicAllowed)) return true;
@@ -348,8 +344,8 @@ struct OldTimes {
 
 void read_cluster(const json& node, ClusterSpec& c, OldTimes& old, Errors& errors) {
   const Fields f(node, "cluster",
-                 {"replicas", "protocol", "store", "max_log_size", "checkpoint_interval", "batch_size_max",
-                  "heartbeat", "election_timeout"},
+                 {"replicas", "protocol", "store", "max_log_size", "checkpoint_interval", "batch_size_max", "heartbeat",
+                  "election_timeout"},
                  errors);
   f.integer("replicas", 1, 9, c.replicas);
   f.choice("protocol", protocol_names(), c.protocol);
@@ -396,9 +392,11 @@ void apply_old_times(const OldTimes& old, bool has_sections, ClusterSpec& c, Set
     c.zk.session_timeout_us = 2 * *old.election_timeout_us;
   }
   if (has_sections) {
-    errors.fail(child("cluster", name), "the old place of a protocol setting, not allowed beside a \"paxos\" or "
-                                        "\"zk\" section (which protocol would it set?); in sections the old names "
-                                        "mean " + sections_text(c));
+    errors.fail(child("cluster", name),
+                "the old place of a protocol setting, not allowed beside a \"paxos\" or "
+                "\"zk\" section (which protocol would it set?); in sections the old names "
+                "mean " +
+                    sections_text(c));
     return;
   }
   paths = {"cluster.heartbeat", "cluster.election_timeout", "cluster.heartbeat", "cluster.election_timeout"};
@@ -450,11 +448,11 @@ void check_settings(const ClusterSpec& c, const SettingPaths& paths, bool old_fo
                               " (what the simulated ZooKeeper server grants)";
     ClusterSpec granted = c;
     granted.zk.session_timeout_us = server.negotiate(timeout_us);
-    errors.fail(paths.session_timeout,
-                old_form ? "gives the zk protocol a session timeout of twice this, " + format_duration(timeout_us) +
-                               ", which must be " + range + "; write the sections instead, e.g. " +
-                               sections_text(granted)
-                         : "must be " + range + ", got " + in_quotes(format_duration(timeout_us)));
+    errors.fail(paths.session_timeout, old_form
+                                           ? "gives the zk protocol a session timeout of twice this, " +
+                                                 format_duration(timeout_us) + ", which must be " + range +
+                                                 "; write the sections instead, e.g. " + sections_text(granted)
+                                           : "must be " + range + ", got " + in_quotes(format_duration(timeout_us)));
   }
   if (c.zk.tick_us >= timeout_us) {
     errors.fail(paths.tick, "must be shorter than the session timeout (" + format_duration(timeout_us) +
@@ -590,7 +588,8 @@ std::optional<std::string> swarm_kind_unusable(SwarmKind kind, const NemesisSpec
     case SwarmKind::kBridge:
       if (replicas < 3) return "needs at least 3 replicas";
       return std::nullopt;
-    default: return std::nullopt;
+    default:
+      return std::nullopt;
   }
 }
 
@@ -628,14 +627,13 @@ void read_swarm_kinds(const Fields& f, NemesisSpec& n, int replicas) {
 }
 
 // A range read from two fields: both > 0, the first not above the second.
-void read_range(const Fields& f, std::string_view min_key, std::string_view max_key, Micros& min_us,
-                Micros& max_us) {
+void read_range(const Fields& f, std::string_view min_key, std::string_view max_key, Micros& min_us, Micros& max_us) {
   f.duration(min_key, min_us, true);
   f.duration(max_key, max_us, true);
   if (min_us > max_us) {
-    f.errors().fail(f.at(f.get(max_key) ? max_key : min_key),
-                    std::string(max_key) + " (" + format_duration(max_us) + ") must not be below " +
-                        std::string(min_key) + " (" + format_duration(min_us) + ")");
+    f.errors().fail(f.at(f.get(max_key) ? max_key : min_key), std::string(max_key) + " (" + format_duration(max_us) +
+                                                                  ") must not be below " + std::string(min_key) + " (" +
+                                                                  format_duration(min_us) + ")");
   }
 }
 
@@ -658,8 +656,8 @@ void read_nemesis(const json& node, Scenario& s, Errors& errors) {
     return;
   }
   const Fields f(node, "nemesis",
-                 {"swarm", "interval", "start", "stop", "crash", "partition", "cut", "kill_all", "crashed_max",
-                  "kinds", "gap_min", "gap_max", "fault_min", "fault_max"},
+                 {"swarm", "interval", "start", "stop", "crash", "partition", "cut", "kill_all", "crashed_max", "kinds",
+                  "gap_min", "gap_max", "fault_min", "fault_max"},
                  errors);
   NemesisSpec n;
   f.boolean("swarm", n.swarm);
@@ -684,8 +682,8 @@ void read_nemesis(const json& node, Scenario& s, Errors& errors) {
 // ---------------------------------------------------------------------------
 // Faults
 
-const std::vector<std::string_view> kFaultActions = {"crash", "restart",   "pause", "resume",  "kill_all",
-                                                     "restart_all", "partition", "cut", "heal", "network", "rolling"};
+const std::vector<std::string_view> kFaultActions = {
+    "crash", "restart", "pause", "resume", "kill_all", "restart_all", "partition", "cut", "heal", "network", "rolling"};
 
 // What every fault element is checked against.
 struct FaultContext {
@@ -789,8 +787,8 @@ void expand_rolling(const json& node, const std::string& path, Micros at_us, con
   }
   const Micros last_us = t - *gap_us;
   if (last_us > ctx.end_us) {
-    errors.fail(path, "ends at " + format_duration(last_us) + ", after the run ends at " +
-                          format_duration(ctx.end_us) + " (duration + quiesce)");
+    errors.fail(path, "ends at " + format_duration(last_us) + ", after the run ends at " + format_duration(ctx.end_us) +
+                          " (duration + quiesce)");
   }
 }
 
@@ -840,8 +838,8 @@ void read_faults(const json& node, const FaultContext& ctx, std::vector<TimedFau
 // Sections are read in dependency order: node names need the replica count, and
 // fault times need duration and quiesce.
 void read_scenario(const json& root, Scenario& s, Errors& errors) {
-  std::vector<std::string_view> known = {"name",    "description", "cluster",  "network", "workload",
-                                         "faults",  "nemesis",     "duration", "quiesce", "expect"};
+  std::vector<std::string_view> known = {"name",   "description", "cluster",  "network", "workload",
+                                         "faults", "nemesis",     "duration", "quiesce", "expect"};
   std::ptrdiff_t after_cluster = 3;  // each protocol's section, listed after "cluster"
   for (const Protocol& p : protocols()) known.insert(known.begin() + after_cluster++, p.settings_section);
   const Fields f(root, "", known, errors);
@@ -883,11 +881,19 @@ class DuplicateKeys {
     using E = json::parse_event_t;
     switch (event) {
       case E::object_start:
-      case E::array_start: frames_.push_back(Frame{event == E::array_start, next_path()}); break;
+      case E::array_start:
+        frames_.push_back(Frame{event == E::array_start, next_path()});
+        break;
       case E::object_end:
-      case E::array_end: frames_.pop_back(); break;
-      case E::key: on_key(parsed.get<std::string>()); break;
-      case E::value: next_path(); break;
+      case E::array_end:
+        frames_.pop_back();
+        break;
+      case E::key:
+        on_key(parsed.get<std::string>());
+        break;
+      case E::value:
+        next_path();
+        break;
     }
     return true;
   }
@@ -925,8 +931,7 @@ std::string position_text(const std::string& text, std::size_t byte) {
   const auto line = 1 + std::count(before.begin(), before.end(), '\n');
   const std::size_t last_newline = before.rfind('\n');
   const std::size_t column = before.size() - (last_newline == std::string_view::npos ? 0 : last_newline + 1) + 1;
-  return "line " + std::to_string(line) + ", column " + std::to_string(column) + " (byte " + std::to_string(byte) +
-         ")";
+  return "line " + std::to_string(line) + ", column " + std::to_string(column) + " (byte " + std::to_string(byte) + ")";
 }
 
 // nlohmann's message without its "[json.exception...] parse error at ...: " prefix.

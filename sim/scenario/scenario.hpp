@@ -39,7 +39,7 @@ struct ClusterSpec {
   int replicas = 3;
   std::string protocol = "paxos";
   std::string store = "sqlite";
-  std::int64_t max_log_size = 400;        // requests a replica may hold in memory or on disk
+  std::int64_t max_log_size = 400;         // requests a replica may hold in memory or on disk
   std::int64_t checkpoint_interval = 100;  // executed requests between checkpoints
   int batch_size_max = 16;                 // requests per log slot
   PaxosSettings paxos;
@@ -51,9 +51,9 @@ struct ClusterSpec {
 struct NetworkSpec {
   Micros latency_us = 1 * kMillis;
   Micros jitter_us = 500;
-  double loss = 0.0;        // probability a message is dropped
-  double duplicate = 0.0;   // probability a message is delivered twice
-  double reorder = 0.0;     // probability a message gets an extra delay
+  double loss = 0.0;                       // probability a message is dropped
+  double duplicate = 0.0;                  // probability a message is delivered twice
+  double reorder = 0.0;                    // probability a message gets an extra delay
   Micros reorder_delay_us = 20 * kMillis;  // upper bound of that extra delay
 };
 
@@ -68,12 +68,12 @@ struct OpMix {
 // The clients and what they send (JSON "workload").
 struct WorkloadSpec {
   int clients = 3;
-  int keys = 8;             // keys are spread around zero, negatives included
+  int keys = 8;  // keys are spread around zero, negatives included
   OpMix mix;
-  double rate_hz = 20.0;    // per client; think time is exponential with this rate
-  std::vector<std::string> targets;  // replica names clients send to; empty = any replica
+  double rate_hz = 20.0;              // per client; think time is exponential with this rate
+  std::vector<std::string> targets;   // replica names clients send to; empty = any replica
   Micros timeout_us = 500 * kMillis;  // a request unanswered this long is retried
-  int attempts_max = 0;     // tries before a request is given up as unknown; 0 = until the run ends
+  int attempts_max = 0;               // tries before a request is given up as unknown; 0 = until the run ends
   // Requests issued in total across all clients (retries not counted); 0 = no limit.
   // Small counts make a scenario whose history can be read by hand.
   int requests_max = 0;
@@ -85,22 +85,35 @@ struct WorkloadSpec {
 using NodeSet = std::vector<std::string>;
 
 // Stops the nodes: volatile state and unsynced disk writes are lost.
-struct Crash { NodeSet nodes; };
+struct Crash {
+  NodeSet nodes;
+};
 // Boots crashed nodes again from their disks alone; running nodes are left alone.
-struct Restart { NodeSet nodes; };
+struct Restart {
+  NodeSet nodes;
+};
 // Freezes the nodes (a GC pause, SIGSTOP, a stalled VM): they keep all state but
 // handle nothing; what arrives meanwhile waits, and timers fire late.
-struct Pause { NodeSet nodes; };
+struct Pause {
+  NodeSet nodes;
+};
 // Unfreezes paused nodes: they handle what waited, in arrival order, at once.
-struct Resume { NodeSet nodes; };
+struct Resume {
+  NodeSet nodes;
+};
 // Crashes every replica at once (e.g. a power cut).
 struct KillAll {};
 // Restarts every crashed replica.
 struct RestartAll {};
 // Nodes in different groups cannot reach each other in either direction.
-struct Partition { std::vector<NodeSet> groups; };
+struct Partition {
+  std::vector<NodeSet> groups;
+};
 // Messages from `from` to `to` are dropped; the reverse direction still works.
-struct Cut { NodeSet from; NodeSet to; };
+struct Cut {
+  NodeSet from;
+  NodeSet to;
+};
 // Removes every partition and cut.
 struct Heal {};
 // Changes network parameters from now on; fields left empty keep their value.
@@ -159,8 +172,8 @@ struct NemesisSpec {
 
   bool swarm = false;
   // Kinds the swarm may enable; kill_all only when listed. The zk kinds apply to zk runs only.
-  std::vector<SwarmKind> kinds = {SwarmKind::kCrash,     SwarmKind::kPause,  SwarmKind::kLagging,
-                                  SwarmKind::kPartition, SwarmKind::kBridge, SwarmKind::kCut,
+  std::vector<SwarmKind> kinds = {SwarmKind::kCrash,     SwarmKind::kPause,   SwarmKind::kLagging,
+                                  SwarmKind::kPartition, SwarmKind::kBridge,  SwarmKind::kCut,
                                   SwarmKind::kBurst,     SwarmKind::kZkCrash, SwarmKind::kZkCut};
   // Each enabled kind's mean time between occurrences is drawn log-uniformly in this range.
   Micros gap_min_us = 1 * kSeconds;

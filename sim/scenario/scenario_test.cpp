@@ -104,8 +104,8 @@ TEST(Duration, parse_accepts_each_unit) {
 }
 
 TEST(Duration, parse_rejects_malformed_negative_and_unitless) {
-  for (const char* text : {"", "5", "-1s", "+1s", "1 s", " 1s", "1.s", ".5s", "1e3ms", "5h", "ms", "1..5s",
-                           "0.5us", "99999999999999999999s", "1000000000000000m"}) {
+  for (const char* text : {"", "5", "-1s", "+1s", "1 s", " 1s", "1.s", ".5s", "1e3ms", "5h", "ms", "1..5s", "0.5us",
+                           "99999999999999999999s", "1000000000000000m"}) {
     EXPECT_EQ(parse_duration(text), std::nullopt) << text;
   }
 }
@@ -195,9 +195,7 @@ TEST(Scenario, a_mix_leaves_the_operations_it_omits_at_zero) {
   EXPECT_DOUBLE_EQ(s.workload.mix.read_all, 0.0);
 }
 
-TEST(Scenario, null_nemesis_means_none) {
-  EXPECT_FALSE(parse_ok(with(R"("nemesis": null)")).nemesis.has_value());
-}
+TEST(Scenario, null_nemesis_means_none) { EXPECT_FALSE(parse_ok(with(R"("nemesis": null)")).nemesis.has_value()); }
 
 TEST(Scenario, each_fault_action_is_parsed_with_its_origin) {
   const Scenario s = parse_ok(with_faults(R"(
@@ -288,7 +286,8 @@ TEST(ScenarioSections, the_section_of_the_protocol_not_run_is_read_and_kept) {
 }
 
 TEST(ScenarioSections, old_names_in_cluster_keep_their_meaning_for_both_protocols) {
-  const Scenario s = parse_ok(with(R"("cluster": {"protocol": "zk", "heartbeat": "40ms", "election_timeout": "450ms"})"));
+  const Scenario s =
+      parse_ok(with(R"("cluster": {"protocol": "zk", "heartbeat": "40ms", "election_timeout": "450ms"})"));
   EXPECT_EQ(s.cluster.paxos.heartbeat_us, 40 * kMillis);
   EXPECT_EQ(s.cluster.paxos.election_timeout_us, 450 * kMillis);
   EXPECT_EQ(s.cluster.zk.tick_us, 40 * kMillis);              // the heartbeat was the zk tick
@@ -320,8 +319,9 @@ TEST(ScenarioSections, settings_are_checked_where_they_are_written) {
   EXPECT_EQ(parse_error(with(R"("cluster": {"heartbeat": "300ms"})")).field, "cluster.election_timeout");
   // The simulated server grants 200ms..2s; anything else would quietly be clamped.
   auto e = parse_error(with(R"("zk": {"session_timeout": "3s"})"));
-  EXPECT_EQ(e.message(), "test.json: zk.session_timeout: must be between 200ms and 2s (what the simulated "
-                         "ZooKeeper server grants), got \"3s\"");
+  EXPECT_EQ(e.message(),
+            "test.json: zk.session_timeout: must be between 200ms and 2s (what the simulated "
+            "ZooKeeper server grants), got \"3s\"");
   e = parse_error(with(R"("cluster": {"election_timeout": "1500ms"})"));
   EXPECT_EQ(e.field, "cluster.election_timeout");
   EXPECT_TRUE(contains(e.reason, "3s")) << e.reason;
@@ -474,8 +474,7 @@ TEST(ScenarioError, integers_out_of_range_are_rejected) {
   EXPECT_EQ(parse_error(with(R"("workload": {"clients": 0})")).field, "workload.clients");
   EXPECT_EQ(parse_error(with(R"("workload": {"keys": 0})")).field, "workload.keys");
   EXPECT_EQ(parse_error(with(R"("workload": {"requests_max": -1})")).field, "workload.requests_max");
-  EXPECT_EQ(parse_error(with(R"("cluster": {"max_log_size": 18446744073709551615})")).field,
-            "cluster.max_log_size");
+  EXPECT_EQ(parse_error(with(R"("cluster": {"max_log_size": 18446744073709551615})")).field, "cluster.max_log_size");
   e = parse_error(with(R"("cluster": {"max_log_size": 40, "checkpoint_interval": 40})"));
   EXPECT_EQ(e.field, "cluster.checkpoint_interval");
   EXPECT_EQ(e.reason, "checkpoint_interval (40) must be less than max_log_size (40)");

@@ -6,9 +6,8 @@
 #include <algorithm>
 #include <charconv>
 #include <map>
-#include <optional>
-
 #include <nlohmann/json.hpp>
+#include <optional>
 
 namespace fl::sim {
 namespace {
@@ -45,9 +44,12 @@ ojson zk_json(const ZkSettings& z) {
 }
 
 ojson network_json(const NetworkSpec& n) {
-  return {{"latency", duration(n.latency_us)}, {"jitter", duration(n.jitter_us)},
-          {"loss", n.loss},                    {"duplicate", n.duplicate},
-          {"reorder", n.reorder},              {"reorder_delay", duration(n.reorder_delay_us)}};
+  return {{"latency", duration(n.latency_us)},
+          {"jitter", duration(n.jitter_us)},
+          {"loss", n.loss},
+          {"duplicate", n.duplicate},
+          {"reorder", n.reorder},
+          {"reorder_delay", duration(n.reorder_delay_us)}};
 }
 
 ojson workload_json(const WorkloadSpec& w) {
@@ -88,17 +90,23 @@ ojson nemesis_json(const NemesisSpec& n) {
 
 std::string_view progress_name(Progress p) {
   switch (p) {
-    case Progress::kAlways: return "always";
-    case Progress::kNone: return "none";
-    case Progress::kAfterHeal: break;
+    case Progress::kAlways:
+      return "always";
+    case Progress::kNone:
+      return "none";
+    case Progress::kAfterHeal:
+      break;
   }
   return "after-heal";
 }
 
 ojson expect_json(const Expectations& e) {
-  return {{"linearizable", e.linearizable}, {"converged", e.converged},
-          {"durable", e.durable},           {"exactly_once", e.exactly_once},
-          {"log_bound", e.log_bound},       {"progress", progress_name(e.progress)},
+  return {{"linearizable", e.linearizable},
+          {"converged", e.converged},
+          {"durable", e.durable},
+          {"exactly_once", e.exactly_once},
+          {"log_bound", e.log_bound},
+          {"progress", progress_name(e.progress)},
           {"liveness_bound", duration(e.liveness_bound_us)}};
 }
 
@@ -365,14 +373,13 @@ void compare_expect(Differences& d, const Expectations& a, const Expectations& b
 }  // namespace
 
 std::string write_scenario(const Scenario& s) {
-  const std::vector<std::pair<std::string, ojson>> head = {
-      {"name", s.name},
-      {"description", s.description},
-      {"cluster", cluster_json(s.cluster)},
-      {"paxos", paxos_json(s.cluster.paxos)},
-      {"zk", zk_json(s.cluster.zk)},
-      {"network", network_json(s.network)},
-      {"workload", workload_json(s.workload)}};
+  const std::vector<std::pair<std::string, ojson>> head = {{"name", s.name},
+                                                           {"description", s.description},
+                                                           {"cluster", cluster_json(s.cluster)},
+                                                           {"paxos", paxos_json(s.cluster.paxos)},
+                                                           {"zk", zk_json(s.cluster.zk)},
+                                                           {"network", network_json(s.network)},
+                                                           {"workload", workload_json(s.workload)}};
   const std::vector<std::pair<std::string, ojson>> tail = {
       {"nemesis", s.nemesis ? nemesis_json(*s.nemesis) : ojson(nullptr)},
       {"duration", duration(s.duration_us)},

@@ -7,9 +7,9 @@
 #include <algorithm>
 #include <filesystem>
 
-#include "sim/scenario/nemesis.hpp"
-#include "sim/run.hpp"
 #include "sim/observe/trace.hpp"
+#include "sim/run.hpp"
+#include "sim/scenario/nemesis.hpp"
 
 namespace fl::sim {
 namespace {

@@ -3,11 +3,11 @@
 #include <optional>
 
 #include "rsm/app/grade_app.hpp"
-#include "rsm/paxos/replica.hpp"
 #include "rsm/coordinated/replica.hpp"
+#include "rsm/paxos/replica.hpp"
 #include "rsm/store/sqlite_store.hpp"
-#include "sim/setup/cassandra_stores.hpp"
 #include "sim/kernel/endpoints.hpp"
+#include "sim/setup/cassandra_stores.hpp"
 
 namespace fl::sim {
 namespace {
@@ -42,7 +42,6 @@ Mutation mutation_of(std::span<const Row> rows, std::string_view variant) {
   }
   return Mutation::kNone;
 }
-
 
 fl::coordinated::ReplicaConfig zk_config_with(const ClusterSpec& cluster, std::string_view variant, NodeId id) {
   fl::coordinated::ReplicaConfig c;
@@ -133,8 +132,8 @@ paxos::Config paxos_config(const ClusterSpec& cluster, NodeId id) {
 ReplicaFactory make_replica_factory(const ClusterSpec& cluster, const RunOptions& options) {
   const auto choice = resolve_protocol(cluster.protocol);
   if (!choice) {
-    throw BadRunOption("protocol '" + cluster.protocol + "' is not available in this build (available: " +
-                       available_protocols() + ")");
+    throw BadRunOption("protocol '" + cluster.protocol +
+                       "' is not available in this build (available: " + available_protocols() + ")");
   }
   StoreMaker make_store = store_maker(cluster.store, options);  // fails now, at start, not at the first boot
   return [cluster, make_store, make = choice->protocol->make_replica,

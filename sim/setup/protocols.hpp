@@ -3,8 +3,8 @@
 // functions that build each protocol's replicas.
 #pragma once
 
-#include "rsm/paxos/replica.hpp"
 #include "rsm/coordinated/replica.hpp"
+#include "rsm/paxos/replica.hpp"
 #include "sim/run_options.hpp"
 #include "sim/scenario/scenario.hpp"
 #include "sim/setup/protocol_names.hpp"

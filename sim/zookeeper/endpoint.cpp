@@ -51,8 +51,7 @@ Effects Endpoint::restart(Micros now, std::string_view origin) {
 
 // Publishes what ZooKeeper did with a request: the reply it committed, if any, and
 // its tree after it.
-void Endpoint::publish_handled(Micros now, NodeId from, const wire::RequestMessage& request,
-                               const NodeOutput& output) {
+void Endpoint::publish_handled(Micros now, NodeId from, const wire::RequestMessage& request, const NodeOutput& output) {
   const wire::ReplyMessage* reply = nullptr;
   for (const auto& send : output.sends) {
     const auto* r = dynamic_cast<const wire::ReplyMessage*>(send.second.get());

@@ -58,8 +58,7 @@ class Endpoint {
 
  private:
   Effects effects(Sends sends) const { return Effects{std::move(sends), node_.next_expiry()}; }
-  void publish_handled(Micros now, NodeId from, const fl::zookeeper::RequestMessage& request,
-                       const NodeOutput& output);
+  void publish_handled(Micros now, NodeId from, const fl::zookeeper::RequestMessage& request, const NodeOutput& output);
   void publish_expired(Micros now, const NodeOutput& output);
 
   NodeId self_;

@@ -18,8 +18,8 @@ LogChanges log_changes(const fl::zookeeper::RequestMessage& request) {
   return changes;
 }
 
-std::optional<std::int64_t> log_held_after(const fl::zookeeper::RequestMessage& request, const fl::zookeeper::ReplyMessage* reply,
-                                           const DataTree& tree) {
+std::optional<std::int64_t> log_held_after(const fl::zookeeper::RequestMessage& request,
+                                           const fl::zookeeper::ReplyMessage* reply, const DataTree& tree) {
   if (reply == nullptr || reply->reply.code != fl::zookeeper::Code::kOk) return std::nullopt;
   const LogChanges changes = log_changes(request);
   if (changes.creates == 0 && !changes.deletes) return std::nullopt;

@@ -23,8 +23,8 @@ class DataTree;
 // and answered `reply` (null: no answer), when that request created or deleted a
 // /log entry; nothing when /log is as it was. This is what log_bound measures for zk
 // runs, against max_log_size like a replica's log.
-std::optional<std::int64_t> log_held_after(const fl::zookeeper::RequestMessage& request, const fl::zookeeper::ReplyMessage* reply,
-                                           const DataTree& tree);
+std::optional<std::int64_t> log_held_after(const fl::zookeeper::RequestMessage& request,
+                                           const fl::zookeeper::ReplyMessage* reply, const DataTree& tree);
 
 // Calls `visit` with each write operation of `request` (a Create, Delete, SetData or
 // Check), alone or inside a multi, in order; never for reads, pings and session

@@ -35,8 +35,8 @@ DataTree seeded() {
 TEST(ZkMulti, all_ops_commit_under_one_zxid) {
   DataTree tree = seeded();
   std::vector<TreeEvent> events;
-  const MultiResult r = tree.multi(
-      {Create{"/x", "1"}, SetData{"/a", "v2", 1}, Delete{"/a/b", 0}, Check{"/x", 0}}, kS1, events);
+  const MultiResult r =
+      tree.multi({Create{"/x", "1"}, SetData{"/a", "v2", 1}, Delete{"/a/b", 0}, Check{"/x", 0}}, kS1, events);
   ASSERT_EQ(r.code, Code::kOk);
   EXPECT_EQ(codes(r), (std::vector<Code>{Code::kOk, Code::kOk, Code::kOk, Code::kOk}));
   EXPECT_EQ(r.results[0].path, "/x");
@@ -51,8 +51,8 @@ TEST(ZkMulti, all_ops_commit_under_one_zxid) {
 TEST(ZkMulti, later_ops_see_the_effects_of_earlier_ones) {
   DataTree tree(false);
   std::vector<TreeEvent> events;
-  const MultiResult r = tree.multi({Create{"/p", ""}, Create{"/p/q", ""}, SetData{"/p/q", "x", 0},
-                                    Check{"/p/q", 1}, Delete{"/p/q", 1}, Create{"/p/s-", "", CreateMode::kPersistentSequential}},
+  const MultiResult r = tree.multi({Create{"/p", ""}, Create{"/p/q", ""}, SetData{"/p/q", "x", 0}, Check{"/p/q", 1},
+                                    Delete{"/p/q", 1}, Create{"/p/s-", "", CreateMode::kPersistentSequential}},
                                    kS1, events);
   ASSERT_EQ(r.code, Code::kOk);
   EXPECT_EQ(r.results[5].path, "/p/s-0000000001");
@@ -63,9 +63,9 @@ TEST(ZkMulti, failure_leaves_the_tree_unchanged_and_reports_per_op_codes) {
   DataTree tree = seeded();
   const auto before = dump(tree);
   std::vector<TreeEvent> events;
-  const MultiResult r = tree.multi(
-      {Create{"/x", ""}, SetData{"/a", "new"}, SetData{"/a", "stale", 1}, Delete{"/a/b"}, Create{"/y", ""}}, kS1,
-      events);
+  const MultiResult r =
+      tree.multi({Create{"/x", ""}, SetData{"/a", "new"}, SetData{"/a", "stale", 1}, Delete{"/a/b"}, Create{"/y", ""}},
+                 kS1, events);
   EXPECT_EQ(r.code, Code::kBadVersion);  // the second setData sees version 2
   EXPECT_EQ(codes(r), (std::vector<Code>{Code::kOk, Code::kOk, Code::kBadVersion, Code::kRuntimeInconsistency,
                                          Code::kRuntimeInconsistency}));
@@ -81,10 +81,10 @@ TEST(ZkMulti, failure_restores_deleted_nodes_and_sequence_counters) {
   DataTree tree = seeded();
   const auto before = dump(tree);
   std::vector<TreeEvent> events;
-  const MultiResult r = tree.multi({Delete{"/a/b"}, Create{"/a/n-", "", CreateMode::kPersistentSequential},
-                                    Create{"/a/e", "", CreateMode::kEphemeral}, SetData{"/a/n-0000000001", "x"},
-                                    Check{"/nope"}},
-                                   kS1, events);
+  const MultiResult r =
+      tree.multi({Delete{"/a/b"}, Create{"/a/n-", "", CreateMode::kPersistentSequential},
+                  Create{"/a/e", "", CreateMode::kEphemeral}, SetData{"/a/n-0000000001", "x"}, Check{"/nope"}},
+                 kS1, events);
   EXPECT_EQ(r.code, Code::kNoNode);
   EXPECT_EQ(dump(tree), before);
   EXPECT_TRUE(tree.ephemerals(kS1).empty());
@@ -123,9 +123,8 @@ TEST(ZkMulti, committed_multi_reports_changes_in_op_order) {
   DataTree tree = seeded();
   std::vector<TreeEvent> events;
   ASSERT_EQ(tree.multi({SetData{"/a", "x"}, Create{"/a/c", ""}}, kS1, events).code, Code::kOk);
-  const std::vector<TreeEvent> expected{{EventType::kNodeDataChanged, "/a"},
-                                        {EventType::kNodeCreated, "/a/c"},
-                                        {EventType::kNodeChildrenChanged, "/a"}};
+  const std::vector<TreeEvent> expected{
+      {EventType::kNodeDataChanged, "/a"}, {EventType::kNodeCreated, "/a/c"}, {EventType::kNodeChildrenChanged, "/a"}};
   EXPECT_EQ(events, expected);
 }
 

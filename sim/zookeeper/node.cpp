@@ -26,8 +26,8 @@ NodeOutput ZkNode::on_message(NodeId from, const Message& message, Micros now) {
   }
   if (std::holds_alternative<wire::Close>(request->body)) routes_.erase(session);
   notify(result.events, out.sends);
-  out.sends.emplace_back(from,
-                         std::make_shared<wire::ReplyMessage>(request->connection, request->xid, std::move(result.reply)));
+  out.sends.emplace_back(
+      from, std::make_shared<wire::ReplyMessage>(request->connection, request->xid, std::move(result.reply)));
   return out;
 }
 

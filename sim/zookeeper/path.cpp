@@ -37,8 +37,7 @@ char32_t next_code_point(std::string_view s, std::size_t& i) {
 }
 
 bool forbidden(char32_t c) {
-  return c <= 0x1F || (c >= 0x7F && c <= 0x9F) || (c >= 0xD800 && c <= 0xF8FF) ||
-         (c >= 0xFFF0 && c <= 0xFFFF);
+  return c <= 0x1F || (c >= 0x7F && c <= 0x9F) || (c >= 0xD800 && c <= 0xF8FF) || (c >= 0xFFF0 && c <= 0xFFFF);
 }
 
 // "." and ".." are relative-path components; names merely containing dots are fine.

@@ -84,9 +84,7 @@ Reply ZkService::open(Micros now, const Connect& request) {
   return r;
 }
 
-Reply ZkService::run(SessionId session, const Ping&, std::vector<WatchEvent>&) {
-  return reply(session, Code::kOk);
-}
+Reply ZkService::run(SessionId session, const Ping&, std::vector<WatchEvent>&) { return reply(session, Code::kOk); }
 
 Reply ZkService::run(SessionId session, const Close&, std::vector<WatchEvent>& events) {
   Reply r = reply(session, Code::kOk);

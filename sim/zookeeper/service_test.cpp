@@ -6,7 +6,6 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-
 #include <string>
 #include <vector>
 
@@ -73,8 +72,15 @@ TEST(ZkService, requests_on_an_expired_session_fail_with_session_expired) {
   const SessionId s = open_session(zk, 0, 1 * kSeconds);
   ASSERT_EQ(zk.expire_due(2 * kSeconds).sessions, std::vector<SessionId>{s});
   const Zxid before = zk.tree().last_zxid();
-  const std::vector<Body> requests{Ping{}, Close{}, Create{"/x", ""}, Delete{"/x"}, SetData{"/x", ""},
-                                      Exists{"/x", true}, GetData{"/"}, GetChildren{"/", true}, Multi{}};
+  const std::vector<Body> requests{Ping{},
+                                   Close{},
+                                   Create{"/x", ""},
+                                   Delete{"/x"},
+                                   SetData{"/x", ""},
+                                   Exists{"/x", true},
+                                   GetData{"/"},
+                                   GetChildren{"/", true},
+                                   Multi{}};
   for (const Body& request : requests) {
     EXPECT_EQ(call(zk, 2 * kSeconds, s, request).code, Code::kSessionExpired) << request.index();
   }
@@ -124,7 +130,8 @@ TEST(ZkService, write_responses_carry_path_stat_and_zxid) {
 TEST(ZkService, reads_return_data_stat_and_children_in_no_particular_order) {
   ZkService zk;
   const SessionId s = open_session(zk, 0);
-  for (const std::string path : {"/app", "/app/b", "/app/a"}) ASSERT_EQ(call(zk, 0, s, Create{path, "d"}).code, Code::kOk);
+  for (const std::string path : {"/app", "/app/b", "/app/a"})
+    ASSERT_EQ(call(zk, 0, s, Create{path, "d"}).code, Code::kOk);
   const Reply got = call(zk, 0, s, GetData{"/app"});
   EXPECT_EQ(got.data, "d");
   EXPECT_EQ(got.stat->num_children, 2);

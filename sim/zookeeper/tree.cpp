@@ -141,8 +141,7 @@ OpResult DataTree::apply_create(const Create& op, SessionId session, Zxid zxid, 
   return OpResult{Code::kOk, path, stat(*find(path))};
 }
 
-OpResult DataTree::apply_delete(const Delete& op, Zxid zxid, std::vector<Undo>* undo,
-                                std::vector<TreeEvent>& events) {
+OpResult DataTree::apply_delete(const Delete& op, Zxid zxid, std::vector<Undo>* undo, std::vector<TreeEvent>& events) {
   if (!valid_path(op.path) || special(op.path)) return failed(Code::kBadArguments);
   const auto it = nodes_.find(op.path);
   if (it == nodes_.end()) return failed(Code::kNoNode);
@@ -153,8 +152,7 @@ OpResult DataTree::apply_delete(const Delete& op, Zxid zxid, std::vector<Undo>* 
   return OpResult{};
 }
 
-OpResult DataTree::apply_set(const SetData& op, Zxid zxid, std::vector<Undo>* undo,
-                             std::vector<TreeEvent>& events) {
+OpResult DataTree::apply_set(const SetData& op, Zxid zxid, std::vector<Undo>* undo, std::vector<TreeEvent>& events) {
   if (!valid_path(op.path)) return failed(Code::kBadArguments);
   const auto it = nodes_.find(op.path);
   if (it == nodes_.end()) return failed(Code::kNoNode);

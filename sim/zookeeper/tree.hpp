@@ -113,8 +113,7 @@ class DataTree {
     std::optional<Znode> before;  // children left empty: links are restored by path
   };
 
-  OpResult apply(const Op& op, SessionId session, Zxid zxid, std::vector<Undo>* undo,
-                 std::vector<TreeEvent>& events);
+  OpResult apply(const Op& op, SessionId session, Zxid zxid, std::vector<Undo>* undo, std::vector<TreeEvent>& events);
   OpResult apply_create(const Create& op, SessionId session, Zxid zxid, std::vector<Undo>* undo,
                         std::vector<TreeEvent>& events);
   OpResult apply_delete(const Delete& op, Zxid zxid, std::vector<Undo>* undo, std::vector<TreeEvent>& events);

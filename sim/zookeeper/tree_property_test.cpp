@@ -54,8 +54,14 @@ class Model {
   Stat stat(const std::string& path) const {
     const ModelNode& n = nodes_.at(path);
     const auto kids = static_cast<std::int32_t>(children(path).size());
-    return Stat{Zxid{n.czxid}, Zxid{n.mzxid}, Zxid{n.pzxid}, n.version, 2 * n.creates - kids,
-                SessionId{n.owner}, static_cast<std::int32_t>(n.data.size()), kids};
+    return Stat{Zxid{n.czxid},
+                Zxid{n.mzxid},
+                Zxid{n.pzxid},
+                n.version,
+                2 * n.creates - kids,
+                SessionId{n.owner},
+                static_cast<std::int32_t>(n.data.size()),
+                kids};
   }
 
   std::map<std::string, std::pair<std::string, Stat>> dump() const {
@@ -182,16 +188,18 @@ class Model {
 
 // ---- random operations ----
 
-const std::vector<std::string> kPaths{"/",  "/a",   "/b",   "/a/b",  "/a/c",  "/b/a",     "/a/b/c",
-                                      "/zookeeper", "/zookeeper/config", "/zookeeper/quota/q", "",
-                                      "a",  "/a/",  "//a",  "/a/..", "/a/s-", "/s"};
+const std::vector<std::string> kPaths{
+    "/", "/a", "/b",  "/a/b", "/a/c",  "/b/a",  "/a/b/c", "/zookeeper", "/zookeeper/config", "/zookeeper/quota/q",
+    "",  "a",  "/a/", "//a",  "/a/..", "/a/s-", "/s"};
 
 std::string gen_path(const Model& model) {
   if (*rc::gen::inRange(0, 3) == 0) return *rc::gen::elementOf(model.paths());
   return *rc::gen::elementOf(kPaths);
 }
 
-Version gen_version() { return *rc::gen::element(Version{kAnyVersion}, Version{kAnyVersion}, Version{0}, Version{1}, Version{2}); }
+Version gen_version() {
+  return *rc::gen::element(Version{kAnyVersion}, Version{kAnyVersion}, Version{0}, Version{1}, Version{2});
+}
 
 Op gen_op(const Model& model, bool allow_check) {
   switch (*rc::gen::inRange(0, allow_check ? 4 : 3)) {
@@ -200,9 +208,13 @@ Op gen_op(const Model& model, bool allow_check) {
                                           CreateMode::kPersistentSequential, CreateMode::kEphemeralSequential);
       return Create{gen_path(model), *rc::gen::element(std::string(), std::string("x"), std::string("yy")), mode};
     }
-    case 1: return Delete{gen_path(model), gen_version()};
-    case 2: return SetData{gen_path(model), *rc::gen::element(std::string(), std::string("p"), std::string("qq")), gen_version()};
-    default: return Check{gen_path(model), gen_version()};
+    case 1:
+      return Delete{gen_path(model), gen_version()};
+    case 2:
+      return SetData{gen_path(model), *rc::gen::element(std::string(), std::string("p"), std::string("qq")),
+                     gen_version()};
+    default:
+      return Check{gen_path(model), gen_version()};
   }
 }
 

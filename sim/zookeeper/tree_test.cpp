@@ -210,7 +210,7 @@ TEST(ZkTree, reserved_nodes_are_protected) {
 TEST(ZkTree, every_write_consumes_a_zxid_even_when_it_fails) {
   Bare t;
   EXPECT_EQ(t.tree.write(Create{"/a", ""}, kS1, t.events).zxid, Zxid{1});
-  EXPECT_EQ(t.tree.write(Create{"/a", ""}, kS1, t.events).zxid, Zxid{2});  // NodeExists
+  EXPECT_EQ(t.tree.write(Create{"/a", ""}, kS1, t.events).zxid, Zxid{2});   // NodeExists
   EXPECT_EQ(t.tree.write(SetData{"/b", ""}, kS1, t.events).zxid, Zxid{3});  // NoNode
   EXPECT_EQ(t.tree.log_txn(), Zxid{4});
   EXPECT_EQ(t.tree.last_zxid(), Zxid{4});
@@ -223,11 +223,10 @@ TEST(ZkTree, writes_report_changes_in_datatree_trigger_order) {
   ASSERT_EQ(t.run(SetData{"/a", "x"}).code, Code::kOk);
   ASSERT_EQ(t.run(Delete{"/a"}).code, Code::kOk);
   ASSERT_EQ(t.create("/a"), Code::kOk);
-  const std::vector<TreeEvent> expected{
-      {EventType::kNodeCreated, "/a"}, {EventType::kNodeChildrenChanged, "/"},
-      {EventType::kNodeDataChanged, "/a"}, {EventType::kNodeDeleted, "/a"},
-      {EventType::kNodeChildrenChanged, "/"}, {EventType::kNodeCreated, "/a"},
-      {EventType::kNodeChildrenChanged, "/"}};
+  const std::vector<TreeEvent> expected{{EventType::kNodeCreated, "/a"},        {EventType::kNodeChildrenChanged, "/"},
+                                        {EventType::kNodeDataChanged, "/a"},    {EventType::kNodeDeleted, "/a"},
+                                        {EventType::kNodeChildrenChanged, "/"}, {EventType::kNodeCreated, "/a"},
+                                        {EventType::kNodeChildrenChanged, "/"}};
   EXPECT_EQ(t.events, expected);
 }
 

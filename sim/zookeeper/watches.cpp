@@ -52,9 +52,7 @@ std::size_t WatchManager::size() const {
   return n;
 }
 
-bool WatchManager::has_data_watch(SessionId session, std::string_view path) const {
-  return has(data_, session, path);
-}
+bool WatchManager::has_data_watch(SessionId session, std::string_view path) const { return has(data_, session, path); }
 
 bool WatchManager::has_child_watch(SessionId session, std::string_view path) const {
   return has(child_, session, path);

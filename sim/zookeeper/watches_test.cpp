@@ -130,8 +130,8 @@ TEST(ZkWatches, ephemeral_deletion_on_close_notifies_watchers) {
   ASSERT_EQ(call(f.zk, 0, f.s1, Create{"/a/e", "", CreateMode::kEphemeral}).code, Code::kOk);
   ASSERT_EQ(call(f.zk, 0, f.s2, Exists{"/a/e", true}).code, Code::kOk);
   ASSERT_EQ(call(f.zk, 0, f.s2, GetChildren{"/a", true}).code, Code::kOk);
-  EXPECT_EQ(f.run(f.s1, Close{}), (Events{{f.s2, EventType::kNodeDeleted, "/a/e"},
-                                                 {f.s2, EventType::kNodeChildrenChanged, "/a"}}));
+  EXPECT_EQ(f.run(f.s1, Close{}),
+            (Events{{f.s2, EventType::kNodeDeleted, "/a/e"}, {f.s2, EventType::kNodeChildrenChanged, "/a"}}));
 }
 
 TEST(ZkWatches, watches_of_an_expired_session_are_dropped) {

@@ -12,9 +12,9 @@
 #include "rsm/app/replicable.hpp"
 #include "rsm/app/testing.hpp"
 #include "rsm/zookeeper/client.hpp"
+#include "sim/invariants/invariant.hpp"
 #include "sim/observe/trace.hpp"
 #include "sim/observe/trace_writer.hpp"
-#include "sim/invariants/invariant.hpp"
 #include "sim/world.hpp"
 
 namespace fl::sim {
@@ -38,8 +38,8 @@ class SessionReplica final : public Replica {
   }
 
   void start(const DiskImage&, Micros now, Output& out) override {
-    client_.emplace(wire::ClientConfig{zk_, kSessionTimeout, kZkTimer,
-                                       wire::ConnectionId(static_cast<std::uint64_t>(now) + 1)});
+    client_.emplace(
+        wire::ClientConfig{zk_, kSessionTimeout, kZkTimer, wire::ConnectionId(static_cast<std::uint64_t>(now) + 1)});
     client_->start(now, out);
   }
   void on_message(NodeId, const Message& message, Micros now, Output& out) override {
@@ -96,9 +96,9 @@ Scenario zk_scenario(Micros heal_at_us) {
 
 struct Outcome {
   bool r0_node = false, r1_node = false;
-  wire::ConnectionId r0_connection;   // at the end; the first one is 1
-  wire::SessionId r0_session;         // the client's
-  wire::SessionId r0_owner;           // the owner of /r0, if it exists
+  wire::ConnectionId r0_connection;  // at the end; the first one is 1
+  wire::SessionId r0_session;        // the client's
+  wire::SessionId r0_owner;          // the owner of /r0, if it exists
   std::vector<wire::SessionState> r0_states, r1_states;
   std::uint64_t hash = 0;
 };
@@ -227,9 +227,7 @@ TEST(WorldZk, zookeeper_restart_breaks_every_connection_and_sessions_resume) {
   }
 }
 
-TEST(WorldZk, same_seed_same_trace) {
-  EXPECT_EQ(run(3 * kSeconds, 7).hash, run(3 * kSeconds, 7).hash);
-}
+TEST(WorldZk, same_seed_same_trace) { EXPECT_EQ(run(3 * kSeconds, 7).hash, run(3 * kSeconds, 7).hash); }
 
 }  // namespace
 }  // namespace fl::sim

@@ -46,8 +46,8 @@ TEST_F(CassandraStoreTest, insert_of_existing_key_keeps_its_events) {
 }
 
 TEST_F(CassandraStoreTest, append_creates_missing_key_and_keeps_order_and_extremes) {
-  const Events values = {10, 11, 9, 0, -1, std::numeric_limits<std::int32_t>::min(),
-                         std::numeric_limits<std::int32_t>::max(), 10};
+  const Events values = {
+      10, 11, 9, 0, -1, std::numeric_limits<std::int32_t>::min(), std::numeric_limits<std::int32_t>::max(), 10};
   for (auto v : values) store_->append(-2, v);
   EXPECT_EQ(store_->read(-2), values);
 }

@@ -30,8 +30,7 @@ class CqlClientTest : public ::testing::Test {
     client_->query(std::string("CREATE KEYSPACE ") + kKeyspace +
                        " WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}",
                    kOne);
-    client_->query(std::string("CREATE TABLE ") + kKeyspace + ".t (id int PRIMARY KEY, name text, xs list<int>)",
-                   kOne);
+    client_->query(std::string("CREATE TABLE ") + kKeyspace + ".t (id int PRIMARY KEY, name text, xs list<int>)", kOne);
   }
 
   std::unique_ptr<Client> client_;

@@ -18,9 +18,9 @@
 #include <ostream>
 
 #include "rsm/store/cassandra_store.hpp"
+#include "sim/observe/trace.hpp"
 #include "sim/run.hpp"
 #include "sim/scenario/scenario.hpp"
-#include "sim/observe/trace.hpp"
 #include "tests/cassandra/server.hpp"
 #include "tests/run_binary.hpp"
 
@@ -104,25 +104,24 @@ TEST_P(SqliteVsCassandra, same_exit_trace_hash_and_final_tables_for_every_seed) 
 // 3 s; 10-12: 0.7 s; 04-05: 0.3 s), so that the cassandra label stays under
 // three minutes on a shared 2-core machine. Seed 1 is EveryScenario's, so these
 // start at 2: 120 distinct runs on each store in all.
-INSTANTIATE_TEST_SUITE_P(
-    Scenarios, SqliteVsCassandra,
-    ::testing::Values(Coverage{"04-one-replica-crashed.json", {"paxos", "zk"}, 6},
-                      Coverage{"05-two-of-three-crashed.json", {"paxos", "zk"}, 6},
-                      Coverage{"06-crash-recover-one-then-other.json", {"paxos", "zk"}, 4},
-                      Coverage{"07-kill-all-restart-all.json", {"paxos", "zk"}, 4},
-                      Coverage{"08-rolling-restarts.json", {"paxos", "zk"}, 2},
-                      Coverage{"09-checkpoint-recovery.json", {"paxos", "zk"}, 2},
-                      Coverage{"10-coordinator-isolated.json", {"paxos", "zk"}, 3},
-                      Coverage{"11-minority-partition.json", {"paxos", "zk"}, 3},
-                      Coverage{"12-one-way-cut.json", {"paxos", "zk"}, 3},
-                      Coverage{"13-nemesis-soak.json", {"paxos", "zk"}, 2},
-                      Coverage{"17-zk-leader-paused.json", {"zk"}, 5},
-                      Coverage{"20-zk-fast-leader-restart.json", {"zk"}, 5}),
-    [](const ::testing::TestParamInfo<Coverage>& param) {
-      std::string name = std::filesystem::path(param.param.scenario).stem().string();
-      std::replace(name.begin(), name.end(), '-', '_');
-      return name;
-    });
+INSTANTIATE_TEST_SUITE_P(Scenarios, SqliteVsCassandra,
+                         ::testing::Values(Coverage{"04-one-replica-crashed.json", {"paxos", "zk"}, 6},
+                                           Coverage{"05-two-of-three-crashed.json", {"paxos", "zk"}, 6},
+                                           Coverage{"06-crash-recover-one-then-other.json", {"paxos", "zk"}, 4},
+                                           Coverage{"07-kill-all-restart-all.json", {"paxos", "zk"}, 4},
+                                           Coverage{"08-rolling-restarts.json", {"paxos", "zk"}, 2},
+                                           Coverage{"09-checkpoint-recovery.json", {"paxos", "zk"}, 2},
+                                           Coverage{"10-coordinator-isolated.json", {"paxos", "zk"}, 3},
+                                           Coverage{"11-minority-partition.json", {"paxos", "zk"}, 3},
+                                           Coverage{"12-one-way-cut.json", {"paxos", "zk"}, 3},
+                                           Coverage{"13-nemesis-soak.json", {"paxos", "zk"}, 2},
+                                           Coverage{"17-zk-leader-paused.json", {"zk"}, 5},
+                                           Coverage{"20-zk-fast-leader-restart.json", {"zk"}, 5}),
+                         [](const ::testing::TestParamInfo<Coverage>& param) {
+                           std::string name = std::filesystem::path(param.param.scenario).stem().string();
+                           std::replace(name.begin(), name.end(), '-', '_');
+                           return name;
+                         });
 
 // Every shipped scenario, found by listing the folder so that a new one is covered
 // without an edit here, under `protocol` with seed 1.
@@ -136,7 +135,8 @@ void every_scenario_under(const std::string& protocol) {
   ASSERT_GE(files.size(), 20u) << "the shipped scenarios went missing";
   const auto session = session_on(server);
   int differ = 0;
-  for (const std::string& file : files) differ += !same_on_both_stores(fl::testing::load_shipped(file), protocol, 1, session);
+  for (const std::string& file : files)
+    differ += !same_on_both_stores(fl::testing::load_shipped(file), protocol, 1, session);
   EXPECT_EQ(differ, 0) << differ << " of " << files.size() << " scenarios differ under " << protocol;
   ::testing::Test::RecordProperty("runs_compared", static_cast<int>(files.size()));
 }

@@ -50,10 +50,14 @@ rc::Gen<Request> request() {
 nlohmann::json checkpointed_rows(GradeApp& app) { return nlohmann::json::parse(app.checkpoint()).at("rows"); }
 
 // The rows `store` holds, in the same form.
-nlohmann::json stored_rows(Store& store) { return nlohmann::json::parse(table_checkpoint(store.read_all())).at("rows"); }
+nlohmann::json stored_rows(Store& store) {
+  return nlohmann::json::parse(table_checkpoint(store.read_all())).at("rows");
+}
 
 // Up to 25 requests per sequence: each is one or two round trips to the server.
-rc::Gen<std::vector<Request>> requests() { return rc::gen::resize(25, rc::gen::container<std::vector<Request>>(request())); }
+rc::Gen<std::vector<Request>> requests() {
+  return rc::gen::resize(25, rc::gen::container<std::vector<Request>>(request()));
+}
 
 TEST(CassandraGradeApp, same_responses_and_checkpoints_as_sqlite) {
   FL_CASSANDRA_SERVER(server);

@@ -24,8 +24,8 @@ bool start_cassandra(const cql::Endpoint& endpoint, std::string& why);
 }  // namespace fl::testing
 
 // Puts the server's endpoint in `var` or fails the current test.
-#define FL_CASSANDRA_SERVER(var)                                   \
-  std::string var##_why;                                           \
+#define FL_CASSANDRA_SERVER(var)                                       \
+  std::string var##_why;                                               \
   const auto var##_found = ::fl::testing::cassandra_server(var##_why); \
-  ASSERT_TRUE(var##_found.has_value()) << var##_why;               \
+  ASSERT_TRUE(var##_found.has_value()) << var##_why;                   \
   const ::fl::cql::Endpoint var = *var##_found

@@ -147,8 +147,8 @@ TEST(CassandraStoreProperty, same_answers_and_final_table_as_sqlite_and_a_model)
     // TRUNCATE costs tens of milliseconds on the server).
     const auto commands = *rc::gen::resize(
         30, rc::state::gen::commands(
-                Model{}, rc::state::gen::execOneOfWithArgs<Insert, Insert, Append, Append, Append, Append, Read,
-                                                           Read, Read, ReadAll, Load, Clear>()));
+                Model{}, rc::state::gen::execOneOfWithArgs<Insert, Insert, Append, Append, Append, Append, Read, Read,
+                                                           Read, ReadAll, Load, Clear>()));
     empty_table(*session, cassandra);
     RC_ASSERT(cassandra.read_all().empty());
     SqliteStore sqlite;

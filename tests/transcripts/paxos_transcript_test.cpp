@@ -23,8 +23,6 @@
 // sync, sends (a promise's reports below it, as "  entry ..." lines), replies, then
 // timers, applies, restores and notes. FL_REWRITE=1
 // rewrites the expected sections from the actual output.
-#include "tests/transcripts/transcript.hpp"
-
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -35,6 +33,7 @@
 #include "rsm/paxos/durable.hpp"
 #include "rsm/paxos/replica.hpp"
 #include "rsm/paxos/testing.hpp"
+#include "tests/transcripts/transcript.hpp"
 
 namespace fl::paxos {
 namespace {
@@ -137,8 +136,8 @@ Words words(const std::string& line, std::size_t fixed_fields) {
   w.rest.erase(0, w.rest.find_first_not_of(' '));
   if (w.rest.starts_with("decided")) {
     w.decided = true;
-    w.rest.erase(0, w.rest.find_first_not_of(' ', 7) == std::string::npos ? w.rest.size()
-                                                                           : w.rest.find_first_not_of(' ', 7));
+    w.rest.erase(
+        0, w.rest.find_first_not_of(' ', 7) == std::string::npos ? w.rest.size() : w.rest.find_first_not_of(' ', 7));
   }
   return w;
 }
@@ -192,8 +191,9 @@ MessagePtr message(const Case& c) {
   }
   if (kind == "heartbeat-ack") return std::make_shared<HeartbeatAck>(ballot(c, field(c, words(line, 1), "b")));
   if (kind == "forward") return std::make_shared<Forward>(request(c, line.substr(kind.size())));
-  bad(c, "unknown message '" + kind + "' (prepare, promise, nack, accept, accepted, decide, heartbeat, "
-                                      "heartbeat-ack, forward)");
+  bad(c, "unknown message '" + kind +
+             "' (prepare, promise, nack, accept, accepted, decide, heartbeat, "
+             "heartbeat-ack, forward)");
 }
 
 // ---------------------------------------------------------------------------
@@ -335,7 +335,10 @@ class PaxosDriver {
     for (const DiskWrite& w : out.writes) unsynced_.push_back(w);
     if (out.sync) {
       for (const DiskWrite& w : unsynced_) {
-        if (w.value) disk_[w.key] = *w.value; else disk_.erase(w.key);
+        if (w.value)
+          disk_[w.key] = *w.value;
+        else
+          disk_.erase(w.key);
       }
       unsynced_.clear();
     }
@@ -344,8 +347,8 @@ class PaxosDriver {
 
   std::vector<std::string> state() const {
     const std::string role = replica_->is_leader() ? "leader" : replica_->is_candidate() ? "candidate" : "follower";
-    std::vector<std::string> lines = {"promised " + replica_->promised().describe() + " role " + role +
-                                      " executed " + std::to_string(replica_->executed().value)};
+    std::vector<std::string> lines = {"promised " + replica_->promised().describe() + " role " + role + " executed " +
+                                      std::to_string(replica_->executed().value)};
     for (const auto& [slot, e] : replica_->log()) lines.push_back("log " + describe_entry(slot, e));
     return lines;
   }
@@ -390,7 +393,8 @@ TEST_P(PaxosTranscript, output_matches) {
 
 INSTANTIATE_TEST_SUITE_P(Files, PaxosTranscript, ::testing::ValuesIn(transcript_files()), [](const auto& param_info) {
   std::string name = param_info.param.substr(0, param_info.param.find('.'));
-  for (char& ch : name) if (ch == '-') ch = '_';
+  for (char& ch : name)
+    if (ch == '-') ch = '_';
   return name;
 });
 
@@ -444,7 +448,8 @@ TEST(TranscriptFramework, planted_bugs_fail_the_transcripts_that_pin_their_rule)
   // A promise sent before it is synced: "sync" is missing before the send, and the
   // restart that follows forgets the promise and promises the lower ballot 3.2.
   const std::string unsynced_promise = failures_with(Mutation::kPromiseUnsynced, "phase1-acceptor.txt");
-  EXPECT_NE(unsynced_promise.find("phase1-acceptor.txt:20: deliver from=0 now=10ms\n"), std::string::npos) << unsynced_promise;
+  EXPECT_NE(unsynced_promise.find("phase1-acceptor.txt:20: deliver from=0 now=10ms\n"), std::string::npos)
+      << unsynced_promise;
   EXPECT_NE(unsynced_promise.find("  write promised 4.0\n- sync\n  send r0 promise b=4.0"), std::string::npos)
       << unsynced_promise;
   EXPECT_NE(unsynced_promise.find("+ send r2 promise b=3.2"), std::string::npos) << unsynced_promise;

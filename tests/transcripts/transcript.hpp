@@ -35,11 +35,11 @@ namespace fl::transcript {
 
 // One case of a transcript file.
 struct Case {
-  int line = 0;                               // 1-based line of the command, for messages
-  std::string command;                        // "deliver"
-  std::map<std::string, std::string> args;    // from=0 now=10ms
-  std::vector<std::string> input;             // lines between the command and "----"
-  std::vector<std::string> expected;          // lines after "----"
+  int line = 0;                                      // 1-based line of the command, for messages
+  std::string command;                               // "deliver"
+  std::map<std::string, std::string> args;           // from=0 now=10ms
+  std::vector<std::string> input;                    // lines between the command and "----"
+  std::vector<std::string> expected;                 // lines after "----"
   std::size_t expected_begin = 0, expected_end = 0;  // their line indices in the file (0-based, end exclusive)
 };
 
@@ -131,8 +131,8 @@ inline std::string diff(const std::vector<std::string>& expected, const std::vec
 
 // What running a whole file found.
 struct Result {
-  std::string failures;     // one block per mismatching case; empty when all match
-  std::string rewritten;    // the file with every expected section replaced by the actual output
+  std::string failures;   // one block per mismatching case; empty when all match
+  std::string rewritten;  // the file with every expected section replaced by the actual output
 };
 
 // Runs every case of `text` (named `name` in messages) through `driver`, in order:

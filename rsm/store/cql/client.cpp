@@ -1,11 +1,11 @@
 #include "rsm/store/cql/client.hpp"
 
+#include <algorithm>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/read.hpp>
 #include <boost/asio/write.hpp>
-#include <algorithm>
 #include <charconv>
 #include <chrono>
 #include <future>
@@ -185,9 +185,7 @@ Response Client::round_trip(const std::string& frame, std::uint32_t timeout_ms) 
     }
     if (ec) fail_connection(what, ec == asio::error::eof ? "the server closed the connection" : ec.message());
   };
-  const auto handler = [](error_code& result) {
-    return [&result](const error_code& e, std::size_t) { result = e; };
-  };
+  const auto handler = [](error_code& result) { return [&result](const error_code& e, std::size_t) { result = e; }; };
 
   bounded("send", [&](error_code& result) { asio::async_write(io.socket, asio::buffer(frame), handler(result)); });
   for (;;) {

@@ -74,10 +74,18 @@ class Reader {
   // Skips an [option] type description after its id (collections nest).
   void skip_option_value(std::uint16_t id) {
     switch (id) {
-      case 0x0000: string(); break;                       // custom: class name
-      case 0x0020: case 0x0022: skip_option(); break;     // list, set
-      case 0x0021: skip_option(); skip_option(); break;   // map
-      case 0x0030:                                        // UDT
+      case 0x0000:
+        string();
+        break;  // custom: class name
+      case 0x0020:
+      case 0x0022:
+        skip_option();
+        break;  // list, set
+      case 0x0021:
+        skip_option();
+        skip_option();
+        break;      // map
+      case 0x0030:  // UDT
         string();
         string();
         for (std::uint16_t n = u16(); n > 0; --n) {
@@ -85,10 +93,11 @@ class Reader {
           skip_option();
         }
         break;
-      case 0x0031:                                        // tuple
+      case 0x0031:  // tuple
         for (std::uint16_t n = u16(); n > 0; --n) skip_option();
         break;
-      default: break;                                     // native types carry nothing
+      default:
+        break;  // native types carry nothing
     }
   }
   void skip_option() { skip_option_value(u16()); }
@@ -183,25 +192,44 @@ ServerError::ServerError(std::int32_t code, std::string server_message)
 
 std::string error_code_name(std::int32_t code) {
   switch (code) {
-    case 0x0000: return "server error";
-    case 0x000A: return "protocol error";
-    case 0x0100: return "authentication error";
-    case 0x1000: return "unavailable";
-    case 0x1001: return "overloaded";
-    case 0x1002: return "bootstrapping";
-    case 0x1003: return "truncate error";
-    case 0x1100: return "write timeout";
-    case 0x1200: return "read timeout";
-    case 0x1300: return "read failure";
-    case 0x1400: return "function failure";
-    case 0x1500: return "write failure";
-    case kSyntaxError: return "syntax error";
-    case 0x2100: return "unauthorized";
-    case kInvalid: return "invalid query";
-    case 0x2300: return "config error";
-    case kAlreadyExists: return "already exists";
-    case 0x2500: return "unprepared";
-    default: break;
+    case 0x0000:
+      return "server error";
+    case 0x000A:
+      return "protocol error";
+    case 0x0100:
+      return "authentication error";
+    case 0x1000:
+      return "unavailable";
+    case 0x1001:
+      return "overloaded";
+    case 0x1002:
+      return "bootstrapping";
+    case 0x1003:
+      return "truncate error";
+    case 0x1100:
+      return "write timeout";
+    case 0x1200:
+      return "read timeout";
+    case 0x1300:
+      return "read failure";
+    case 0x1400:
+      return "function failure";
+    case 0x1500:
+      return "write failure";
+    case kSyntaxError:
+      return "syntax error";
+    case 0x2100:
+      return "unauthorized";
+    case kInvalid:
+      return "invalid query";
+    case 0x2300:
+      return "config error";
+    case kAlreadyExists:
+      return "already exists";
+    case 0x2500:
+      return "unprepared";
+    default:
+      break;
   }
   char text[32];
   std::snprintf(text, sizeof text, "error 0x%04x", static_cast<unsigned>(code));
@@ -232,8 +260,8 @@ std::string encode_startup(std::int16_t stream) {
   return std::move(w).frame(stream, Opcode::kStartup);
 }
 
-std::string encode_query(std::int16_t stream, std::string_view cql, Consistency consistency,
-                         std::int32_t page_size, const std::optional<std::string>& paging_state) {
+std::string encode_query(std::int16_t stream, std::string_view cql, Consistency consistency, std::int32_t page_size,
+                         const std::optional<std::string>& paging_state) {
   constexpr std::uint8_t kPageSize = 0x04;
   constexpr std::uint8_t kWithPagingState = 0x08;
   Writer w;
@@ -265,11 +293,16 @@ Result decode_result(std::string_view body) {
   Reader in(body);
   const std::int32_t kind = in.i32();
   switch (kind) {
-    case 0x0001: return Void{};
-    case 0x0002: return decode_rows(in);
-    case 0x0003: return SetKeyspace{in.string()};
-    case 0x0005: return decode_schema_change(in);
-    default: break;
+    case 0x0001:
+      return Void{};
+    case 0x0002:
+      return decode_rows(in);
+    case 0x0003:
+      return SetKeyspace{in.string()};
+    case 0x0005:
+      return decode_schema_change(in);
+    default:
+      break;
   }
   throw ProtocolError("cql: unexpected RESULT kind " + std::to_string(kind));
 }

@@ -113,8 +113,8 @@ std::string encode_startup(std::int16_t stream);
 
 // QUERY (spec §4.1.4) without bound values; asks for pages of `page_size` rows and,
 // when `paging_state` is given, for the page after it.
-std::string encode_query(std::int16_t stream, std::string_view cql, Consistency consistency,
-                         std::int32_t page_size, const std::optional<std::string>& paging_state);
+std::string encode_query(std::int16_t stream, std::string_view cql, Consistency consistency, std::int32_t page_size,
+                         const std::optional<std::string>& paging_state);
 
 // One column of a Rows result: where it comes from, its name and its type id
 // (0x0009 int, 0x000D varchar, 0x0020 list, ...). Collection element types are
@@ -137,10 +137,10 @@ struct SetKeyspace {
   std::string keyspace;
 };
 struct SchemaChange {
-  std::string change;    // CREATED, UPDATED, DROPPED
-  std::string target;    // KEYSPACE, TABLE, TYPE, FUNCTION, AGGREGATE
+  std::string change;  // CREATED, UPDATED, DROPPED
+  std::string target;  // KEYSPACE, TABLE, TYPE, FUNCTION, AGGREGATE
   std::string keyspace;
-  std::string name;      // empty for a KEYSPACE target
+  std::string name;  // empty for a KEYSPACE target
 };
 using Result = std::variant<Void, Rows, SetKeyspace, SchemaChange>;
 

@@ -9,8 +9,8 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/read.hpp>
 #include <boost/asio/write.hpp>
-#include <thread>
 #include <limits>
+#include <thread>
 
 #include "rsm/store/cassandra_store.hpp"
 #include "rsm/store/cql/client.hpp"
@@ -118,7 +118,8 @@ TEST(CqlWire, rows_result_with_more_pages_keeps_paging_state) {
 
 TEST(CqlWire, set_keyspace_and_schema_change_results) {
   EXPECT_EQ(std::get<SetKeyspace>(decode_result(Body{}.i32(3).str("ks").out)).keyspace, "ks");
-  const auto table = std::get<SchemaChange>(decode_result(Body{}.i32(5).str("CREATED").str("TABLE").str("ks").str("t").out));
+  const auto table =
+      std::get<SchemaChange>(decode_result(Body{}.i32(5).str("CREATED").str("TABLE").str("ks").str("t").out));
   EXPECT_EQ(table.change, "CREATED");
   EXPECT_EQ(table.name, "t");
   const auto ks = std::get<SchemaChange>(decode_result(Body{}.i32(5).str("DROPPED").str("KEYSPACE").str("ks").out));
@@ -149,9 +150,9 @@ TEST(CqlWire, corrupt_column_and_row_counts_are_protocol_errors_not_allocations)
   expect_protocol_error(Body{}.i32(2).i32(0x0001).i32(huge).str("ks").str("t").str("id").u16(0x0009).out,
                         "2147483647 columns claimed");
   // One int column, then 2^31-1 rows with one cell present.
-  expect_protocol_error(Body{}.i32(2).i32(0x0001).i32(1).str("ks").str("t").str("id").u16(0x0009).i32(huge)
-                            .cell(bytes({0, 0, 0, 1})).out,
-                        "2147483647 rows claimed");
+  expect_protocol_error(
+      Body{}.i32(2).i32(0x0001).i32(1).str("ks").str("t").str("id").u16(0x0009).i32(huge).cell(bytes({0, 0, 0, 1})).out,
+      "2147483647 rows claimed");
   // No metadata: the counts alone, with nothing after them.
   expect_protocol_error(Body{}.i32(2).i32(0x0004).i32(huge).i32(huge).out, "rows claimed");
   expect_protocol_error(Body{}.i32(2).i32(0x0004).i32(0).i32(huge).out, "rows without columns");
@@ -222,7 +223,8 @@ TEST(CqlClient, server_gone_mid_request_is_a_connection_error_then_refused_on_re
       asio::read(socket, asio::buffer(body));
     };
     read_frame();  // STARTUP
-    const std::uint8_t ready[kHeaderSize] = {kResponseVersion, 0, 0, 0, static_cast<std::uint8_t>(Opcode::kReady), 0, 0, 0, 0};
+    const std::uint8_t ready[kHeaderSize] = {
+        kResponseVersion, 0, 0, 0, static_cast<std::uint8_t>(Opcode::kReady), 0, 0, 0, 0};
     asio::write(socket, asio::buffer(ready));
     read_frame();  // QUERY, never answered
     acceptor.close();

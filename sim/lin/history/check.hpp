@@ -35,7 +35,6 @@ struct HistoryVerdict {
 // shape).
 std::variant<HistoryVerdict, HistoryError> check_history(const std::vector<HistoryOp>& ops, HistoryModel model,
                                                          std::uint64_t step_budget,
-                                                         std::function<bool()> stop_requested = {},
-                                                         unsigned jobs = 1);
+                                                         std::function<bool()> stop_requested = {}, unsigned jobs = 1);
 
 }  // namespace fl::sim::lin

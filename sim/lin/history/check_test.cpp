@@ -74,7 +74,9 @@ TEST(HistoryCheckRegister, read_of_a_value_never_written_is_not_linearizable) {
 TEST(HistoryCheckRegister, info_write_may_have_taken_effect_but_failed_write_did_not) {
   const auto history = [](const std::string& type) {
     return "{:process 0, :type :invoke, :f :write, :value 7, :time 1000}\n"
-           "{:process 0, :type :" + type + ", :f :write, :value 7, :time 2000}\n"
+           "{:process 0, :type :" +
+           type +
+           ", :f :write, :value 7, :time 2000}\n"
            "{:process 1, :type :invoke, :f :read, :value nil, :time 3000}\n"
            "{:process 1, :type :ok, :f :read, :value 7, :time 4000}\n";
   };
@@ -109,11 +111,9 @@ TEST(HistoryCheckKv, put_append_get_in_order_is_linearizable_and_reversed_is_not
 {"process":1,"type":"ok","f":"append","key":"x","value":"b"}
 {"process":2,"type":"invoke","f":"get","key":"x","value":null}
 )";
-  EXPECT_EQ(verdict(base + R"({"process":2,"type":"ok","f":"get","key":"x","value":"ab"})", kKv,
-                    HistoryFormat::kJson),
+  EXPECT_EQ(verdict(base + R"({"process":2,"type":"ok","f":"get","key":"x","value":"ab"})", kKv, HistoryFormat::kJson),
             Linearizable::kYes);
-  EXPECT_EQ(verdict(base + R"({"process":2,"type":"ok","f":"get","key":"x","value":"ba"})", kKv,
-                    HistoryFormat::kJson),
+  EXPECT_EQ(verdict(base + R"({"process":2,"type":"ok","f":"get","key":"x","value":"ba"})", kKv, HistoryFormat::kJson),
             Linearizable::kNo);
 }
 
@@ -208,8 +208,8 @@ TEST(HistoryCheckGrade, unknown_f_and_wrong_shapes_name_the_line) {
 // ---- event rules shared by every model ------------------------------------------------
 
 TEST(HistoryEvents, ok_without_invoke_is_refused) {
-  const HistoryError e = error("{:process 0, :type :invoke, :f :read}\n{:process 3, :type :ok, :f :read, :value 1}",
-                               kRegister);
+  const HistoryError e =
+      error("{:process 0, :type :invoke, :f :read}\n{:process 3, :type :ok, :f :read, :value 1}", kRegister);
   EXPECT_EQ(e.file, "h");
   EXPECT_EQ(e.line, 2);
   EXPECT_NE(e.reason.find(":ok with no matching :invoke for process 3"), std::string::npos) << e.reason;
@@ -230,8 +230,7 @@ TEST(HistoryEvents, overlapping_invokes_and_mismatched_completions_are_refused) 
   EXPECT_NE(e.reason.find("invokes again while its invoke on line 1 is pending"), std::string::npos) << e.reason;
   e = error("{:process 0, :type :invoke, :f :read}\n{:process 0, :type :ok, :f :write, :value 1}", kRegister);
   EXPECT_NE(e.reason.find("has :f :write but its :invoke on line 1 has :f :read"), std::string::npos) << e.reason;
-  e = error("{:process 0, :type :invoke, :f :read, :time 50}\n{:process 0, :type :ok, :f :read, :time 10}",
-            kRegister);
+  e = error("{:process 0, :type :invoke, :f :read, :time 50}\n{:process 0, :type :ok, :f :read, :time 10}", kRegister);
   EXPECT_NE(e.reason.find(":time before its :invoke"), std::string::npos) << e.reason;
 }
 

@@ -131,8 +131,7 @@ class EdnReader {
       }
       const char c = in_.peek();
       if (c == ']' || c == ')' || c == '}') {
-        return refuse(std::string("'") + c + "' does not match '" + open + "' opened on line " +
-                      std::to_string(line));
+        return refuse(std::string("'") + c + "' does not match '" + open + "' opened on line " + std::to_string(line));
       }
       auto item = read_form();
       if (!item) return std::nullopt;

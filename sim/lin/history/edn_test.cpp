@@ -1,13 +1,14 @@
 // The EDN and JSON readers of history files: the data Jepsen histories use reads
 // back exactly, and malformed input is refused with the line of the mistake and a
 // reason a person can act on.
+#include "sim/lin/history/edn.hpp"
+
 #include <gtest/gtest.h>
 
 #include <string>
 #include <variant>
 #include <vector>
 
-#include "sim/lin/history/edn.hpp"
 #include "sim/lin/history/json.hpp"
 
 namespace fl::sim::lin {

@@ -142,8 +142,8 @@ class Pairer {
                             std::to_string(op.invoke_line));
     }
     if (e.type != EventType::kInfo && stamp < invoke_stamps_[it->second]) {
-      return at(e.line, event_type_name(e.type) + " has a :time before its :invoke on line " +
-                            std::to_string(op.invoke_line));
+      return at(e.line,
+                event_type_name(e.type) + " has a :time before its :invoke on line " + std::to_string(op.invoke_line));
     }
     op.completion = e.type;
     op.complete_line = e.line;
@@ -161,7 +161,7 @@ class Pairer {
 
   bool timed_;
   std::vector<HistoryOp> ops_;
-  std::vector<std::int64_t> invoke_stamps_;  // parallel to ops_
+  std::vector<std::int64_t> invoke_stamps_;      // parallel to ops_
   std::map<std::int64_t, std::size_t> pending_;  // process -> index into ops_
   std::map<std::int64_t, int> crashed_;          // process -> line of its :info
   std::map<std::int64_t, std::uint64_t> invokes_;
@@ -171,10 +171,14 @@ class Pairer {
 
 std::string event_type_name(EventType type) {
   switch (type) {
-    case EventType::kInvoke: return ":invoke";
-    case EventType::kOk: return ":ok";
-    case EventType::kFail: return ":fail";
-    case EventType::kInfo: return ":info";
+    case EventType::kInvoke:
+      return ":invoke";
+    case EventType::kOk:
+      return ":ok";
+    case EventType::kFail:
+      return ":fail";
+    case EventType::kInfo:
+      return ":info";
   }
   return ":?";
 }

@@ -24,9 +24,9 @@ struct HistoryEvent {
   int line = 0;
   std::int64_t process = 0;
   EventType type = EventType::kInvoke;
-  std::string f;                      // "append", "read-all", ...
-  std::optional<HistValue> key;       // :key, if given
-  HistValue value;                    // :value, nil if absent
+  std::string f;                 // "append", "read-all", ...
+  std::optional<HistValue> key;  // :key, if given
+  HistValue value;               // :value, nil if absent
   std::optional<std::int64_t> time_ns;
 };
 
@@ -46,9 +46,9 @@ struct HistoryOp {
   EventType completion = EventType::kInfo;
   HistValue result_value;  // the completion's :value (nil for kInfo)
   Micros call_us = 0;
-  Micros return_us = -1;   // -1 for kInfo
+  Micros return_us = -1;  // -1 for kInfo
   int invoke_line = 0;
-  int complete_line = 0;   // 0 when it never completed
+  int complete_line = 0;  // 0 when it never completed
 };
 
 // Pairs each completion with its process's pending invoke. Errors: a completion

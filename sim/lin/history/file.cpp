@@ -64,8 +64,9 @@ std::variant<std::vector<HistoryOp>, HistoryError> load_history(const std::strin
   if (in.bad()) return HistoryError{path, 0, std::string("cannot read the file: ") + std::strerror(errno)};
   auto ops = parse_history(text, format, path);
   if (const auto* list = std::get_if<std::vector<HistoryOp>>(&ops); list && list->empty()) {
-    return HistoryError{path, 0, "no client events: nothing to judge (an empty file, or only comments or nemesis "
-                                 "events)"};
+    return HistoryError{path, 0,
+                        "no client events: nothing to judge (an empty file, or only comments or nemesis "
+                        "events)"};
   }
   return ops;
 }

@@ -93,8 +93,9 @@ std::variant<Status, HistoryError> write_status(const HistoryOp& op, const HistV
     if (auto s = status_from_name(*name)) return *s;
   }
   if (op.f == "append" && v.is_int() && v.integer == op.invoke_value.integer) return Status::kOk;
-  return bad_value(op, true, v, op.f == "append" ? "nil, the appended value or a status keyword such as :stale"
-                                                 : "nil or a status keyword such as :exists");
+  return bad_value(op, true, v,
+                   op.f == "append" ? "nil, the appended value or a status keyword such as :stale"
+                                    : "nil or a status keyword such as :exists");
 }
 
 std::variant<Response, HistoryError> grade_response(const HistoryOp& op, OpKind kind) {
@@ -266,8 +267,7 @@ std::variant<std::map<std::int64_t, std::vector<RegisterLinOp>>, HistoryError> t
   return parts;
 }
 
-std::variant<std::map<std::string, std::vector<KvLinOp>>, HistoryError> to_kv_parts(
-    const std::vector<HistoryOp>& ops) {
+std::variant<std::map<std::string, std::vector<KvLinOp>>, HistoryError> to_kv_parts(const std::vector<HistoryOp>& ops) {
   std::map<std::string, std::vector<KvLinOp>> parts;
   for (const HistoryOp& op : ops) {
     if (auto err = process_too_large(op, "kv")) return *err;

@@ -30,7 +30,6 @@ std::variant<std::map<std::int64_t, std::vector<RegisterLinOp>>, HistoryError> t
 
 // The string key-value map per :key: :get, :put and :append (string values; a nil
 // get reads as "", the model's missing key).
-std::variant<std::map<std::string, std::vector<KvLinOp>>, HistoryError> to_kv_parts(
-    const std::vector<HistoryOp>& ops);
+std::variant<std::map<std::string, std::vector<KvLinOp>>, HistoryError> to_kv_parts(const std::vector<HistoryOp>& ops);
 
 }  // namespace fl::sim::lin

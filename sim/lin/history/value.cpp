@@ -14,11 +14,21 @@ std::string quoted(const std::string& text) {
   std::string out = "\"";
   for (const char c : text) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      case '\r': out += "\\r"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
       default:
         if (static_cast<unsigned char>(c) < 0x20) {
           char buf[8];
@@ -35,11 +45,21 @@ std::string quoted(const std::string& text) {
 // Prints `value` in EDN (json == false) or JSON.
 void print(const HistValue& value, bool json, std::string& out) {
   switch (value.kind) {
-    case Kind::kNil: out += json ? "null" : "nil"; return;
-    case Kind::kBool: out += value.boolean ? "true" : "false"; return;
-    case Kind::kInt: out += std::to_string(value.integer); return;
-    case Kind::kString: out += quoted(value.text); return;
-    case Kind::kKeyword: out += json ? quoted(value.text) : ":" + value.text; return;
+    case Kind::kNil:
+      out += json ? "null" : "nil";
+      return;
+    case Kind::kBool:
+      out += value.boolean ? "true" : "false";
+      return;
+    case Kind::kInt:
+      out += std::to_string(value.integer);
+      return;
+    case Kind::kString:
+      out += quoted(value.text);
+      return;
+    case Kind::kKeyword:
+      out += json ? quoted(value.text) : ":" + value.text;
+      return;
     case Kind::kVector:
       out += '[';
       for (std::size_t i = 0; i < value.items.size(); ++i) {
@@ -163,13 +183,20 @@ std::string to_json(const HistValue& value) {
 
 std::string_view kind_words(const HistValue& value) {
   switch (value.kind) {
-    case Kind::kNil: return "nil";
-    case Kind::kBool: return "a boolean";
-    case Kind::kInt: return "an integer";
-    case Kind::kString: return "a string";
-    case Kind::kKeyword: return "a keyword";
-    case Kind::kVector: return "a vector";
-    case Kind::kMap: return "a map";
+    case Kind::kNil:
+      return "nil";
+    case Kind::kBool:
+      return "a boolean";
+    case Kind::kInt:
+      return "an integer";
+    case Kind::kString:
+      return "a string";
+    case Kind::kKeyword:
+      return "a keyword";
+    case Kind::kVector:
+      return "a vector";
+    case Kind::kMap:
+      return "a map";
   }
   return "a value";
 }

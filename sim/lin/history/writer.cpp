@@ -41,11 +41,14 @@ HistValue events_value(const std::vector<std::int32_t>& events) {
 HistValue ok_value(const Operation& o) {
   const Response& r = o.response;
   switch (o.request.op) {
-    case OpKind::kInsert: return r.status == Status::kOk ? make_nil() : make_keyword(std::string(status_name(r.status)));
+    case OpKind::kInsert:
+      return r.status == Status::kOk ? make_nil() : make_keyword(std::string(status_name(r.status)));
     case OpKind::kAppend:
       return r.status == Status::kOk ? make_int(o.request.value) : make_keyword(std::string(status_name(r.status)));
-    case OpKind::kRead: return r.status == Status::kOk ? events_value(r.events) : make_nil();
-    case OpKind::kReadAll: break;
+    case OpKind::kRead:
+      return r.status == Status::kOk ? events_value(r.events) : make_nil();
+    case OpKind::kReadAll:
+      break;
   }
   std::vector<HistValue> rows;
   for (const auto& [key, events] : r.rows) rows.push_back(make_vector({make_int(key), events_value(events)}));
@@ -54,7 +57,7 @@ HistValue ok_value(const Operation& o) {
 
 HistValue event_map(const Operation& o, std::int64_t process, const char* type, HistValue value, Micros time_us) {
   std::vector<HistValue> items = {make_keyword("process"), make_int(process), make_keyword("type"),
-                                  make_keyword(type),      make_keyword("f"),  make_keyword(f_name(o.request.op))};
+                                  make_keyword(type),      make_keyword("f"), make_keyword(f_name(o.request.op))};
   if (o.request.op != OpKind::kReadAll) {
     items.push_back(make_keyword("key"));
     items.push_back(make_int(o.request.key));
@@ -115,10 +118,14 @@ std::vector<Pending> event_order(const History& history) {
 
 const char* type_name(EventType type) {
   switch (type) {
-    case EventType::kInvoke: return "invoke";
-    case EventType::kOk: return "ok";
-    case EventType::kFail: return "fail";
-    case EventType::kInfo: return "info";
+    case EventType::kInvoke:
+      return "invoke";
+    case EventType::kOk:
+      return "ok";
+    case EventType::kFail:
+      return "fail";
+    case EventType::kInfo:
+      return "info";
   }
   return "?";
 }

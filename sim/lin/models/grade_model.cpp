@@ -31,10 +31,14 @@ std::optional<GradeState> insert(const GradeState& s, const std::optional<GradeO
 
 std::string call_text(const GradeInput& in) {
   switch (in.op) {
-    case OpKind::kInsert: return "insert(" + std::to_string(in.key) + ")";
-    case OpKind::kAppend: return "append(" + std::to_string(in.key) + "," + std::to_string(in.value) + ")";
-    case OpKind::kRead: return "read(" + std::to_string(in.key) + ")";
-    case OpKind::kReadAll: return "read_all() at key " + std::to_string(in.key);
+    case OpKind::kInsert:
+      return "insert(" + std::to_string(in.key) + ")";
+    case OpKind::kAppend:
+      return "append(" + std::to_string(in.key) + "," + std::to_string(in.value) + ")";
+    case OpKind::kRead:
+      return "read(" + std::to_string(in.key) + ")";
+    case OpKind::kReadAll:
+      return "read_all() at key " + std::to_string(in.key);
   }
   return "?";
 }
@@ -94,10 +98,11 @@ std::string count_events(std::size_t n, const std::string& prefix) {
 std::string list_mismatch(std::span<const std::int32_t> has, std::span<const std::int32_t> saw) {
   const auto [h, v] = std::mismatch(has.begin(), has.end(), saw.begin(), saw.end());
   const auto at = static_cast<std::size_t>(h - has.begin());
-  if (v == saw.end()) return "the read misses " + count_events(has.size() - at, "the last ") + " " +
-                             describe_events(has.subspan(at));
-  if (h == has.end()) return "the read shows " + count_events(saw.size() - at, "") + " not appended yet " +
-                             describe_events(saw.subspan(at));
+  if (v == saw.end())
+    return "the read misses " + count_events(has.size() - at, "the last ") + " " + describe_events(has.subspan(at));
+  if (h == has.end())
+    return "the read shows " + count_events(saw.size() - at, "") + " not appended yet " +
+           describe_events(saw.subspan(at));
   return "they first differ at position " + std::to_string(at) + ": the list has " + std::to_string(*h) +
          ", the read saw " + std::to_string(*v);
 }
@@ -106,7 +111,8 @@ std::string list_mismatch(std::span<const std::int32_t> has, std::span<const std
 
 std::optional<GradeState> GradeModel::step(const State& s, const Input& in, const std::optional<Output>& out) const {
   switch (in.op) {
-    case OpKind::kInsert: return insert(s, out);
+    case OpKind::kInsert:
+      return insert(s, out);
     case OpKind::kAppend:
       if (out && out->status != Status::kOk) return std::nullopt;
       return GradeState{true, s.events.appended(in.value)};

@@ -16,9 +16,9 @@ struct Observer {
   std::size_t op;
   Micros call_us;
   Micros return_us;
-  bool sees_absent;                       // a not-found read or an ok insert
+  bool sees_absent;                           // a not-found read or an ok insert
   const std::span<const std::int32_t>* list;  // an ok read: the list it saw; else null
-  bool prefix_of_longest = false;         // `list` is a prefix of the longest list seen
+  bool prefix_of_longest = false;             // `list` is a prefix of the longest list seen
 };
 
 // Observers in call order, so that the ones concurrent with an op form a short range.
@@ -161,8 +161,8 @@ std::vector<std::optional<std::size_t>> appends_by_position(std::span<const Grad
 // Facts from the order of the longest list: its appends took effect in list order,
 // and a read that saw its first k values comes after the k-th append and before the
 // next one. Consecutive facts suffice; the search follows them transitively.
-void add_list_order(std::span<const GradeOp> ops, const std::vector<Observer>& observers,
-                    const LongestList& longest, std::vector<Precedence>& out) {
+void add_list_order(std::span<const GradeOp> ops, const std::vector<Observer>& observers, const LongestList& longest,
+                    std::vector<Precedence>& out) {
   const auto by_position = appends_by_position(ops, longest);
   for (std::size_t i = 1; i < by_position.size(); ++i) {
     if (by_position[i - 1] && by_position[i]) out.push_back(Precedence{*by_position[i - 1], *by_position[i]});

@@ -12,8 +12,10 @@ std::optional<std::string> KvModel::step(const State& s, const Input& in, const 
     case KvOp::kGet:
       if (out && out->value != s) return std::nullopt;
       return s;
-    case KvOp::kPut: return in.value;
-    case KvOp::kAppend: return s + in.value;
+    case KvOp::kPut:
+      return in.value;
+    case KvOp::kAppend:
+      return s + in.value;
   }
   return std::nullopt;
 }
@@ -26,9 +28,12 @@ std::uint64_t KvModel::hash(const State& s) const {
 
 std::string KvModel::describe(const Input& in, const std::optional<Output>& out) const {
   switch (in.op) {
-    case KvOp::kGet: return "get(" + quoted(in.key) + ") -> " + (out ? quoted(out->value) : "?");
-    case KvOp::kPut: return "put(" + quoted(in.key) + "," + quoted(in.value) + ")" + (out ? "" : " -> ?");
-    case KvOp::kAppend: return "append(" + quoted(in.key) + "," + quoted(in.value) + ")" + (out ? "" : " -> ?");
+    case KvOp::kGet:
+      return "get(" + quoted(in.key) + ") -> " + (out ? quoted(out->value) : "?");
+    case KvOp::kPut:
+      return "put(" + quoted(in.key) + "," + quoted(in.value) + ")" + (out ? "" : " -> ?");
+    case KvOp::kAppend:
+      return "append(" + quoted(in.key) + "," + quoted(in.value) + ")" + (out ? "" : " -> ?");
   }
   return "?";
 }

@@ -75,7 +75,9 @@ struct Precedence {
 // facts for a model without one.
 template <Model M>
 std::vector<Precedence> implied_order_of(const M& model, std::span<const OpOf<M>> ops) {
-  if constexpr (requires { { model.implied_order(ops) } -> std::convertible_to<std::vector<Precedence>>; }) {
+  if constexpr (requires {
+                  { model.implied_order(ops) } -> std::convertible_to<std::vector<Precedence>>;
+                }) {
     return model.implied_order(ops);
   } else {
     return {};

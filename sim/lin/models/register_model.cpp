@@ -7,7 +7,8 @@ std::optional<std::int64_t> CasRegisterModel::step(State s, const Input& in, con
     case RegisterOp::kRead:
       if (out && out->value != s) return std::nullopt;
       return s;
-    case RegisterOp::kWrite: return in.arg;
+    case RegisterOp::kWrite:
+      return in.arg;
     case RegisterOp::kCas: {
       const bool swaps = s == in.arg;
       if (out && out->ok != swaps) return std::nullopt;
@@ -19,8 +20,10 @@ std::optional<std::int64_t> CasRegisterModel::step(State s, const Input& in, con
 
 std::string CasRegisterModel::describe(const Input& in, const std::optional<Output>& out) const {
   switch (in.op) {
-    case RegisterOp::kRead: return "read() -> " + (out ? std::to_string(out->value) : "?");
-    case RegisterOp::kWrite: return "write(" + std::to_string(in.arg) + ")" + (out ? "" : " -> ?");
+    case RegisterOp::kRead:
+      return "read() -> " + (out ? std::to_string(out->value) : "?");
+    case RegisterOp::kWrite:
+      return "write(" + std::to_string(in.arg) + ")" + (out ? "" : " -> ?");
     case RegisterOp::kCas:
       return "cas(" + std::to_string(in.arg) + "," + std::to_string(in.swap) + ") -> " +
              (out ? (out->ok ? "ok" : "failed") : "?");
