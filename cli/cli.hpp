@@ -172,6 +172,11 @@ struct ReportExtras {
 // finished runs (in task order: JUnit lists them so) and prints where they went;
 // index.html shows `detail`'s timeline when given (none: the table stands alone).
 // Returns an error message (empty on success).
+// Makes the report folder `dir` now, before any run, and checks that a file can be
+// written in it; throws UsageError naming the folder and the reason if not, so a bad
+// --report fails before the work rather than after it.
+void prepare_report_dir(const std::string& dir);
+
 std::string write_report_files(const std::string& dir, const std::vector<sim::RunOutcome>& runs,
                                const ReportNames& names, const std::optional<reports::HtmlDetail>& detail,
                                const ReportExtras& extras);

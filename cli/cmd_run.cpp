@@ -102,6 +102,8 @@ int cmd_run(int argc, char** argv) {
   options.trace_path = args.get("trace");
   apply_cassandra_options(args, options);
   options.record_timeline = args.has("report");  // for index.html; changes nothing about the run
+  sim::check_run_options(*scenario, options);    // every option judged before the header
+  if (args.has("report")) prepare_report_dir(args.get("report"));
   const sim::Scenario effective = sim::effective_scenario(*scenario, options);
   print_header(effective, options, path);
   std::fflush(stdout);

@@ -155,6 +155,7 @@ int cmd_shrink(int argc, char** argv) {
   options.protocol = args.get("protocol");
   options.variant = args.get("variant");
   apply_cassandra_options(args, options);
+  sim::check_run_options(*scenario, options);
   const sim::Scenario effective = sim::effective_scenario(*scenario, options);
   const std::string protocol = options.protocol.empty() && options.variant.empty() ? "" : effective.cluster.protocol;
   const std::string again = reproduce_command(argv[0], path, options.seed, protocol, "", "");

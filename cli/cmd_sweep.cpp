@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "cli/cli.hpp"
+#include "sim/setup/protocol_names.hpp"
 
 namespace fl::cli {
 namespace {
@@ -212,6 +213,8 @@ int cmd_sweep(int argc, char** argv) {
   const sim::Scenario& scenario = loaded->scenario;
   sim::RunOptions options = base_options(args);
   options.record_timeline = args.has("report");  // each run records its own, for index.html
+  sim::check_run_options(scenario, options);
+  if (args.has("report")) prepare_report_dir(args.get("report"));
   const std::vector<Task> tasks = make_tasks({*loaded}, first, last, options, shard.value_or(ShardSpec{}));
   const std::string label = scenario.name + shard_suffix(shard);
   if (shard) {
@@ -262,6 +265,19 @@ int cmd_suite(int argc, char** argv) {
   }
   sim::RunOptions options = base_options(args);
   options.record_timeline = true;  // the suite always writes index.html; each run records its own timeline
+  // A suite over a folder runs each scenario the chosen protocol can run, and says
+  // which it leaves out (one naming the ZooKeeper node under paxos); any other
+  // option a scenario cannot take is an error.
+  std::erase_if(scenarios, [&](const Loaded& loaded) {
+    if (options.protocol.empty() || !sim::zookeeper_named(loaded.scenario)) return false;
+    if (sim::needs_zookeeper(sim::effective_scenario(loaded.scenario, options).cluster.protocol)) return false;
+    std::printf("suite: leaving out %s: it names the ZooKeeper node, which protocol %s runs without\n",
+                loaded.path.c_str(), options.protocol.c_str());
+    return true;
+  });
+  if (scenarios.empty()) throw UsageError("suite: no scenario can run under protocol " + options.protocol);
+  for (const Loaded& loaded : scenarios) sim::check_run_options(loaded.scenario, options);
+  prepare_report_dir(args.get("report", "build/report"));
   const std::vector<Task> tasks = make_tasks(scenarios, first, last, options, shard.value_or(ShardSpec{}));
   const std::string label = "suite" + shard_suffix(shard);
   if (shard) {

@@ -3,6 +3,7 @@
 // nothing is run again).
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 
 #include "cli/cli.hpp"
 #include "reports/html_report.hpp"
@@ -26,6 +27,15 @@ std::optional<reports::HtmlDetail> shown_run(const std::vector<sim::RunOutcome>&
     return reports::HtmlDetail{*run, std::move(note), std::nullopt};
   }
   return std::nullopt;
+}
+
+void prepare_report_dir(const std::string& dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) throw UsageError("--report " + dir + ": cannot create the report folder: " + ec.message());
+  const std::string probe = dir + "/.faultline-write-test";
+  if (!std::ofstream(probe)) throw UsageError("--report " + dir + ": cannot write in the report folder");
+  std::filesystem::remove(probe, ec);
 }
 
 std::string write_report_files(const std::string& dir, const std::vector<sim::RunOutcome>& inputs,

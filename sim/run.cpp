@@ -1,5 +1,7 @@
 #include "sim/run.hpp"
 
+#include <fstream>
+
 #include "rsm/app/replicable.hpp"
 #include "rsm/core/assert.hpp"
 #include "sim/invariants/invariant.hpp"
@@ -18,6 +20,30 @@ Scenario effective_scenario(const Scenario& scenario, const RunOptions& options)
   s.cluster.protocol = variant_protocol(s.cluster.protocol, options.variant);
   if (!options.store.empty()) s.cluster.store = options.store;
   return s;
+}
+
+void check_run_options(const Scenario& scenario, const RunOptions& options) {
+  const Scenario s = effective_scenario(scenario, options);
+  const auto choice = resolve_protocol(s.cluster.protocol);
+  if (!choice) {
+    std::string names;
+    for (const Protocol& p : protocols()) names += (names.empty() ? "" : ", ") + std::string(p.name);
+    throw BadRunOption("protocol '" + s.cluster.protocol + "' is not available (protocols: " + names +
+                       "; planted bugs: faultline variants)");
+  }
+  if (s.cluster.store != "sqlite" && s.cluster.store != "cassandra") {
+    throw BadRunOption("store '" + s.cluster.store + "' is not available (sqlite or cassandra)");
+  }
+  if (!choice->protocol->needs_zookeeper) {
+    if (const auto where = zookeeper_named(s)) {
+      throw BadRunOption(scenario.source_file + ": " + *where + " names \"zk\", the ZooKeeper node, but protocol '" +
+                         std::string(choice->protocol->name) + "' runs without one");
+    }
+  }
+  if (!options.trace_path.empty()) {
+    std::ofstream probe(options.trace_path, std::ios::app);
+    if (!probe) throw BadRunOption("cannot write trace file '" + options.trace_path + "'");
+  }
 }
 
 namespace {
@@ -121,6 +147,9 @@ RunOutcome run_scenario_with(const Scenario& original, const RunOptions& options
   result.history = world.workload().history();
   result.timeline = std::move(timeline);
   trace.flush();
+  // A trace that could not be written in full (a full disk, /dev/full) is not a
+  // trace: say so rather than leave a truncated file behind a passing verdict.
+  if (!trace.ok()) throw BadRunOption("cannot write trace file '" + options.trace_path + "': it is incomplete");
   result.trace_hash = trace.hash();
   set_panic_context("");
   return result;

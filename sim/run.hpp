@@ -23,6 +23,12 @@ using RunResult = RunOutcome;
 // The scenario after command-line overrides: what actually runs.
 Scenario effective_scenario(const Scenario& scenario, const RunOptions& options);
 
+// Throws BadRunOption if the run could not be what was asked for, before any work:
+// an unknown protocol, planted bug or store, a trace file that cannot be written, or
+// a scenario naming the ZooKeeper node ("zk") under a protocol that runs without one
+// (its faults would quietly do nothing). Commands call it before their first run.
+void check_run_options(const Scenario& scenario, const RunOptions& options);
+
 // Runs `scenario` with `options.seed` and judges it: the outcome names the run
 // (scenario name, effective protocol and store, seed) and holds every verdict, the
 // trace hash, the figures and the history; and the timeline when

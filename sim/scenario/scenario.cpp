@@ -502,9 +502,12 @@ void read_workload(const json& node, int replicas, WorkloadSpec& w, Errors& erro
   f.integer("keys", 1, 1 << 20, w.keys);
   if (const json* mix = f.get("mix")) read_mix(*mix, f.at("mix"), w.mix, errors);
   if (const json* rate = f.get("rate_hz")) {
+    // Bounded on both sides: the think time is 1e6 / rate microseconds, and past these
+    // bounds it is either longer than any run or shorter than the clock's tick.
     const auto value = read_number(*rate, f.at("rate_hz"), errors);
-    if (value && *value <= 0.0) errors.fail(f.at("rate_hz"), "must be greater than 0, got " + rate->dump());
-    if (value && *value > 0.0) w.rate_hz = *value;
+    const bool in_range = value && *value >= kRateHzMin && *value <= kRateHzMax;
+    if (value && !in_range) errors.fail(f.at("rate_hz"), "must be between 0.001 and 1000000, got " + rate->dump());
+    if (in_range) w.rate_hz = *value;
   }
   if (const json* targets = f.get("targets")) read_targets(*targets, f.at("targets"), replicas, w.targets, errors);
   f.duration("timeout", w.timeout_us, true);
@@ -527,12 +530,14 @@ void read_expect(const json& node, Expectations& e, Errors& errors) {
   e.progress = progress == "always" ? Progress::kAlways : progress == "none" ? Progress::kNone : Progress::kAfterHeal;
 }
 
-// Weights are relative, like the workload mix, but need no upper bound.
+// Weights are relative, like the workload mix; the bound keeps their sum finite
+// (four weights of 1e308 would add up to infinity, and every draw would be the last).
 void read_weight(const Fields& f, std::string_view key, double& out) {
   if (const json* node = f.get(key)) {
     const auto value = read_number(*node, f.at(key), f.errors());
-    if (value && *value < 0.0) f.errors().fail(f.at(key), "must not be negative, got " + node->dump());
-    if (value && *value >= 0.0) out = *value;
+    const bool in_range = value && *value >= 0.0 && *value <= kWeightMax;
+    if (value && !in_range) f.errors().fail(f.at(key), "must be between 0 and 1000000, got " + node->dump());
+    if (in_range) out = *value;
   }
 }
 
@@ -941,18 +946,37 @@ std::string parse_error_detail(const std::string& what) {
   return colon == std::string::npos ? what : what.substr(colon + 2);
 }
 
+// Thrown from the parser's callback at the first value nested past kNestingMax.
+struct TooDeep {};
+
+// nlohmann's "number overflow parsing '1e400'" with the number's place in `text`.
+std::string overflow_text(const std::string& text, const std::string& what) {
+  const auto open = what.find('\'');
+  const auto close = open == std::string::npos ? std::string::npos : what.find('\'', open + 1);
+  if (close == std::string::npos) return "a number too large for a double";
+  const std::string number = what.substr(open + 1, close - open - 1);
+  const auto at = text.find(number);
+  const std::string where = at == std::string::npos ? "" : " at " + position_text(text, at + 1);
+  return "the number " + number + where + " is too large for a double";
+}
+
 std::optional<json> parse_json(const std::string& text, Errors& errors) {
   DuplicateKeys duplicates;
   try {
-    json root = json::parse(text, [&duplicates](int /*depth*/, json::parse_event_t event, json& parsed) {
+    json root = json::parse(text, [&duplicates](int depth, json::parse_event_t event, json& parsed) {
+      if (depth > kNestingMax) throw TooDeep{};
       return duplicates.on_event(event, parsed);
     });
     if (duplicates.first()) return errors.reject(*duplicates.first(), "duplicate field");
     return root;
+  } catch (const TooDeep&) {
+    errors.fail("", "nesting deeper than " + std::to_string(kNestingMax) + " levels (a scenario needs 4)");
   } catch (const json::parse_error& e) {
     errors.fail("", "invalid JSON at " + position_text(text, e.byte) + ": " + parse_error_detail(e.what()));
-  } catch (const json::exception& e) {  // e.g. a number too large for a double
-    errors.fail("", std::string("invalid JSON: ") + e.what());
+  } catch (const json::out_of_range& e) {  // a number too large for a double
+    errors.fail("", "invalid JSON: " + overflow_text(text, e.what()));
+  } catch (const json::exception& e) {
+    errors.fail("", "invalid JSON: " + parse_error_detail(e.what()));
   }
   return std::nullopt;
 }
@@ -969,7 +993,12 @@ FileText read_file(const std::string& path) {
   std::string text;
   char buffer[1 << 16];
   std::size_t n = 0;
-  while ((n = std::fread(buffer, 1, sizeof buffer, file.get())) > 0) text.append(buffer, n);
+  // Up to one byte past the limit, so that a device with no end (/dev/zero) is
+  // refused instead of filling memory.
+  while (text.size() <= kScenarioBytesMax && (n = std::fread(buffer, 1, sizeof buffer, file.get())) > 0) {
+    text.append(buffer, n);
+  }
+  if (text.size() > kScenarioBytesMax) return {std::nullopt, "larger than the limit of 16 MiB for a scenario file"};
   // Reading a directory "opens" fine and fails here with EISDIR.
   if (std::ferror(file.get())) return {std::nullopt, std::generic_category().message(errno)};
   return {std::move(text), ""};
@@ -995,6 +1024,25 @@ std::string format_duration(Micros us) {
     if (us % unit->scale == 0) return std::to_string(us / unit->scale) + std::string(unit->suffix);
   }
   return std::to_string(us) + "us";  // unreachable: every value is a whole number of microseconds
+}
+
+std::optional<std::string> zookeeper_named(const Scenario& scenario) {
+  const auto names_zk = [](const NodeSet& nodes) { return std::find(nodes.begin(), nodes.end(), "zk") != nodes.end(); };
+  for (const TimedFault& fault : scenario.faults) {
+    const bool named = std::visit(
+        [&](const auto& action) {
+          using A = std::decay_t<decltype(action)>;
+          if constexpr (requires { action.nodes; }) return names_zk(action.nodes);
+          if constexpr (std::is_same_v<A, Partition>) {
+            return std::any_of(action.groups.begin(), action.groups.end(), names_zk);
+          }
+          if constexpr (std::is_same_v<A, Cut>) return names_zk(action.from) || names_zk(action.to);
+          return false;
+        },
+        fault.action);
+    if (named) return fault.origin;
+  }
+  return std::nullopt;
 }
 
 std::variant<Scenario, ScenarioError> parse_scenario(const std::string& text, const std::string& file) {

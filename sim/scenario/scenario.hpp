@@ -235,6 +235,18 @@ std::variant<Scenario, ScenarioError> load_scenario(const std::string& path);
 
 // "1.5s", "250ms", "100us", "2m" -> microseconds; nullopt if malformed or negative.
 std::optional<Micros> parse_duration(const std::string& text);
+
+// Limits on a scenario file (scenarios/README.md, "Limits"): its size, how deeply
+// its JSON nests, a client's request rate and a nemesis weight.
+inline constexpr std::size_t kScenarioBytesMax = std::size_t{16} << 20;
+inline constexpr int kNestingMax = 32;
+inline constexpr double kRateHzMin = 0.001;
+inline constexpr double kRateHzMax = 1e6;
+inline constexpr double kWeightMax = 1e6;
+
+// Where the scenario's faults name "zk", the ZooKeeper node ("faults[3]"), if they
+// do: only a protocol that runs with one may run such a scenario.
+std::optional<std::string> zookeeper_named(const Scenario& scenario);
 // Inverse of parse_duration for printing: the largest exact unit ("1500ms", "2s").
 std::string format_duration(Micros us);
 

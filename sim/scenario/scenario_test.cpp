@@ -512,5 +512,46 @@ TEST(ScenarioError, missing_file_is_reported_without_a_field) {
   EXPECT_EQ(e.message(), "/nonexistent/faultline/none.json: cannot read the file: No such file or directory");
 }
 
+// ---------------------------------------------------------------------------
+// Limits (issue "Robustness"): values that would break the run are refused here
+
+TEST(ScenarioLimits, a_request_rate_outside_its_range_is_refused) {
+  for (const std::string rate : {"2e-13", "0", "-1", "1e7"}) {
+    const ScenarioError e = parse_error(with(R"("workload": {"rate_hz": )" + rate + "}"));
+    EXPECT_EQ(e.field, "workload.rate_hz") << rate;
+    EXPECT_TRUE(contains(e.reason, "between 0.001 and 1000000")) << e.reason;
+  }
+  EXPECT_DOUBLE_EQ(parse_ok(with(R"("workload": {"rate_hz": 0.001})")).workload.rate_hz, 0.001);
+}
+
+TEST(ScenarioLimits, nemesis_weights_cannot_add_up_to_infinity) {
+  const ScenarioError e = parse_error(with(R"("nemesis": {"crash": 1e308, "partition": 1e308})"));
+  EXPECT_EQ(e.field, "nemesis.crash");
+  EXPECT_TRUE(contains(e.reason, "between 0 and 1000000")) << e.reason;
+}
+
+TEST(ScenarioLimits, nesting_is_bounded_and_cheap) {
+  std::string deep;
+  for (int i = 0; i < 50'000; ++i) deep += "[";
+  deep += std::string(50'000, ']');
+  const ScenarioError e = parse_error(R"({"name": "t", "x": )" + deep + "}");
+  EXPECT_TRUE(contains(e.reason, "nesting deeper than 32 levels")) << e.reason;
+}
+
+TEST(ScenarioLimits, a_number_too_large_for_a_double_says_where) {
+  const ScenarioError e = parse_error(with(R"("duration": 1e400)"));
+  EXPECT_TRUE(contains(e.reason, "the number 1e400 at line 1")) << e.reason;
+  EXPECT_FALSE(contains(e.reason, "json.exception")) << e.reason;
+}
+
+TEST(ScenarioLimits, zookeeper_named_is_found_in_every_kind_of_fault) {
+  EXPECT_EQ(zookeeper_named(parse_ok(with_faults(R"({"at": "1s", "crash": "r1"})"))), std::nullopt);
+  EXPECT_EQ(zookeeper_named(parse_ok(with_faults(R"({"at": "1s", "crash": "r1"}, {"at": "2s", "crash": "zk"})"))),
+            "faults[1]");
+  EXPECT_EQ(zookeeper_named(parse_ok(with_faults(R"({"at": "1s", "partition": [["r0", "zk"], ["r1", "r2"]]})"))),
+            "faults[0]");
+  EXPECT_EQ(zookeeper_named(parse_ok(with_faults(R"({"at": "1s", "cut": {"from": "r0", "to": "zk"}})"))), "faults[0]");
+}
+
 }  // namespace
 }  // namespace fl::sim
