@@ -94,6 +94,9 @@ int cmd_bench(int argc, char** argv) {
     std::fputs(kBenchHelp, stdout);
     return kExitOk;
   }
+  if (!args.positional.empty()) {
+    throw UsageError("unknown bench '" + args.positional[0] + "' (bench, bench check or bench store)");
+  }
   const int runs = static_cast<int>(std::clamp<std::uint64_t>(args.get_u64("runs", 5), 1, 100));
   const int seconds = static_cast<int>(std::clamp<std::uint64_t>(args.get_u64("seconds", 10), 1, 3600));
   const int clients = static_cast<int>(std::clamp<std::uint64_t>(args.get_u64("clients", 64), 1, 1000));

@@ -120,12 +120,23 @@ std::optional<Loaded> load_scenario_file(const std::string& path) {
 
 __extension__ using Wide = unsigned __int128;
 
+// The most runs one sweep or suite process plans (each holds its scenario until its
+// run is reported).
+constexpr std::uint64_t kTasksMax = 1'000'000;
+
 // The tasks of every scenario at every seed first..last, numbered scenario by
 // scenario as reports::ShardPlan says, keeping only those of `shard`.
 std::vector<Task> make_tasks(const std::vector<Loaded>& scenarios, std::uint64_t first, std::uint64_t last,
                              const sim::RunOptions& base, const ShardSpec& shard) {
   std::vector<Task> tasks;
   const Wide per_scenario = static_cast<Wide>(last - first) + 1;
+  // Every task is held until its run is reported: refuse a range this process cannot
+  // hold before allocating any of it (0..2^64-1 would be 2^64 tasks).
+  const Wide in_shard = (per_scenario * scenarios.size() + shard.count - 1) / shard.count;
+  if (in_shard > kTasksMax) {
+    throw UsageError("--seeds " + std::to_string(first) + ".." + std::to_string(last) + " makes more than " +
+                     std::to_string(kTasksMax) + " runs in this process; split it with --shard I/N");
+  }
   for (std::size_t i = 0; i < scenarios.size(); ++i) {
     const Wide first_task = per_scenario * i;
     // The first seed offset whose task number falls in the shard, then every N-th.

@@ -36,7 +36,8 @@ exit codes: 0 all checks passed, 1 safety violation (check: not linearizable),
             2 liveness violation (check: unknown), 3 sweep/suite --recheck found
             a run that is not deterministic (a different trace hash when run again),
             4 shrink: the input run passes (nothing to shrink),
-            64 bad usage or bad input file, 69 store unavailable (Cassandra)
+            64 bad usage or bad input file, 69 store unavailable (Cassandra),
+            70 internal error (a bug in faultline: please report it)
 )";
 
 }  // namespace
@@ -81,6 +82,6 @@ int main(int argc, char** argv) {
     return kExitUnavailable;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "faultline %s: internal error: %s\n", command.c_str(), e.what());
-    return 70;  // EX_SOFTWARE
+    return fl::kExitInternal;
   }
 }

@@ -18,5 +18,8 @@ inline constexpr int kExitUsage = 64;  // bad usage or bad input file (sysexits 
 // The store could not serve: Cassandra unreachable, timed out or refusing a
 // statement (sysexits EX_UNAVAILABLE). Not a verdict about the protocol.
 inline constexpr int kExitUnavailable = 69;
+// faultline itself failed (an exception it did not expect, out of memory): a bug in
+// faultline, never a verdict (sysexits EX_SOFTWARE).
+inline constexpr int kExitInternal = 70;
 
 }  // namespace fl

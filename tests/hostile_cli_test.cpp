@@ -79,11 +79,25 @@ TEST(HostileCli, check_refuses_a_directory_an_empty_history_and_deep_nesting) {
   const Ran empty = faultline("check " + write_temp("empty.json", "\n") + " --model grade");
   EXPECT_EQ(empty.code, 64) << empty.out;
   EXPECT_TRUE(contains(empty.out, "no client events")) << empty.out;
-  const Ran deep =
-      faultline("check " + write_temp("deep.edn", std::string(10'000, '[') + std::string(10'000, ']')) +
-                " --model grade");
+  const Ran deep = faultline("check " + write_temp("deep.edn", std::string(10'000, '[') + std::string(10'000, ']')) +
+                             " --model grade");
   EXPECT_EQ(deep.code, 64) << deep.out;
   EXPECT_TRUE(contains(deep.out, "nesting deeper than 64 levels")) << deep.out;
+}
+
+TEST(HostileCli, a_seed_range_too_large_to_hold_is_refused_at_once) {
+  for (const std::string seeds : {"0..18446744073709551615", "1..100000000000"}) {
+    const Ran r = faultline("sweep " + scenario("01-one-request.json") + " --seeds " + seeds);
+    EXPECT_EQ(r.code, 64) << seeds << "\n" << r.out.substr(0, 300);
+    EXPECT_TRUE(contains(r.out, "split it with --shard")) << r.out.substr(0, 300);
+  }
+}
+
+TEST(HostileCli, a_stray_word_and_the_internal_error_code_are_explained) {
+  const Ran bench = faultline("bench nope");
+  EXPECT_EQ(bench.code, 64) << bench.out;
+  EXPECT_TRUE(contains(bench.out, "unknown bench 'nope'")) << bench.out;
+  EXPECT_TRUE(contains(faultline("--help").out, "70 internal error"));
 }
 
 }  // namespace
