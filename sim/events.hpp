@@ -17,12 +17,9 @@
 #include "rsm/core/replica.hpp"
 #include "rsm/zookeeper/wire.hpp"
 #include "sim/kernel/endpoints.hpp"
+#include "sim/zookeeper/facts.hpp"
 
 namespace fl::sim {
-namespace zkserver {
-class DataTree;
-}
-
 namespace ev {
 
 // A replica booted (first boot, origin "boot", or restart) with incarnation
@@ -153,17 +150,23 @@ struct Stepped {
   std::int64_t log_held;
 };
 // ZooKeeper handled a request from `from` and committed `reply` (null when it sent
-// none, e.g. a ping); `tree` is its data tree after the request.
+// none, e.g. a ping). `last_zxid` is its newest transaction after the request (what
+// a read saw); `writes` are the writes it committed for the request, in order (none
+// unless the reply is kOk); `log` is what /log holds after it, when the request
+// created or deleted a /log entry (null otherwise); `state` answers the few
+// questions a check must ask of ZooKeeper's state after it (sim/zookeeper/facts.hpp).
 struct ZkHandled {
   NodeId from;
   const fl::zookeeper::RequestMessage& request;
   const fl::zookeeper::ReplyMessage* reply;
-  const zkserver::DataTree& tree;
+  fl::zookeeper::Zxid last_zxid;
+  std::span<const zkserver::ZkWrite> writes;
+  const zkserver::ZkLog* log;
+  zkserver::ZkView state;
 };
 // ZooKeeper expired these sessions (and deleted their ephemeral nodes).
 struct ZkExpired {
   const std::vector<fl::zookeeper::SessionId>& sessions;
-  const zkserver::DataTree& tree;
 };
 // The ZooKeeper server (at address `node`) crashed or restarted.
 struct ZkDown {

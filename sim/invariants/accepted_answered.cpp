@@ -31,7 +31,7 @@
 #include "rsm/coordinated/layout.hpp"
 #include "rsm/coordinated/replica.hpp"
 #include "sim/invariants/invariant.hpp"
-#include "sim/zookeeper/log_changes.hpp"
+#include "sim/zookeeper/request_writes.hpp"
 
 namespace fl::sim {
 namespace {

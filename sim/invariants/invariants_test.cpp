@@ -13,6 +13,7 @@
 #include "rsm/coordinated/replica.hpp"
 #include "rsm/paxos/messages.hpp"
 #include "sim/invariants/invariant.hpp"
+#include "sim/zookeeper/handled.hpp"
 #include "sim/zookeeper/node.hpp"
 
 namespace fl::sim {
@@ -182,7 +183,7 @@ TEST(PromisesKept, a_candidate_promises_its_own_ballot) {
 }
 
 // The simulated ZooKeeper server and the requests replicas make of it, published
-// as the World publishes them: each request with its reply and the tree after it.
+// as the World publishes them: each request with its reply and the facts of it.
 class ZkStream {
  public:
   explicit ZkStream(Invariant& inv) : inv_(inv) {}
@@ -230,7 +231,7 @@ class ZkStream {
     for (const auto& [to, message] : out.sends) {
       const auto* reply = dynamic_cast<const fl::zookeeper::ReplyMessage*>(message.get());
       if (reply == nullptr || reply->xid != request.xid) continue;
-      inv_.on_event(now_, ev::ZkHandled{from, request, reply, server_.service().tree()});
+      inv_.on_event(now_, facts_.of(from, request, reply, server_.service().tree()));
       return reply->reply;
     }
     ADD_FAILURE() << "no reply to " << request.describe();
@@ -239,6 +240,7 @@ class ZkStream {
 
   Invariant& inv_;
   zkserver::ZkNode server_;
+  zkserver::HandledFacts facts_;  // as the endpoint publishes them
   std::map<std::uint32_t, fl::zookeeper::SessionId> sessions_;
   Micros now_ = 0;
   std::int32_t xid_ = 0;

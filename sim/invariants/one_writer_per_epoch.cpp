@@ -1,13 +1,12 @@
 // one_writer_per_epoch (zk runs): at most one session gets ordering writes (creates
 // under /log, alone or in a multi) accepted per version of /epoch, i.e. fencing
 // works. Judged after every request ZooKeeper commits, the only events that can
-// add to /log, from ZooKeeper's own tree rather than from what replicas claim.
+// add to /log, from what ZooKeeper committed and its own /epoch rather than from
+// what replicas claim.
 #include <map>
 
 #include "rsm/coordinated/layout.hpp"
 #include "sim/invariants/invariant.hpp"
-#include "sim/zookeeper/log_changes.hpp"
-#include "sim/zookeeper/tree.hpp"
 
 namespace fl::sim {
 namespace {
@@ -19,12 +18,15 @@ class OneWriterPerEpoch final : public Invariant {
 
   void on_event(Micros now, const RunEvent& event) override {
     const auto* e = std::get_if<ev::ZkHandled>(&event);
-    if (e == nullptr || e->reply == nullptr || e->reply->reply.code != fl::zookeeper::Code::kOk) return;
-    const std::uint64_t creates = zkserver::log_changes(e->request).creates;
+    if (e == nullptr) return;
+    std::uint64_t creates = 0;
+    for (const zkserver::ZkWrite& w : e->writes) {
+      if (w.kind == zkserver::WriteKind::kCreated && w.path.starts_with(fl::coordinated::kLogEntryPrefix)) ++creates;
+    }
     if (creates == 0) return;
     count(creates);
-    const zkserver::Znode* epoch = e->tree.find(fl::coordinated::kEpochPath);
-    const std::int32_t version = epoch != nullptr ? epoch->meta.version : -1;
+    const auto epoch = e->state.node(fl::coordinated::kEpochPath);
+    const std::int32_t version = epoch ? epoch->version : -1;
     const std::int64_t session = e->request.session.value;
     auto [it, fresh] = writer_.try_emplace(version, session, e->from);
     if (fresh || it->second.first == session) return;

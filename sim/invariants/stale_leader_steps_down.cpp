@@ -8,7 +8,6 @@
 
 #include "rsm/coordinated/layout.hpp"
 #include "sim/invariants/invariant.hpp"
-#include "sim/zookeeper/tree.hpp"
 
 namespace fl::sim {
 namespace {
@@ -35,9 +34,9 @@ class StaleLeaderStepsDown final : public Invariant {
 
   void on(Micros now, const ev::ZkHandled& e) {
     session_of_[e.request.session.value] = e.from;
-    const zkserver::Znode* epoch = e.tree.find(fl::coordinated::kEpochPath);
-    if (epoch == nullptr || epoch->meta.version <= epoch_version_) return;
-    epoch_version_ = epoch->meta.version;
+    const auto epoch = e.state.node(fl::coordinated::kEpochPath);
+    if (!epoch || epoch->version <= epoch_version_) return;
+    epoch_version_ = epoch->version;
     // The session that bumped /epoch leads the epoch after the version it left (the
     // zk replica's leader_epoch()); every older epoch is superseded.
     const auto fresh = static_cast<std::uint64_t>(epoch_version_) + 1;

@@ -7,7 +7,6 @@
 
 #include "rsm/coordinated/layout.hpp"
 #include "sim/invariants/invariant.hpp"
-#include "sim/zookeeper/log_changes.hpp"
 
 namespace fl::sim {
 namespace {
@@ -20,14 +19,10 @@ class AcksKept final : public Invariant {
 
   void on_event(Micros now, const RunEvent& event) override {
     if (const auto* e = std::get_if<ev::ZkHandled>(&event)) {
-      if (e->reply == nullptr || e->reply->reply.code != fl::zookeeper::Code::kOk) return;
       const std::string mine = fl::coordinated::member_path(e->from);
-      zkserver::for_each_write(e->request, [&](const auto& w) {
-        using T = std::decay_t<decltype(w)>;
-        if constexpr (std::is_same_v<T, fl::zookeeper::Create> || std::is_same_v<T, fl::zookeeper::SetData>) {
-          if (w.path == mine) acknowledge(e->from, w.data, now);
-        }
-      });
+      for (const zkserver::ZkWrite& w : e->writes) {
+        if (w.kind != zkserver::WriteKind::kDeleted && w.path == mine) acknowledge(e->from, w.data, now);
+      }
     } else if (const auto* r = std::get_if<ev::StateRestored>(&event)) {
       if (r->restored.source != RestoreSource::kOwnCheckpoint) return;
       count();
@@ -41,7 +36,7 @@ class AcksKept final : public Invariant {
   }
 
  private:
-  void acknowledge(NodeId node, const std::string& position, Micros now) {
+  void acknowledge(NodeId node, std::string_view position, Micros now) {
     const auto seq = fl::coordinated::log_seq(position);
     if (!seq) return;  // nothing acknowledged yet
     auto [it, fresh] = acked_.try_emplace(node.value, *seq, now);

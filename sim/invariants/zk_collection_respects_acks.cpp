@@ -17,8 +17,6 @@
 
 #include "rsm/coordinated/layout.hpp"
 #include "sim/invariants/invariant.hpp"
-#include "sim/zookeeper/log_changes.hpp"
-#include "sim/zookeeper/tree.hpp"
 
 namespace fl::sim {
 namespace {
@@ -44,22 +42,19 @@ class CollectionRespectsAcks final : public Invariant {
     note_read(*e);
     std::int64_t past = -1;      // the newest /log entry it deletes
     std::int64_t collects = -1;  // what the /snapshot it writes says is collected
-    zkserver::for_each_write(e->request, [&](const auto& w) {
-      using T = std::decay_t<decltype(w)>;
-      if constexpr (std::is_same_v<T, fl::zookeeper::Delete>) {
+    for (const zkserver::ZkWrite& w : e->writes) {
+      if (w.kind == zkserver::WriteKind::kDeleted) {
         if (const auto seq = entry_seq(w.path)) past = std::max(past, *seq);
-      } else if constexpr (std::is_same_v<T, fl::zookeeper::SetData>) {
-        if (w.path != fl::coordinated::kSnapshotPath) return;
+      } else if (w.kind == zkserver::WriteKind::kSet && w.path == fl::coordinated::kSnapshotPath) {
         if (const auto snapshot = fl::coordinated::decode_snapshot(w.data)) {
           collects = fl::coordinated::log_seq(snapshot->collected).value_or(-1);
         }
       }
-    });
+    }
     if (past >= 0) judge(now, *e, past);
     collected_ = std::max(collected_, std::max(past, collects));
     note_created(*e);
-    const zkserver::LogChanges changes = zkserver::log_changes(e->request);
-    if (changes.creates > 0 || changes.deletes) remember(e->tree);
+    if (e->log != nullptr) remember(*e->log);
   }
 
  private:
@@ -82,15 +77,15 @@ class CollectionRespectsAcks final : public Invariant {
     const auto member = fl::coordinated::member_id(get->path.substr(fl::coordinated::kMembersPath.size() + 1));
     if (!member || *member == e.from) return;
     acks_read_[e.from.value][member->value] =
-        AckRead{fl::coordinated::log_seq(e.reply->reply.data).value_or(-1), e.tree.last_zxid().value};
+        AckRead{fl::coordinated::log_seq(e.reply->reply.data).value_or(-1), e.last_zxid.value};
   }
 
   // The collector knows the size of the entries it created itself.
   void note_created(const ev::ZkHandled& e) {
-    for (const fl::zookeeper::OpResult& result : e.reply->reply.results) {
-      if (const auto seq = entry_seq(result.path)) known_[e.from.value].insert(*seq);
+    for (const zkserver::ZkWrite& w : e.writes) {
+      if (w.kind != zkserver::WriteKind::kCreated) continue;
+      if (const auto seq = entry_seq(w.path)) known_[e.from.value].insert(*seq);
     }
-    if (const auto seq = entry_seq(e.reply->reply.path)) known_[e.from.value].insert(*seq);
   }
 
   void judge(Micros now, const ev::ZkHandled& e, std::int64_t past) {
@@ -101,8 +96,8 @@ class CollectionRespectsAcks final : public Invariant {
     const auto reads = acks_read_.find(e.from.value);
     if (reads == acks_read_.end()) return;
     for (const auto& [member, read] : reads->second) {
-      const zkserver::Znode* node = e.tree.find(fl::coordinated::member_path(NodeId(member)));
-      if (node == nullptr || node->meta.czxid.value > read.zxid) continue;  // gone, or a later registration
+      const auto node = e.state.node(fl::coordinated::member_path(NodeId(member)));
+      if (!node || node->czxid.value > read.zxid) continue;  // gone, or a later registration
       if (!oldest || read.acked < oldest->first) oldest = std::pair{read.acked, member};
     }
     if (!oldest || past <= oldest->first) return;
@@ -125,16 +120,9 @@ class CollectionRespectsAcks final : public Invariant {
   }
 
   // The size of every entry /log holds, as it is before the next request.
-  void remember(const zkserver::DataTree& tree) {
-    std::map<std::int64_t, std::int64_t> now;
-    if (const zkserver::Znode* log = tree.find(fl::coordinated::kLogPath)) {
-      for (const std::string& child : log->children) {
-        const auto seq = fl::coordinated::log_seq(child);
-        const zkserver::Znode* entry = tree.find(std::string(fl::coordinated::kLogPath) + "/" + child);
-        if (seq && entry != nullptr) now[*seq] = fl::coordinated::entry_size(entry->data).value_or(0);
-      }
-    }
-    sizes_ = std::move(now);
+  void remember(const zkserver::ZkLog& log) {
+    sizes_.clear();
+    for (const zkserver::ZkLogEntry& entry : log.entries) sizes_[entry.seq] = entry.requests;
     for (auto& [replica, known] : known_) {
       known.erase(known.begin(), sizes_.empty() ? known.end() : known.lower_bound(sizes_.begin()->first));
     }

@@ -3,13 +3,13 @@
 // seed: the lowest live id leads). A claim that skips the rule still gives one
 // fenced writer, so clients see nothing; but leadership then depends on who
 // restarted first, which the design promises it does not.
+#include <algorithm>
 #include <map>
 #include <tuple>
 
 #include "rsm/coordinated/layout.hpp"
 #include "sim/invariants/invariant.hpp"
-#include "sim/zookeeper/log_changes.hpp"
-#include "sim/zookeeper/tree.hpp"
+#include "sim/zookeeper/request_writes.hpp"
 
 namespace fl::sim {
 namespace {
@@ -36,10 +36,13 @@ class LowestIdLeads final : public Invariant {
     const CallId call{e.from.value, e.request.connection.value, e.request.xid.value};
     if (const auto* list = std::get_if<fl::zookeeper::GetChildren>(&e.request.body);
         list && list->path == fl::coordinated::kMembersPath) {
-      listing_zxid_[call] = e.tree.last_zxid().value;
+      listing_zxid_[call] = e.last_zxid.value;
       return;
     }
-    if (claims(e.request)) judge(now, e, call);
+    const bool claim = std::ranges::any_of(e.writes, [](const zkserver::ZkWrite& w) {
+      return w.kind == zkserver::WriteKind::kCreated && w.path == fl::coordinated::kLeaderPath;
+    });
+    if (claim) judge(now, e, call);
   }
   // The replica read that listing: what it knows of the members from now on.
   void on(Micros, const ev::Delivered& e) {
@@ -60,6 +63,7 @@ class LowestIdLeads final : public Invariant {
   template <class E>
   void on(Micros, const E&) {}
 
+  // Whether a request its sender is about to send asks to create /leader.
   static bool claims(const fl::zookeeper::RequestMessage& request) {
     bool claim = false;
     zkserver::for_each_write(request, [&](const auto& w) {
@@ -72,16 +76,14 @@ class LowestIdLeads final : public Invariant {
 
   void judge(Micros now, const ev::ZkHandled& e, const CallId& call) {
     count();
-    const zkserver::Znode* members = e.tree.find(fl::coordinated::kMembersPath);
     const auto basis = basis_.find(call);
     const std::int64_t known = basis == basis_.end() ? -1 : basis->second;
-    if (members == nullptr) return;
-    for (const std::string& child : members->children) {
+    for (const std::string& child : e.state.children(fl::coordinated::kMembersPath)) {
       const auto id = fl::coordinated::member_id(child);
-      const zkserver::Znode* node = e.tree.find(std::string(fl::coordinated::kMembersPath) + "/" + child);
-      if (!id || node == nullptr || id->value >= e.from.value) continue;
+      const auto node = e.state.node(std::string(fl::coordinated::kMembersPath) + "/" + child);
+      if (!id || !node || id->value >= e.from.value) continue;
       // Registered after the listing the claimer had read: a race the rule does not cover.
-      if (known >= 0 && node->meta.czxid.value > known) continue;
+      if (known >= 0 && node->czxid.value > known) continue;
       fail(now, {e.from, *id},
            replica_name(e.from) + " claimed /leader while " + replica_name(*id) + ", a lower id, was a live member" +
                (known < 0 ? " (it had read no /members listing)" : " in the listing it had read"));

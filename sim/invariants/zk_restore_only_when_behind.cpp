@@ -8,7 +8,6 @@
 
 #include "rsm/coordinated/layout.hpp"
 #include "sim/invariants/invariant.hpp"
-#include "sim/zookeeper/log_changes.hpp"
 
 namespace fl::sim {
 namespace {
@@ -25,14 +24,11 @@ class RestoreOnlyWhenBehind final : public Invariant {
 
  private:
   void on(Micros, const ev::ZkHandled& e) {
-    if (e.reply == nullptr || e.reply->reply.code != fl::zookeeper::Code::kOk) return;
-    zkserver::for_each_write(e.request, [&](const auto& w) {
-      if constexpr (std::is_same_v<std::decay_t<decltype(w)>, fl::zookeeper::Delete>) {
-        if (!w.path.starts_with(fl::coordinated::kLogEntryPrefix)) return;
-        if (const auto seq = fl::coordinated::log_seq(w.path.substr(fl::coordinated::kLogPath.size() + 1)))
-          collected_.insert(*seq);
-      }
-    });
+    for (const zkserver::ZkWrite& w : e.writes) {
+      if (w.kind != zkserver::WriteKind::kDeleted || !w.path.starts_with(fl::coordinated::kLogEntryPrefix)) continue;
+      if (const auto seq = fl::coordinated::log_seq(w.path.substr(fl::coordinated::kLogPath.size() + 1)))
+        collected_.insert(*seq);
+    }
   }
   void on(Micros, const ev::Booted& e) { at_.erase(e.node.value); }
   void on(Micros, const ev::Executed& e) { at_[e.node.value] = e.applied.slot.value; }

@@ -1,7 +1,5 @@
 #include "sim/observe/run_stats.hpp"
 
-#include "sim/zookeeper/log_changes.hpp"
-
 namespace fl::sim {
 
 void StatsCounter::on_event(Micros now, const RunEvent& event) {
@@ -27,7 +25,7 @@ void StatsCounter::on_event(Micros now, const RunEvent& event) {
             ++figures_.leader_changes;
           }
         } else if constexpr (std::is_same_v<E, ev::ZkHandled>) {
-          if (const auto log = zkserver::log_held_after(e.request, e.reply, e.tree)) held(*log, now, std::nullopt);
+          if (e.log != nullptr) held(e.log->requests_held, now, std::nullopt);
         }
       },
       event);

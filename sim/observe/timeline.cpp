@@ -1,7 +1,6 @@
 #include "sim/observe/timeline.hpp"
 
 #include "rsm/core/assert.hpp"
-#include "sim/zookeeper/log_changes.hpp"
 
 namespace fl::sim {
 
@@ -66,8 +65,7 @@ void Timeline::on_event(Micros now, const RunEvent& event) {
         } else if constexpr (std::is_same_v<E, ev::Stepped>) {
           replica(now, e.node, e.log_held, e.replica.leader_epoch());
         } else if constexpr (std::is_same_v<E, ev::ZkHandled>) {
-          if (const auto held = zkserver::log_held_after(e.request, e.reply, e.tree))
-            add_sample(rec_.zk_log_samples, now, *held);
+          if (e.log != nullptr) add_sample(rec_.zk_log_samples, now, e.log->requests_held);
         }
       },
       event);

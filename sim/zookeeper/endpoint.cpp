@@ -50,7 +50,7 @@ Effects Endpoint::restart(Micros now, std::string_view origin) {
 }
 
 // Publishes what ZooKeeper did with a request: the reply it committed, if any, and
-// its tree after it.
+// the writes it made (sim/zookeeper/handled.hpp).
 void Endpoint::publish_handled(Micros now, NodeId from, const wire::RequestMessage& request, const NodeOutput& output) {
   const wire::ReplyMessage* reply = nullptr;
   for (const auto& send : output.sends) {
@@ -60,11 +60,11 @@ void Endpoint::publish_handled(Micros now, NodeId from, const wire::RequestMessa
       break;
     }
   }
-  facts_.on_event(now, ev::ZkHandled{from, request, reply, node_.service().tree()});
+  facts_.on_event(now, handled_.of(from, request, reply, node_.service().tree()));
 }
 
 void Endpoint::publish_expired(Micros now, const NodeOutput& output) {
-  if (!output.expired.empty()) facts_.on_event(now, ev::ZkExpired{output.expired, node_.service().tree()});
+  if (!output.expired.empty()) facts_.on_event(now, ev::ZkExpired{output.expired});
 }
 
 }  // namespace fl::sim::zkserver

@@ -12,6 +12,7 @@
 #include "rsm/core/replica.hpp"
 #include "rsm/zookeeper/wire.hpp"
 #include "sim/events.hpp"
+#include "sim/zookeeper/handled.hpp"
 #include "sim/zookeeper/node.hpp"
 
 namespace fl::sim::zkserver {
@@ -64,6 +65,7 @@ class Endpoint {
   NodeId self_;
   EventSink& facts_;
   ZkNode node_;
+  HandledFacts handled_;  // works out each ZkHandled
 };
 
 }  // namespace fl::sim::zkserver
