@@ -19,7 +19,8 @@ void carry_out_app_steps(Replica& replica, Output& out) {
           if constexpr (std::is_same_v<Step, ExecuteStep>) {
             Response response = app.execute(step.request);
             out.applied.push_back(Applied{step.slot, step.index, step.request, app.state_digest()});
-            if (step.reply) out.replies.push_back(ClientReply{step.request.client, step.request.id, std::move(response)});
+            if (step.reply)
+              out.replies.push_back(ClientReply{step.request.client, step.request.id, std::move(response)});
           } else if constexpr (std::is_same_v<Step, ReadStep>) {
             out.replies.push_back(
                 ClientReply{step.request.client, step.request.id, read_from_rows(app.rows(), step.request)});
