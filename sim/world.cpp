@@ -4,6 +4,7 @@
 #include <array>
 #include <set>
 
+#include "rsm/core/app_runner.hpp"
 #include "rsm/core/assert.hpp"
 #include "sim/setup/protocol_names.hpp"
 
@@ -95,6 +96,9 @@ void World::step(NodeId id, const std::function<void(Replica&, Output&)>& input)
   FL_ASSERT(node.up && node.replica);
   out_.clear();
   input(*node.replica, out_);
+  // The app steps first, where the core used to call the app: they complete the
+  // Output (checkpoint writes, replies, applies) before it is persisted.
+  carry_out_app_steps(*node.replica, out_);
   execute(id, out_);
 }
 

@@ -67,15 +67,10 @@ void PaxosReplica::start(const DiskImage& disk, Micros now, Output& out) {
   highest_round_seen_ = promised_.round;
   checkpoint_slot_ = executed_ = r.checkpoint_slot.value;
   if (config_.mutation == Mutation::kRestartSkipsFirstSlot) executed_ = checkpoint_slot_ + 1;
-  if (r.checkpoint.empty()) {
-    checkpoint_ = app_->checkpoint();
-  } else {
-    const auto error = app_->restore(r.checkpoint);
-    FL_ASSERT(!error, "own checkpoint does not restore: " + error.value_or(""));
-    checkpoint_ = std::move(r.checkpoint);
-  }
-  out.restored.emplace_back(out.applied.size(),
-                            Restored{Slot(checkpoint_slot_), RestoreSource::kOwnCheckpoint, app_->state_digest()});
+  std::optional<std::string> state;  // a first boot keeps the fresh app's empty state
+  if (!r.checkpoint.empty()) state = r.checkpoint;
+  out.app.push_back(RestoreStep{Slot(checkpoint_slot_), RestoreSource::kOwnCheckpoint, std::move(state)});
+  checkpoint_ = std::move(r.checkpoint);
   log_ = std::move(r.log);
   held_ = 0;
   for (const auto& [slot, entry] : log_) held_ += weight(entry.batch);
@@ -91,6 +86,7 @@ void PaxosReplica::start(const DiskImage& disk, Micros now, Output& out) {
 // --- inputs ------------------------------------------------------------------------
 
 void PaxosReplica::on_message(NodeId from, const Message& message, Micros now, Output& out) {
+  FL_ASSERT(!checkpoint_awaited_, "an input before the runner fed back a checkpoint");
   if (from.value < heard_from_us_.size()) heard_from_us_[from.value] = now;  // any message is a sign of life
   dispatch(from, message, now, out);
   if (config_.mutation == Mutation::kNeverSync) out.sync = false;
@@ -127,6 +123,7 @@ void PaxosReplica::dispatch(NodeId from, const Message& message, Micros now, Out
 
 void PaxosReplica::on_timer(std::uint32_t timer, Micros now, Output& out) {
   FL_ASSERT(timer == kTickTimer, "unknown timer " + std::to_string(timer));
+  FL_ASSERT(!checkpoint_awaited_, "an input before the runner fed back a checkpoint");
   tick(now, out);
   if (config_.mutation == Mutation::kNeverSync) out.sync = false;
 }
@@ -165,13 +162,14 @@ void PaxosReplica::tick(Micros now, Output& out) {
 }
 
 void PaxosReplica::on_client_request(const Request& request, Micros, Output& out) {
+  FL_ASSERT(!checkpoint_awaited_, "an input before the runner fed back a checkpoint");
   take_request(request, out);
   if (config_.mutation == Mutation::kNeverSync) out.sync = false;
 }
 
 void PaxosReplica::take_request(const Request& request, Output& out) {
   if (config_.mutation == Mutation::kLocalReads && (request.op == OpKind::kRead || request.op == OpKind::kReadAll)) {
-    out.replies.push_back(ClientReply{request.client, request.id, read_locally(request)});
+    out.app.push_back(ReadStep{request});  // answered from this replica's copy, unordered
     return;
   }
   awaiting_[request.client] = request.id;
@@ -180,22 +178,6 @@ void PaxosReplica::take_request(const Request& request, Output& out) {
     out.messages.emplace_back(*f->leader, make<Forward>(request));
   }
   // With no leader known the request is dropped; the client times out and retries.
-}
-
-Response PaxosReplica::read_locally(const Request& request) {
-  Response response;
-  std::vector<Row> rows = app_->rows();
-  if (request.op == OpKind::kReadAll) {
-    response.rows = std::move(rows);
-    return response;
-  }
-  auto it = std::find_if(rows.begin(), rows.end(), [&](const Row& r) { return r.first == request.key; });
-  if (it == rows.end()) {
-    response.status = Status::kNotFound;
-  } else {
-    response.events = std::move(it->second);
-  }
-  return response;
 }
 
 // --- phase 1 -----------------------------------------------------------------------
@@ -551,7 +533,8 @@ void PaxosReplica::on_heartbeat(NodeId from, const Heartbeat& m, Micros now, Out
 
 void PaxosReplica::on_catchup(NodeId from, const CatchupRequest& m, Output& out) {
   std::int64_t start = m.from.value;
-  if (start <= checkpoint_slot_) {
+  // Before the first checkpoint nothing is collected: decisions alone catch a peer up.
+  if (start <= checkpoint_slot_ && checkpoint_slot_ > 0) {
     out.messages.emplace_back(from, make<Snapshot>(Slot(checkpoint_slot_), checkpoint_));
     start = checkpoint_slot_ + 1;
   }
@@ -601,13 +584,10 @@ void PaxosReplica::execute_ready(Output& out) {
     const Batch& batch = it->second.batch;
     for (std::uint32_t i = 0; i < batch.size(); ++i) {
       const Request& request = batch[i];
-      Response response = app_->execute(request);
-      out.applied.push_back(Applied{Slot(it->first), i, request, app_->state_digest()});
       auto waiting = awaiting_.find(request.client);
-      if (waiting != awaiting_.end() && waiting->second == request.id) {
-        out.replies.push_back(ClientReply{request.client, request.id, std::move(response)});
-        awaiting_.erase(waiting);
-      }
+      const bool reply = waiting != awaiting_.end() && waiting->second == request.id;
+      if (reply) awaiting_.erase(waiting);
+      out.app.push_back(ExecuteStep{Slot(it->first), i, request, reply});
     }
     ++executed_;
     executed_since_checkpoint_ += weight(batch);
@@ -634,27 +614,35 @@ void PaxosReplica::maybe_checkpoint(Output& out) {
   // give the room back at once.
   const bool over = log_requests_held() > config_.max_log_size && executed_ > checkpoint_slot_;
   if (!due && !over) return;
-  checkpoint_ = app_->checkpoint();
   checkpoint_slot_ = executed_ - (config_.mutation == Mutation::kCheckpointSlotBehind ? 1 : 0);
   executed_since_checkpoint_ = 0;
-  out.writes.push_back(checkpoint_record(Slot(checkpoint_slot_), checkpoint_));
+  // The record is written when the runner hands the text back (on_checkpoint), still
+  // within this Output: the log below is collected in the same durable write.
+  out.app.push_back(CheckpointStep{Slot(checkpoint_slot_)});
+  checkpoint_awaited_ = checkpoint_slot_;
   collect_through(checkpoint_slot_ + (config_.mutation == Mutation::kCollectPastCheckpoint ? 1 : 0), out);
   out.sync = true;
 }
 
 void PaxosReplica::install(std::int64_t slot, const std::string& state, Output& out) {
-  const auto error = app_->restore(state);
-  FL_ASSERT(!error, "peer checkpoint does not restore: " + error.value_or(""));
-  out.restored.emplace_back(out.applied.size(),
-                            Restored{Slot(slot), RestoreSource::kPeerCheckpoint, app_->state_digest()});
+  out.app.push_back(RestoreStep{Slot(slot), RestoreSource::kPeerCheckpoint, state});
   executed_ = checkpoint_slot_ = slot;
   checkpoint_ = state;
+  checkpoint_awaited_.reset();  // the peer's state is newer than any taken before it
   executed_since_checkpoint_ = 0;
   out.writes.push_back(checkpoint_record(Slot(slot), state));
   collect_through(slot, out);
   out.sync = true;
   out.notes.push_back("installed checkpoint s=" + std::to_string(slot));
   retire_inflight();
+}
+
+void PaxosReplica::on_checkpoint(Slot slot, std::string state, Output& out) {
+  // Several checkpoints may be due in one Output; only the last one asked is kept.
+  if (checkpoint_awaited_ != slot.value) return;
+  checkpoint_awaited_.reset();
+  checkpoint_ = std::move(state);
+  out.writes.push_back(checkpoint_record(slot, checkpoint_));
 }
 
 void PaxosReplica::collect_through(std::int64_t slot, Output& out) {

@@ -7,12 +7,11 @@
 // phase 1) and §3 for the state machine: one leader runs phase 1 once for all slots
 // above its executed prefix, then phase 2 per slot. Around it, in the style of
 // GigaPaxos: any replica takes client requests and forwards them to the leader;
-// the leader batches them; replicas execute decided slots in order through the
-// Replicable app, checkpoint every `checkpoint_interval` requests and drop the log
-// behind the checkpoint so no replica holds more than `max_log_size` requests; a
-// lagging replica catches up from decisions or, once those are collected, from a
-// checkpoint. For liveness under partial connectivity (Raft thesis §6.2, §9.6): a
-// leader that has heard from no majority within an election timeout steps down
+// the leader batches them; replicas execute decided slots in order (as app steps the
+// runner carries out against the Replicable app: the core never calls it), checkpoint every `checkpoint_interval`
+// requests and drop the log behind the checkpoint so no replica holds more than `max_log_size` requests; a lagging
+// replica catches up from decisions or, once those are collected, from a checkpoint. For liveness under partial
+// connectivity (Raft thesis §6.2, §9.6): a leader that has heard from no majority within an election timeout steps down
 // (followers acknowledge heartbeats so an idle leader is heard), and a replica that
 // hears a working leader ignores other nodes' Prepares until it stops hearing it.
 #pragma once
@@ -57,6 +56,7 @@ class PaxosReplica final : public Replica {
   void on_message(NodeId from, const Message& message, Micros now, Output& out) override;
   void on_timer(std::uint32_t timer, Micros now, Output& out) override;
   void on_client_request(const Request& request, Micros now, Output& out) override;
+  void on_checkpoint(Slot slot, std::string state, Output& out) override;
 
   std::optional<std::uint64_t> leader_epoch() const override;
   // The log plus, on a leader, requests queued for proposal: both are requests held
@@ -116,8 +116,6 @@ class PaxosReplica final : public Replica {
   void dispatch(NodeId from, const Message& message, Micros now, Output& out);
   void tick(Micros now, Output& out);
   void take_request(const Request& request, Output& out);
-  // The kLocalReads bug: a read answered from this replica's copy, unordered.
-  Response read_locally(const Request& request);
   void on_prepare(NodeId from, const Prepare& m, Micros now, Output& out);
   void on_promise(NodeId from, const Promise& m, Micros now, Output& out);
   void on_nack(const Nack& m, Micros now);
@@ -192,6 +190,8 @@ class PaxosReplica final : public Replica {
   std::int64_t executed_ = 0;          // every slot <= executed_ is executed
   std::int64_t checkpoint_slot_ = 0;
   std::string checkpoint_;  // the state at checkpoint_slot_, for lagging peers
+  // The slot of the checkpoint the runner is yet to hand back (on_checkpoint).
+  std::optional<std::int64_t> checkpoint_awaited_;
   std::int64_t executed_since_checkpoint_ = 0;
   Micros heard_us_ = 0;                // last sign of life from the leader we follow
   std::vector<Micros> heard_from_us_;  // per replica: when a message from it last arrived

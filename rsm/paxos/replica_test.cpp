@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <deque>
 #include <nlohmann/json.hpp>
 
@@ -13,6 +14,7 @@ namespace fl::paxos {
 namespace {
 
 using testing::append;
+using testing::carry_out;
 using testing::LogApp;
 using testing::sent;
 
@@ -51,6 +53,7 @@ struct Cluster {
   void run(Node& node, const std::function<void(Output&)>& input) {
     Output out;
     input(out);
+    carry_out(node.replica, out);
     node.apply(out);
     std::uint32_t self = 0;
     while (nodes[self].get() != &node) ++self;
@@ -84,10 +87,13 @@ TEST(PaxosAcceptor, accept_rejects_stale_ballot) {
   Node n(config(1));
   Output out;
   n.replica.start({}, 0, out);
+  carry_out(n.replica, out);
   out.clear();
   n.replica.on_message(NodeId(2), Prepare(Ballot{5, NodeId(2)}, Slot(1)), 0, out);
+  carry_out(n.replica, out);
   out.clear();
   n.replica.on_message(NodeId(0), Accept(Ballot{3, NodeId(0)}, Slot(1), {append(1, 1, 7)}), 0, out);
+  carry_out(n.replica, out);
   EXPECT_TRUE(sent<Accepted>(out, Kind::kAccepted).empty());
   const auto nacks = sent<Nack>(out, Kind::kNack);
   ASSERT_EQ(nacks.size(), 1u);
@@ -100,12 +106,15 @@ TEST(PaxosAcceptor, prepare_rejects_lower_ballot_and_promises_higher) {
   Node n(config(1));
   Output out;
   n.replica.start({}, 0, out);
+  carry_out(n.replica, out);
   out.clear();
   n.replica.on_message(NodeId(2), Prepare(Ballot{4, NodeId(2)}, Slot(1)), 0, out);
+  carry_out(n.replica, out);
   ASSERT_EQ(sent<Promise>(out, Kind::kPromise).size(), 1u);
   EXPECT_TRUE(out.sync) << "a promise must be durable before it is sent";
   out.clear();
   n.replica.on_message(NodeId(0), Prepare(Ballot{4, NodeId(0)}, Slot(1)), 0, out);
+  carry_out(n.replica, out);
   EXPECT_TRUE(sent<Promise>(out, Kind::kPromise).empty());
   EXPECT_EQ(sent<Nack>(out, Kind::kNack).size(), 1u);
 }
@@ -114,8 +123,10 @@ TEST(PaxosAcceptor, accepted_value_is_synced_before_the_reply) {
   Node n(config(1));
   Output out;
   n.replica.start({}, 0, out);
+  carry_out(n.replica, out);
   out.clear();
   n.replica.on_message(NodeId(0), Accept(Ballot{1, NodeId(0)}, Slot(1), {append(1, 1, 7)}), 0, out);
+  carry_out(n.replica, out);
   ASSERT_EQ(sent<Accepted>(out, Kind::kAccepted).size(), 1u);
   EXPECT_TRUE(out.sync);
   ASSERT_FALSE(out.writes.empty());
@@ -127,11 +138,15 @@ TEST(PaxosAcceptor, promise_reports_accepted_values_from_the_requested_slot) {
   Node n(config(1));
   Output out;
   n.replica.start({}, 0, out);
+  carry_out(n.replica, out);
   n.replica.on_message(NodeId(0), Accept(Ballot{1, NodeId(0)}, Slot(1), {append(1, 1, 7)}), 0, out);
+  carry_out(n.replica, out);
   n.replica.on_message(NodeId(0), Accept(Ballot{1, NodeId(0)}, Slot(2), {append(1, 2, 8)}), 0, out);
+  carry_out(n.replica, out);
   out.clear();
   // Later than an election timeout: r0 is no longer heard, so r1 answers r2's Prepare.
   n.replica.on_message(NodeId(2), Prepare(Ballot{2, NodeId(2)}, Slot(2)), kSeconds, out);
+  carry_out(n.replica, out);
   const auto promises = sent<Promise>(out, Kind::kPromise);
   ASSERT_EQ(promises.size(), 1u);
   ASSERT_EQ(promises[0]->entries.size(), 1u);
@@ -146,19 +161,23 @@ TEST(PaxosCandidate, phase1_picks_highest_ballot_among_promises_and_fills_gaps) 
   Node n(config(0, 5));  // 5 replicas: needs 3 promises
   Output out;
   n.replica.start({}, 0, out);
+  carry_out(n.replica, out);
   out.clear();
   n.replica.on_timer(kTickTimer, 10 * kSeconds, out);
+  carry_out(n.replica, out);
   const Ballot ballot = n.replica.promised();
   const Batch low{append(1, 1, 100)}, high{append(2, 1, 200)};
   out.clear();
   n.replica.on_message(NodeId(1), Promise(ballot, Slot(0), {SlotReport{Slot(1), Ballot{1, NodeId(1)}, low, false}}), 0,
                        out);
+  carry_out(n.replica, out);
   EXPECT_TRUE(n.replica.is_candidate());
   n.replica.on_message(NodeId(2),
                        Promise(ballot, Slot(0),
                                {SlotReport{Slot(1), Ballot{2, NodeId(2)}, high, false},
                                 SlotReport{Slot(3), Ballot{1, NodeId(1)}, low, false}}),
                        0, out);
+  carry_out(n.replica, out);
   ASSERT_TRUE(n.replica.is_leader());
   std::map<std::int64_t, Batch> proposed;
   for (const Accept* a : sent<Accept>(out, Kind::kAccept)) proposed[a->slot.value] = a->batch;
@@ -172,12 +191,15 @@ TEST(PaxosCandidate, a_decided_value_wins_over_a_higher_ballot) {
   Node n(config(0));
   Output out;
   n.replica.start({}, 0, out);
+  carry_out(n.replica, out);
   n.replica.on_timer(kTickTimer, 10 * kSeconds, out);
+  carry_out(n.replica, out);
   const Ballot ballot = n.replica.promised();
   const Batch decided{append(1, 1, 100)};
   out.clear();
   n.replica.on_message(NodeId(1), Promise(ballot, Slot(0), {SlotReport{Slot(1), Ballot{1, NodeId(1)}, decided, true}}),
                        0, out);
+  carry_out(n.replica, out);
   ASSERT_TRUE(n.replica.is_leader());
   EXPECT_EQ(n.replica.executed(), Slot(1));
   EXPECT_EQ(static_cast<LogApp&>(n.replica.app()).executed, std::vector<std::string>{describe(decided[0])});
@@ -187,10 +209,13 @@ TEST(PaxosCandidate, a_candidate_behind_a_checkpoint_catches_up_instead_of_leadi
   Node n(config(0));
   Output out;
   n.replica.start({}, 0, out);
+  carry_out(n.replica, out);
   n.replica.on_timer(kTickTimer, 10 * kSeconds, out);
+  carry_out(n.replica, out);
   const Ballot ballot = n.replica.promised();
   out.clear();
   n.replica.on_message(NodeId(1), Promise(ballot, Slot(20), {}), 0, out);
+  carry_out(n.replica, out);
   EXPECT_FALSE(n.replica.is_leader());
   EXPECT_EQ(sent<CatchupRequest>(out, Kind::kCatchupRequest).size(), 1u);
 }
@@ -242,6 +267,7 @@ TEST(PaxosCluster, a_restarted_replica_recovers_from_checkpoint_plus_log) {
   fresh->disk = disk;
   Output out;
   fresh->replica.start(disk, c.now, out);
+  carry_out(fresh->replica, out);
   EXPECT_GE(fresh->replica.checkpoint_slot().value, 20);
   EXPECT_EQ(fresh->app().executed, before);
 }
@@ -274,13 +300,16 @@ TEST(PaxosAcceptor, promise_reports_within_the_budget_and_says_where_it_stopped)
   Node n(config(1));
   Output out;
   n.replica.start({}, 0, out);
+  carry_out(n.replica, out);
   for (std::int64_t slot = 1; slot <= 3; ++slot) {
     const auto v = static_cast<std::int32_t>(slot);
     n.replica.on_message(
         NodeId(0), Accept(Ballot{1, NodeId(0)}, Slot(slot), {append(1, 2 * slot, v), append(2, slot, v)}), 0, out);
+    carry_out(n.replica, out);
   }
   out.clear();
   n.replica.on_message(NodeId(2), Prepare(Ballot{2, NodeId(2)}, Slot(1), 3), kSeconds, out);
+  carry_out(n.replica, out);
   const auto promises = sent<Promise>(out, Kind::kPromise);
   ASSERT_EQ(promises.size(), 1u);
   EXPECT_EQ(promises[0]->entries.size(), 1u) << "two requests per slot: a budget of 3 covers one slot";
@@ -291,12 +320,15 @@ TEST(PaxosCandidate, a_new_leader_reproposes_only_below_the_cut_and_continues_ph
   Node n(config(0));
   Output out;
   n.replica.start({}, 0, out);
+  carry_out(n.replica, out);
   n.replica.on_timer(kTickTimer, 10 * kSeconds, out);
+  carry_out(n.replica, out);
   const Ballot ballot = n.replica.promised();
   out.clear();
   n.replica.on_message(
       NodeId(1),
       Promise(ballot, Slot(0), {SlotReport{Slot(1), Ballot{1, NodeId(1)}, {append(1, 1, 5)}, false}}, Slot(2)), 0, out);
+  carry_out(n.replica, out);
   ASSERT_TRUE(n.replica.is_leader());
   const auto accepts = sent<Accept>(out, Kind::kAccept);
   ASSERT_EQ(accepts.size(), 2u) << "slot 1 to both peers, nothing at or above the cut";
@@ -304,6 +336,7 @@ TEST(PaxosCandidate, a_new_leader_reproposes_only_below_the_cut_and_continues_ph
   // A client request must wait: slots from 2 on are not yet covered by phase 1.
   out.clear();
   n.replica.on_client_request(append(9, 1, 99), 0, out);
+  carry_out(n.replica, out);
   EXPECT_TRUE(sent<Accept>(out, Kind::kAccept).empty());
 }
 
@@ -338,12 +371,16 @@ TEST(PaxosFollower, ignores_a_rivals_prepare_while_its_leader_is_heard_then_answ
   Node n(config(1));
   Output out;
   n.replica.start({}, 0, out);
+  carry_out(n.replica, out);
   n.replica.on_message(NodeId(0), Heartbeat(Ballot{1, NodeId(0)}, Slot(0)), 0, out);
+  carry_out(n.replica, out);
   out.clear();
   n.replica.on_message(NodeId(2), Prepare(Ballot{2, NodeId(2)}, Slot(1)), 100 * kMillis, out);
+  carry_out(n.replica, out);
   EXPECT_TRUE(out.messages.empty());
   EXPECT_TRUE(n.replica.promised().empty()) << "nothing promised to r2";
   n.replica.on_message(NodeId(2), Prepare(Ballot{2, NodeId(2)}, Slot(1)), 400 * kMillis, out);
+  carry_out(n.replica, out);
   EXPECT_EQ(sent<Promise>(out, Kind::kPromise).size(), 1u);
   EXPECT_EQ(n.replica.promised(), (Ballot{2, NodeId(2)}));
 }
@@ -354,14 +391,19 @@ TEST(PaxosFollower, a_sticky_follower_still_takes_a_new_leaders_higher_ballot) {
   Node n(config(1));
   Output out;
   n.replica.start({}, 0, out);
+  carry_out(n.replica, out);
   n.replica.on_message(NodeId(0), Heartbeat(Ballot{1, NodeId(0)}, Slot(0)), 0, out);
+  carry_out(n.replica, out);
   out.clear();
   n.replica.on_message(NodeId(2), Accept(Ballot{2, NodeId(2)}, Slot(1), {append(1, 1, 7)}), 10 * kMillis, out);
+  carry_out(n.replica, out);
   EXPECT_EQ(sent<Accepted>(out, Kind::kAccepted).size(), 1u);
   out.clear();
   n.replica.on_message(NodeId(2), Heartbeat(Ballot{2, NodeId(2)}, Slot(0)), 20 * kMillis, out);
+  carry_out(n.replica, out);
   EXPECT_EQ(sent<HeartbeatAck>(out, Kind::kHeartbeatAck).size(), 1u);
   n.replica.on_message(NodeId(0), Heartbeat(Ballot{1, NodeId(0)}, Slot(0)), 30 * kMillis, out);
+  carry_out(n.replica, out);
   EXPECT_EQ(sent<Nack>(out, Kind::kNack).size(), 1u) << "the old leader learns it was replaced";
 }
 
@@ -373,16 +415,109 @@ TEST(PaxosLeader, steps_down_when_no_majority_has_answered_for_an_election_timeo
     Node n(config(0));
     Output out;
     n.replica.start({}, 0, out);
+    carry_out(n.replica, out);
     n.replica.on_timer(kTickTimer, 10 * kSeconds, out);
+    carry_out(n.replica, out);
     const Ballot ballot = n.replica.promised();
     n.replica.on_message(NodeId(1), Promise(ballot, Slot(0), {}), 10 * kSeconds, out);
+    carry_out(n.replica, out);
     ASSERT_TRUE(n.replica.is_leader());
     for (Micros t = 10 * kSeconds + 50 * kMillis; t <= 10 * kSeconds + 600 * kMillis; t += 50 * kMillis) {
       if (acked) n.replica.on_message(NodeId(2), HeartbeatAck(ballot), t, out);
       n.replica.on_timer(kTickTimer, t, out);
+      carry_out(n.replica, out);
     }
     EXPECT_EQ(n.replica.is_leader(), acked);
   }
+}
+
+// The core never calls its app (with a Cassandra store every call is network IO): it
+// lists app steps, and the runner carries them out. An app that counts calls shows it.
+class CountingApp final : public Replicable {
+ public:
+  explicit CountingApp(int& calls) : calls_(calls) {}
+  Response execute(const Request&) override {
+    ++calls_;
+    return {};
+  }
+  std::string checkpoint() override {
+    ++calls_;
+    return {};
+  }
+  std::optional<std::string> restore(std::string_view) override {
+    ++calls_;
+    return std::nullopt;
+  }
+  std::vector<Row> rows() override {
+    ++calls_;
+    return {};
+  }
+  std::uint64_t state_digest() override {
+    ++calls_;
+    return 0;
+  }
+
+ private:
+  int& calls_;
+};
+
+// A one-replica cluster leads at once and decides each request as it arrives.
+PaxosReplica solo_leader(std::unique_ptr<Replicable> app, Output& out) {
+  PaxosReplica r(config(0, 1), std::move(app));
+  r.start({}, 0, out);
+  r.on_timer(kTickTimer, 10 * kSeconds, out);
+  return r;
+}
+
+TEST(PaxosAppSteps, a_decided_request_is_an_execute_step_not_a_call) {
+  int calls = 0;
+  Output out;
+  PaxosReplica r = solo_leader(std::make_unique<CountingApp>(calls), out);
+  ASSERT_TRUE(r.is_leader());
+  out.clear();
+  r.on_client_request(append(1, 1, 7), 10 * kSeconds, out);
+  EXPECT_EQ(calls, 0);
+  ASSERT_EQ(out.app.size(), 1u);
+  const auto* step = std::get_if<ExecuteStep>(&out.app[0]);
+  ASSERT_NE(step, nullptr);
+  EXPECT_EQ(step->slot, Slot(1));
+  EXPECT_EQ(step->index, 0u);
+  EXPECT_EQ(step->request, append(1, 1, 7));
+  EXPECT_TRUE(step->reply) << "the request entered here, so this replica owes the reply";
+  EXPECT_TRUE(out.replies.empty()) << "the runner replies once it has the response";
+  carry_out(r, out);
+  EXPECT_EQ(calls, 2) << "execute, then the digest for Applied";
+  ASSERT_EQ(out.replies.size(), 1u);
+  ASSERT_EQ(out.applied.size(), 1u);
+  EXPECT_EQ(out.applied[0].slot, Slot(1));
+}
+
+TEST(PaxosAppSteps, a_checkpoint_is_written_and_served_with_the_text_handed_back) {
+  Output out;
+  PaxosReplica r = solo_leader(std::make_unique<LogApp>(), out);
+  ASSERT_TRUE(r.is_leader());
+  for (std::uint64_t i = 1; i <= 10; ++i) {  // checkpoint_interval requests
+    out.clear();
+    r.on_client_request(append(1, i, static_cast<std::int32_t>(i)), 10 * kSeconds, out);
+  }
+  ASSERT_FALSE(out.app.empty());
+  const auto* step = std::get_if<CheckpointStep>(&out.app.back());
+  ASSERT_NE(step, nullptr);
+  EXPECT_EQ(step->slot, Slot(10));
+  EXPECT_EQ(r.checkpoint_slot(), Slot(10));
+  const auto checkpoint_writes = [&] {
+    return std::count_if(out.writes.begin(), out.writes.end(), [](const DiskWrite& w) { return w.key == "ckpt"; });
+  };
+  EXPECT_EQ(checkpoint_writes(), 0) << "the core has no text to write until the runner hands it back";
+  r.on_checkpoint(Slot(10), "STATE", out);
+  ASSERT_EQ(checkpoint_writes(), 1);
+  EXPECT_EQ(out.writes.back().value, "10|STATE");
+  EXPECT_TRUE(out.sync);
+  out.clear();
+  r.on_message(NodeId(0), CatchupRequest(Slot(1)), 10 * kSeconds, out);
+  const auto snapshots = sent<Snapshot>(out, Kind::kSnapshot);
+  ASSERT_EQ(snapshots.size(), 1u);
+  EXPECT_EQ(snapshots[0]->state, "STATE");
 }
 
 }  // namespace

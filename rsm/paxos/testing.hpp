@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "rsm/app/replicable.hpp"
+#include "rsm/core/app_runner.hpp"
 #include "rsm/core/replica.hpp"
 #include "rsm/paxos/messages.hpp"
 
@@ -27,6 +28,13 @@ class LogApp final : public Replicable {
   std::vector<Row> rows() override { return {}; }
   std::vector<std::string> executed;
 };
+
+// Carries out the app steps `out` lists, as a runner does, and clears them: a test that
+// collects several inputs in one Output carries out each step once.
+inline void carry_out(Replica& replica, Output& out) {
+  carry_out_app_steps(replica, out);
+  out.app.clear();
+}
 
 inline Request append(std::uint32_t client, std::uint64_t id, std::int32_t value) {
   return Request{ClientId(client), RequestId(id), OpKind::kAppend, 1, value};

@@ -15,6 +15,7 @@ namespace fl::paxos {
 namespace {
 
 using testing::append;
+using testing::carry_out;
 using testing::LogApp;
 using testing::sent;
 
@@ -34,6 +35,7 @@ struct Node {
   explicit Node(Config c) : replica(c, std::make_unique<LogApp>()) {
     Output out;
     replica.start({}, 0, out);
+    carry_out(replica, out);
   }
   PaxosReplica replica;
   DiskImage disk;
@@ -41,6 +43,7 @@ struct Node {
   Output run(const std::function<void(Output&)>& input) {
     Output out;
     input(out);
+    carry_out(replica, out);
     for (const auto& w : out.writes) {
       if (w.value)
         disk[w.key] = *w.value;
@@ -180,6 +183,7 @@ TEST(PaxosVariant, checkpoint_slot_behind_replays_a_slot_the_checkpoint_holds) {
     PaxosReplica restarted(config(0, m, 1), std::make_unique<LogApp>());
     Output out;
     restarted.start(n.disk, 0, out);
+    carry_out(restarted, out);
     const auto& executed = static_cast<LogApp&>(restarted.app()).executed;
     EXPECT_EQ(executed.size(), m == Mutation::kNone ? 12u : 13u);
     EXPECT_EQ(restarted.executed(), Slot(12));

@@ -19,9 +19,10 @@
 //   restart [now=...]             crash (unsynced writes are lost) and start from disk
 //   state                         promised ballot, role, executed slot and log
 //
-// Output lines follow Output's order of application (rsm/core/replica.hpp): writes,
+// Output lines follow Output's order of application (rsm/core/replica.hpp) once the
+// app steps are carried out (their replies and checkpoint writes included): writes,
 // sync, sends (a promise's reports below it, as "  entry ..." lines), replies, then
-// timers, applies, restores and notes. FL_REWRITE=1
+// timers, the app steps the core listed, and notes. FL_REWRITE=1
 // rewrites the expected sections from the actual output.
 #include <gtest/gtest.h>
 
@@ -30,6 +31,7 @@
 #include <filesystem>
 #include <memory>
 
+#include "rsm/core/app_runner.hpp"
 #include "rsm/paxos/durable.hpp"
 #include "rsm/paxos/replica.hpp"
 #include "rsm/paxos/testing.hpp"
@@ -218,6 +220,21 @@ std::string describe_write(const DiskWrite& w) {
   return "write " + w.key + " = " + *w.value;
 }
 
+// What the core asked of its app (the runner has carried it out: its replies and a
+// checkpoint's write are among the lines above).
+std::string describe_step(const AppStep& step) {
+  if (const auto* e = std::get_if<ExecuteStep>(&step)) {
+    return "execute s=" + std::to_string(e->slot.value) + "#" + std::to_string(e->index) + " " + describe(e->request) +
+           (e->reply ? " reply" : "");
+  }
+  if (const auto* r = std::get_if<ReadStep>(&step)) return "read locally " + describe(r->request);
+  if (const auto* r = std::get_if<RestoreStep>(&step)) {
+    return "restore s=" + std::to_string(r->slot.value) +
+           (r->source == RestoreSource::kOwnCheckpoint ? " own" : " peer") + (r->state ? "" : " empty");
+  }
+  return "checkpoint s=" + std::to_string(std::get<CheckpointStep>(step).slot.value);
+}
+
 std::vector<std::string> describe_output(const Output& out) {
   std::vector<std::string> lines;
   for (const DiskWrite& w : out.writes) lines.push_back(describe_write(w));
@@ -238,18 +255,7 @@ std::vector<std::string> describe_output(const Output& out) {
   for (const TimerSet& t : out.timers) {
     lines.push_back("timer " + std::to_string(t.timer) + " after=" + std::to_string(t.after_us / kMillis) + "ms");
   }
-  std::size_t restored = 0;
-  for (std::size_t i = 0; i <= out.applied.size(); ++i) {
-    for (; restored < out.restored.size() && out.restored[restored].first == i; ++restored) {
-      const Restored& r = out.restored[restored].second;
-      lines.push_back("restored s=" + std::to_string(r.slot.value) +
-                      (r.source == RestoreSource::kOwnCheckpoint ? " own" : " peer"));
-    }
-    if (i == out.applied.size()) break;
-    const Applied& a = out.applied[i];
-    lines.push_back("applied s=" + std::to_string(a.slot.value) + "#" + std::to_string(a.index) + " " +
-                    describe(a.request));
-  }
+  for (const AppStep& step : out.app) lines.push_back(describe_step(step));
   for (const std::string& note : out.notes) lines.push_back("note " + note);
   return lines;
 }
@@ -332,6 +338,7 @@ class PaxosDriver {
   std::vector<std::string> step(const std::function<void(Output&)>& input) {
     Output out;
     input(out);
+    carry_out_app_steps(*replica_, out);
     for (const DiskWrite& w : out.writes) unsynced_.push_back(w);
     if (out.sync) {
       for (const DiskWrite& w : unsynced_) {
@@ -405,7 +412,7 @@ constexpr const char* kWrongPromise = R"(# A deliberately wrong expectation: the
 start self=1
 ----
 timer 1 after=50ms
-restored s=0 own
+restore s=0 own empty
 note recovered ckpt=0 log=0 promised=0.0
 
 deliver from=0
