@@ -368,42 +368,16 @@ class PaxosDriver {
   Micros now_ = 0;
 };
 
-std::vector<std::string> transcript_files() {
-  std::vector<std::string> names;
-  for (const auto& e : std::filesystem::directory_iterator(std::string(FL_SOURCE_DIR) + "/tests/transcripts/paxos")) {
-    if (e.path().extension() == ".txt") names.push_back(e.path().filename().string());
-  }
-  std::sort(names.begin(), names.end());
-  return names;
-}
-
 class PaxosTranscript : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(PaxosTranscript, output_matches) {
-  const std::string path = std::string(FL_SOURCE_DIR) + "/tests/transcripts/paxos/" + GetParam();
-  const auto text = transcript::read_text(path);
-  ASSERT_TRUE(text.has_value()) << "cannot read " << path;
   PaxosDriver driver;
-  transcript::Result result;
-  try {
-    result = transcript::run(GetParam(), *text, std::ref(driver));
-  } catch (const BadTranscript& e) {
-    FAIL() << GetParam() << ": " << e.what();
-  }
-  if (transcript::rewriting()) {
-    if (result.rewritten != *text) std::ofstream(path, std::ios::binary) << result.rewritten;
-    return;
-  }
-  EXPECT_EQ(result.failures, "") << "rewrite with: FL_REWRITE=1 build/fl_tests --gtest_filter='*Transcript*'\n"
-                                 << result.failures;
+  EXPECT_EQ(transcript::check_file("paxos", GetParam(), std::ref(driver)), "")
+      << "rewrite with: FL_REWRITE=1 build/fl_tests --gtest_filter='*Transcript*'";
 }
 
-INSTANTIATE_TEST_SUITE_P(Files, PaxosTranscript, ::testing::ValuesIn(transcript_files()), [](const auto& param_info) {
-  std::string name = param_info.param.substr(0, param_info.param.find('.'));
-  for (char& ch : name)
-    if (ch == '-') ch = '_';
-  return name;
-});
+INSTANTIATE_TEST_SUITE_P(Files, PaxosTranscript, ::testing::ValuesIn(transcript::files_in("paxos")),
+                         [](const auto& param_info) { return transcript::test_name(param_info.param); });
 
 // ---------------------------------------------------------------------------
 // The framework can fail: a wrong expected line is a failure with a readable diff.

@@ -22,6 +22,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <map>
@@ -171,6 +172,42 @@ inline std::optional<std::string> read_text(const std::string& path) {
   std::ostringstream text;
   text << in.rdbuf();
   return text.str();
+}
+
+// The transcript files (*.txt) of `folder` (under tests/transcripts/), sorted.
+inline std::vector<std::string> files_in(const std::string& folder) {
+  std::vector<std::string> names;
+  for (const auto& e :
+       std::filesystem::directory_iterator(std::string(FL_SOURCE_DIR) + "/tests/transcripts/" + folder)) {
+    if (e.path().extension() == ".txt") names.push_back(e.path().filename().string());
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+// Runs the transcript `file` of `folder` through `driver`: the failures ("" if it
+// matches), or with FL_REWRITE=1 rewrites the file from the actual output and
+// returns "". A file that cannot be read or a malformed case is a failure too.
+inline std::string check_file(const std::string& folder, const std::string& file, const Driver& driver) {
+  const std::string path = std::string(FL_SOURCE_DIR) + "/tests/transcripts/" + folder + "/" + file;
+  const auto text = read_text(path);
+  if (!text) return "cannot read " + path;
+  Result result;
+  try {
+    result = run(file, *text, driver);
+  } catch (const BadTranscript& e) {
+    return file + ": " + e.what();
+  }
+  if (!rewriting()) return result.failures;
+  if (result.rewritten != *text) std::ofstream(path, std::ios::binary) << result.rewritten;
+  return "";
+}
+
+// A gtest parameter name for a transcript file: "phase1-acceptor.txt" -> "phase1_acceptor".
+inline std::string test_name(const std::string& file) {
+  std::string name = file.substr(0, file.find('.'));
+  std::replace(name.begin(), name.end(), '-', '_');
+  return name;
 }
 
 }  // namespace fl::transcript

@@ -315,15 +315,6 @@ class ZkDriver {
   Micros now_ = 0;
 };
 
-std::vector<std::string> transcript_files() {
-  std::vector<std::string> names;
-  for (const auto& e : std::filesystem::directory_iterator(std::string(FL_SOURCE_DIR) + "/tests/transcripts/zk")) {
-    if (e.path().extension() == ".txt") names.push_back(e.path().filename().string());
-  }
-  std::sort(names.begin(), names.end());
-  return names;
-}
-
 std::string failures_with(ZkMutation mutation, const std::string& file) {
   const auto text = transcript::read_text(std::string(FL_SOURCE_DIR) + "/tests/transcripts/zk/" + file);
   if (!text) return "cannot read " + file;
@@ -334,30 +325,13 @@ std::string failures_with(ZkMutation mutation, const std::string& file) {
 class ZkTranscript : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(ZkTranscript, output_matches) {
-  const std::string path = std::string(FL_SOURCE_DIR) + "/tests/transcripts/zk/" + GetParam();
-  const auto text = transcript::read_text(path);
-  ASSERT_TRUE(text.has_value()) << "cannot read " << path;
   ZkDriver driver;
-  transcript::Result result;
-  try {
-    result = transcript::run(GetParam(), *text, std::ref(driver));
-  } catch (const BadTranscript& e) {
-    FAIL() << GetParam() << ": " << e.what();
-  }
-  if (transcript::rewriting()) {
-    if (result.rewritten != *text) std::ofstream(path, std::ios::binary) << result.rewritten;
-    return;
-  }
-  EXPECT_EQ(result.failures, "") << "rewrite with: FL_REWRITE=1 build/fl_tests --gtest_filter='*Transcript*'\n"
-                                 << result.failures;
+  EXPECT_EQ(transcript::check_file("zk", GetParam(), std::ref(driver)), "")
+      << "rewrite with: FL_REWRITE=1 build/fl_tests --gtest_filter='*Transcript*'";
 }
 
-INSTANTIATE_TEST_SUITE_P(Files, ZkTranscript, ::testing::ValuesIn(transcript_files()), [](const auto& param_info) {
-  std::string name = param_info.param.substr(0, param_info.param.find('.'));
-  for (char& ch : name)
-    if (ch == '-') ch = '_';
-  return name;
-});
+INSTANTIATE_TEST_SUITE_P(Files, ZkTranscript, ::testing::ValuesIn(transcript::files_in("zk")),
+                         [](const auto& param_info) { return transcript::test_name(param_info.param); });
 
 // The transcripts catch real bugs: each planted bug below (rsm/coordinated/variants.hpp)
 // breaks a rule one of them pins down, and the failure shows the case and the line.
