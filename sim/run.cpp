@@ -24,20 +24,11 @@ Scenario effective_scenario(const Scenario& scenario, const RunOptions& options)
 
 void check_run_options(const Scenario& scenario, const RunOptions& options) {
   const Scenario s = effective_scenario(scenario, options);
-  const auto choice = resolve_protocol(s.cluster.protocol);
-  if (!choice) {
-    std::string names;
-    for (const Protocol& p : protocols()) names += (names.empty() ? "" : ", ") + std::string(p.name);
-    throw BadRunOption("protocol '" + s.cluster.protocol + "' is not available (protocols: " + names +
-                       "; planted bugs: faultline variants)");
-  }
-  if (s.cluster.store != "sqlite" && s.cluster.store != "cassandra") {
-    throw BadRunOption("store '" + s.cluster.store + "' is not available (sqlite or cassandra)");
-  }
-  if (!choice->protocol->needs_zookeeper) {
+  const ProtocolChoice choice = checked_choice(s.cluster);
+  if (!choice.protocol->needs_zookeeper) {
     if (const auto where = zookeeper_named(s)) {
       throw BadRunOption(scenario.source_file + ": " + *where + " names \"zk\", the ZooKeeper node, but protocol '" +
-                         std::string(choice->protocol->name) + "' runs without one");
+                         std::string(choice.protocol->name) + "' runs without one");
     }
   }
   if (!options.trace_path.empty()) {

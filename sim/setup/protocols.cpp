@@ -4,6 +4,7 @@
 
 #include "rsm/app/grade_app.hpp"
 #include "rsm/coordinated/replica.hpp"
+#include "rsm/core/assert.hpp"
 #include "rsm/paxos/replica.hpp"
 #include "rsm/store/sqlite_store.hpp"
 #include "sim/kernel/endpoints.hpp"
@@ -14,8 +15,8 @@ namespace {
 
 StoreMaker store_maker(const std::string& store, const RunOptions& options) {
   if (store == "sqlite") return [](NodeId) { return std::make_unique<SqliteStore>(); };
-  if (store == "cassandra") return cassandra_store_maker(options);
-  throw BadRunOption("store '" + store + "' is not available in this build (available: sqlite, cassandra)");
+  FL_ASSERT(store == "cassandra", "store '" + store + "' passed checked_choice");
+  return cassandra_store_maker(options);
 }
 
 std::string available_protocols() {
@@ -129,15 +130,23 @@ paxos::Config paxos_config(const ClusterSpec& cluster, NodeId id) {
   return paxos_config_with(cluster, variant_of(cluster, make_paxos), id);
 }
 
-ReplicaFactory make_replica_factory(const ClusterSpec& cluster, const RunOptions& options) {
+ProtocolChoice checked_choice(const ClusterSpec& cluster) {
   const auto choice = resolve_protocol(cluster.protocol);
   if (!choice) {
     throw BadRunOption("protocol '" + cluster.protocol +
                        "' is not available in this build (available: " + available_protocols() + ")");
   }
+  if (cluster.store != "sqlite" && cluster.store != "cassandra") {
+    throw BadRunOption("store '" + cluster.store + "' is not available in this build (available: sqlite, cassandra)");
+  }
+  return *choice;
+}
+
+ReplicaFactory make_replica_factory(const ClusterSpec& cluster, const RunOptions& options) {
+  const ProtocolChoice choice = checked_choice(cluster);
   StoreMaker make_store = store_maker(cluster.store, options);  // fails now, at start, not at the first boot
-  return [cluster, make_store, make = choice->protocol->make_replica,
-          variant = choice->variant](NodeId id) -> std::unique_ptr<Replica> {
+  return [cluster, make_store, make = choice.protocol->make_replica,
+          variant = choice.variant](NodeId id) -> std::unique_ptr<Replica> {
     return make(cluster, variant, id, std::make_unique<GradeApp>(make_store(id)));
   };
 }

@@ -12,6 +12,10 @@
 
 namespace fl::sim {
 
+// The registry entry and planted bug `cluster` runs, once its protocol and store are
+// known to be available in this build; throws BadRunOption naming what is otherwise.
+ProtocolChoice checked_choice(const ClusterSpec& cluster);
+
 // A factory for the cluster's replicas, from the registry entry of its protocol.
 // Throws BadRunOption (sim/run_options.hpp) when the protocol or store is not
 // available in this build. `options` says where a Cassandra store lives.
